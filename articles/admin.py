@@ -1,0 +1,194 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Article, FAQItem, Tag, Topic
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQItem
+    extra = 0
+    fields = (("question", "order"), "answer")
+    verbose_name = _("FAQ item")
+    verbose_name_plural = _(
+        "Frequently asked questions (shown at the end of the article and to search engines)"
+    )
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        return queryset
+
+
+def _thumbnail(article: Article, width: int) -> str:
+    if not article.hero_renditions:
+        return "—"
+    smallest = article.hero_renditions[0]
+    return format_html(
+        '<img src="{}" alt="" width="{}" style="height:auto;border-radius:4px">',
+        article.hero_image.storage.url(smallest["name"]),
+        width,
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = (
+        "thumbnail",
+        "title",
+        "state",
+        "topic",
+        "author",
+        "publish_at",
+        "updated_at",
+        "preview_link",
+    )
+    list_display_links = ("thumbnail", "title")
+    list_filter = (StateFilter, "status", "topic", "author", "featured", "publish_at")
+    list_select_related = ("topic", "author")
+    date_hierarchy = "publish_at"
+    search_fields = ("title", "lead", "body_text", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("topic", "tags")
+    readonly_fields = ("hero_preview", "preview_link", "created_at", "updated_at")
+    inlines = [FAQInline]
+    actions = ["publish_now", "unpublish"]
+    save_on_top = True
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "lead", "body", "video_url")}),
+        (_("Hero image"), {"fields": ("hero_image", "hero_preview", "hero_alt")}),
+        (
+            _("Publishing"),
+            {
+                "fields": (
+                    ("status", "publish_at"),
+                    "featured",
+                    "author",
+                    ("topic", "tags"),
+                    "preview_link",
+                    ("created_at", "updated_at"),
+                ),
+                "description": _(
+                    "Set the status to Published with a future time to schedule an article: "
+                    "it goes live by itself at that time."
+                ),
+            },
+        ),
+        (
+            _("Health advice"),
+            {"fields": ("reviewed_by", "last_reviewed", "show_disclaimer")},
+        ),
+        (
+            _("Search engines and sharing"),
+            {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)},
+        ),
+    )
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj: Article) -> str:
+        return _thumbnail(obj, 72)
+
+    @admin.display(description=_("current image"))
+    def hero_preview(self, obj: Article) -> str:
+        return _thumbnail(obj, 320)
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, obj: Article) -> str:
+        if obj.is_public:
+            label, colour = _("Live"), "#1a7f37"
+        elif obj.is_scheduled:
+            label, colour = _("Scheduled"), "#9a6700"
+        else:
+            label, colour = _("Draft"), "#57606a"
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
+            'font-size:11px;font-weight:600">{}</span>',
+            colour,
+            label,
+        )
+
+    @admin.display(description=_("on the site"))
+    def preview_link(self, obj: Article) -> str:
+        if not obj.pk:
+            return "—"
+        label = _("View") if obj.is_public else _("Preview")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{} ↗</a>', obj.get_absolute_url(), label
+        )
+
+    @admin.action(description=_("Publish selected articles now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        count = services.articles_publish_now(queryset=queryset)
+        self.message_user(
+            request,
+            ngettext("%d article is now live.", "%d articles are now live.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish selected articles (back to draft)"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = services.articles_unpublish(queryset=queryset)
+        self.message_user(
+            request,
+            ngettext("%d article is back to draft.", "%d articles are back to draft.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "article_count")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, obj: Topic) -> int:
+        return obj.article_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "article_count")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, obj: Tag) -> int:
+        return obj.article_count

@@ -1,0 +1,307 @@
+import math
+import re
+from urllib.parse import parse_qs, urlparse
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_ckeditor_5.fields import CKEditor5Field
+
+from runnerhub.images import SafeImageField, enhance_images, make_renditions
+from runnerhub.sanitize import html_to_text, sanitize_html
+
+SEARCH_CONFIG = "english"
+WORDS_PER_MINUTE = 220
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=500)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first in the menu.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        """The one definition of "public": every view, feed, sitemap and tag goes through it.
+
+        Scheduled articles are simply published ones whose time has not come, so they go live
+        on time without any job running."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def for_lists(self) -> "ArticleQuerySet":
+        return self.select_related("topic", "author").defer("body", "body_html", "body_text")
+
+    def for_page(self) -> "ArticleQuerySet":
+        return self.select_related("topic", "author").prefetch_related("tags", "faqs")
+
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_VIMEO_ID = re.compile(r"^\d{5,12}$")
+
+
+def parse_video_url(url: str) -> tuple[str, str] | None:
+    """(provider, id) for a YouTube or Vimeo page URL, or None."""
+    if not url:
+        return None
+    parts = urlparse(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+    if parts.scheme not in ("http", "https"):
+        return None
+    candidate = ""
+    if host == "youtu.be":
+        candidate = parts.path.strip("/")
+        provider = "youtube"
+    elif host in ("youtube.com", "youtube-nocookie.com"):
+        provider = "youtube"
+        if parts.path == "/watch":
+            candidate = parse_qs(parts.query).get("v", [""])[0]
+        elif parts.path.startswith(("/embed/", "/shorts/", "/live/")):
+            candidate = parts.path.split("/")[2]
+    elif host in ("vimeo.com", "player.vimeo.com"):
+        provider = "vimeo"
+        candidate = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    else:
+        return None
+    pattern = _YOUTUBE_ID if provider == "youtube" else _VIMEO_ID
+    return (provider, candidate) if pattern.match(candidate) else None
+
+
+def validate_video_url(url: str) -> None:
+    if url and parse_video_url(url) is None:
+        raise ValidationError(
+            _("Enter the address of a YouTube or Vimeo video, e.g. https://youtu.be/abc123DEF45."),
+            code="video_url",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The address of the article: /articles/<slug>/. Filled from the title."),
+    )
+    lead = models.TextField(
+        _("lead"), max_length=600, help_text=_("One to three sentences under the title.")
+    )
+    body = CKEditor5Field(_("body"), config_name="default")
+    body_html = models.TextField(editable=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True)
+    hero_image = SafeImageField(
+        _("hero image"),
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        help_text=_("Wide photo at the top (at least 1200 px wide; up to 10 MB)."),
+    )
+    hero_alt = models.CharField(
+        _("hero image description (alt text)"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("author"),
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="articles", verbose_name=_("topic")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("A published article goes live at this time; a future time schedules it."),
+    )
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    reviewed_by = models.CharField(
+        _("reviewed by"),
+        max_length=120,
+        blank=True,
+        help_text=_('For health advice: who checked it, e.g. "Sam Patel, physiotherapist".'),
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    show_disclaimer = models.BooleanField(
+        _("show the medical disclaimer"),
+        default=True,
+        help_text=_("The text is set once for the site, in Site settings."),
+    )
+    seo_title = models.CharField(
+        _("SEO title"),
+        max_length=70,
+        blank=True,
+        help_text=_("For search results and sharing; the title is used when empty."),
+    )
+    seo_description = models.CharField(
+        _("SEO description"),
+        max_length=160,
+        blank=True,
+        help_text=_("For search results and sharing; the lead is used when empty."),
+    )
+    video_url = models.URLField(
+        _("video"),
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_(
+            "A YouTube or Vimeo address. It loads only when the reader clicks it. Put a "
+            "paragraph containing just [video] in the body to place it; otherwise it follows "
+            "the body."
+        ),
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_public_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(publish_at__isnull=False),
+                name="article_published_has_date",
+                violation_error_message=_("A published article needs a publish time."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hero_image="") | ~models.Q(hero_alt=""),
+                name="article_hero_has_alt",
+                violation_error_message=_("Describe the hero image (alt text)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Derived fields only: sanitized HTML, plain text, reading time, image renditions,
+        # search vector.
+        self.body = sanitize_html(self.body)
+        self.body_html = enhance_images(self.body)
+        self.body_text = html_to_text(self.body)
+        words = len(self.body_text.split()) + len(self.lead.split())
+        self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        if self.status == self.Status.PUBLISHED and not self.publish_at:
+            self.publish_at = timezone.now()
+        # pre_save() stores a new upload (as Model.save() would) so that it can be resized.
+        hero = self._meta.get_field("hero_image").pre_save(self, self._state.adding)
+        if not hero:
+            self.hero_renditions = []
+        elif not self.hero_renditions or self.hero_renditions[-1]["name"] != hero.name:
+            self.hero_renditions = make_renditions(hero.storage, hero.name)
+        update_fields = kwargs.get("update_fields")
+        super().save(*args, **kwargs)
+        if connection.vendor == "postgresql" and (
+            update_fields is None or {"title", "lead", "body"} & set(update_fields)
+        ):
+            Article.objects.filter(pk=self.pk).update(
+                search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+                + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+            )
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.PUBLISHED and not self.publish_at:
+            self.publish_at = timezone.now()
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": _("Describe the hero image for readers who cannot see it.")},
+                code="hero_alt",
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def meta_title(self) -> str:
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self) -> str:
+        return self.seo_description or self.lead
+
+    @property
+    def video(self) -> tuple[str, str] | None:
+        return parse_video_url(self.video_url)
+
+
+class FAQItem(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("article")
+    )
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"), max_length=3000)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def __str__(self) -> str:
+        return self.question

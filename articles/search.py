@@ -1,0 +1,106 @@
+"""Full-text search over published articles.
+
+PostgreSQL: a stored tsvector (title weighted A, lead B, body C) behind a GIN index, ranked,
+with highlighted snippets from ts_headline. SQLite (the zero-setup demo): a plain
+case-insensitive match on every word, title matches first, snippets cut in Python.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import SEARCH_CONFIG, ArticleQuerySet
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+SNIPPET_CHARS = 220
+# Highlight markers that cannot occur in stored text (html_to_text drops control characters);
+# snippets are escaped first and the markers turned into <mark> afterwards, so article text can
+# never inject markup through a snippet.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def clean_query(raw: str) -> tuple[str, str]:
+    """Return (query, problem). Drops NULs, lone surrogates and other unprintable characters."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
+    if len(text) > MAX_QUERY_LENGTH:
+        return "", f"Search terms can be at most {MAX_QUERY_LENGTH} characters long."
+    return text, ""
+
+
+def highlight(raw: str) -> SafeString:
+    return mark_safe(
+        escape(raw).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    )
+
+
+def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
+    if connection.vendor == "postgresql":
+        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
+        return (
+            queryset.filter(search_vector=ts_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), ts_query),
+                title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
+                snippet_marked=SearchHeadline(
+                    "body_text",
+                    ts_query,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                    **marks,
+                ),
+            )
+            .order_by("-rank", "-publish_at")
+        )
+    terms = query.split()[:MAX_TERMS]
+    if not terms:
+        return queryset.none()
+    matches = Q()
+    for term in terms:
+        matches &= Q(title__icontains=term) | Q(lead__icontains=term) | Q(body_text__icontains=term)
+    return (
+        queryset.filter(matches)
+        .annotate(
+            rank=Case(
+                When(title__icontains=terms[0], then=Value(2)),
+                When(lead__icontains=terms[0], then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-rank", "-publish_at")
+    )
+
+
+def _mark_terms(text: str, terms: list[str]) -> str:
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    return pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", text)
+
+
+def attach_snippets(articles, query: str) -> None:
+    """Give each result `title_html` and `snippet_html` (safe, highlighted)."""
+    terms = query.split()[:MAX_TERMS]
+    for article in articles:
+        if hasattr(article, "snippet_marked"):
+            title, snippet = article.title_marked, article.snippet_marked
+        else:
+            text = article.body_text or article.lead
+            lowered = text.lower()
+            hits = [i for i in (lowered.find(t.lower()) for t in terms) if i >= 0]
+            start = max(0, min(hits) - SNIPPET_CHARS // 3) if hits else 0
+            snippet = text[start : start + SNIPPET_CHARS].replace("\n", " ")
+            snippet = (
+                ("…" if start else "")
+                + snippet
+                + ("…" if len(text) > start + SNIPPET_CHARS else "")
+            )
+            title, snippet = _mark_terms(article.title, terms), _mark_terms(snippet, terms)
+        article.title_html = highlight(title)
+        article.snippet_html = highlight(snippet)

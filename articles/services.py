@@ -1,0 +1,24 @@
+"""Writes with side effects on articles (HackSoft style: keyword-only, typed, atomic)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article, ArticleQuerySet
+
+
+@transaction.atomic
+def articles_publish_now(*, queryset: ArticleQuerySet) -> int:
+    """Make the given articles live now; articles already live keep their publish time."""
+    now = timezone.now()
+    live = queryset.published().values("pk")
+    return queryset.exclude(pk__in=live).update(
+        status=Article.Status.PUBLISHED, publish_at=now, updated_at=now
+    )
+
+
+@transaction.atomic
+def articles_unpublish(*, queryset: ArticleQuerySet) -> int:
+    """Take the given articles off the site (and out of any schedule) as drafts."""
+    return queryset.exclude(status=Article.Status.DRAFT).update(
+        status=Article.Status.DRAFT, updated_at=timezone.now()
+    )

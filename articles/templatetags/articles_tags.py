@@ -1,0 +1,107 @@
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from runnerhub.images import img_tag
+from runnerhub.templatetags.runnerhub_tags import absolute
+
+from ..models import Article
+
+register = template.Library()
+
+VIDEO_MARKER = "<p>[video]</p>"
+
+
+@register.simple_tag
+def article_body(article: Article) -> SafeString:
+    """The stored (sanitized) body, with the click-to-load video where the editor put [video]."""
+    html = article.body_html
+    if VIDEO_MARKER in html:
+        video = render_to_string("articles/includes/_video.html", {"article": article})
+        html = html.replace(VIDEO_MARKER, video, 1).replace(VIDEO_MARKER, "")
+    return mark_safe(html)
+
+
+@register.simple_tag
+def video_after_body(article: Article) -> bool:
+    return bool(article.video) and VIDEO_MARKER not in article.body_html
+
+
+@register.simple_tag
+def article_structured_data(article: Article, faqs) -> list[dict]:
+    """schema.org Article (with reviewedBy when set) and FAQPage for an article page."""
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "description": article.meta_description,
+        "mainEntityOfPage": url,
+        "url": url,
+        "datePublished": article.publish_at,
+        "dateModified": article.updated_at,
+        "author": {"@type": "Person", "name": article.author.public_name},
+        "articleSection": article.topic.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "timeRequired": f"PT{article.reading_minutes}M",
+    }
+    if article.hero_renditions:
+        data["image"] = absolute(
+            article.hero_image.storage.url(article.hero_renditions[-1]["name"])
+        )
+    if article.reviewed_by:
+        data["reviewedBy"] = {"@type": "Person", "name": article.reviewed_by}
+        if article.last_reviewed:
+            data["lastReviewed"] = article.last_reviewed
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": "Home", "item": absolute("/")},
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": article.topic.name,
+                "item": absolute(article.topic.get_absolute_url()),
+            },
+            {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
+        ],
+    }
+    blocks = [data, breadcrumbs]
+    if faqs:
+        blocks.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "FAQPage",
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": faq.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": faq.answer},
+                    }
+                    for faq in faqs
+                ],
+            }
+        )
+    return blocks
+
+
+@register.filter
+def share_image_url(article: Article) -> str:
+    if not article.hero_renditions:
+        return ""
+    best = next((r for r in article.hero_renditions if r["w"] >= 1200), article.hero_renditions[-1])
+    return absolute(article.hero_image.storage.url(best["name"]))
+
+
+@register.simple_tag
+def card_image(article: Article, lazy: bool = True) -> SafeString:
+    return mark_safe(
+        img_tag(
+            article.hero_renditions,
+            article.hero_alt,
+            sizes="(min-width: 1100px) 340px, (min-width: 700px) 45vw, 100vw",
+            lazy=lazy,
+            css_class="card__img",
+        )
+    )

@@ -1,0 +1,130 @@
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.generic import DetailView, ListView, TemplateView
+
+from runnerhub.models import SiteSettings
+
+from .models import Article, Tag, Topic
+from .search import attach_snippets, clean_query, search_articles
+
+PAGE_SIZE = 12
+MAX_SLUG_LENGTH = 200
+
+
+def _checked_slug(slug: str) -> str:
+    # The URL pattern only admits slug characters; an absurd length is simply not found.
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise Http404("No such page.")
+    return slug
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public = Article.objects.published().for_lists()
+        featured = list(public.filter(featured=True)[:3])
+        latest = list(public.exclude(pk__in=[a.pk for a in featured])[:6])
+        context.update(
+            featured=featured,
+            latest=latest,
+            topics=Topic.objects.annotate(
+                article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+            ).filter(article_count__gt=0),
+        )
+        return context
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_lists()
+
+
+class TopicView(ArticleListView):
+    template_name = "articles/topic.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=_checked_slug(self.kwargs["slug"]))
+        return super().get_queryset().filter(topic=self.topic)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class TagView(ArticleListView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=_checked_slug(self.kwargs["slug"]))
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "results"
+
+    def get(self, request, *args, **kwargs):
+        self.query, self.problem = clean_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        return search_articles(
+            Article.objects.published().select_related("topic", "author"), self.query
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, problem=self.problem, **kwargs)
+        attach_snippets(context["results"], self.query)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        patch_cache_control(response, private=True, max_age=0)
+        return response
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        _checked_slug(self.kwargs["slug"])
+        queryset = Article.objects.for_page()
+        user = self.request.user
+        # Staff with access to articles preview drafts and scheduled articles at the real URL.
+        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+            return queryset
+        return queryset.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        context.update(
+            preview=not article.is_public,
+            site_settings=SiteSettings.load() if article.show_disclaimer else None,
+            related=Article.objects.published()
+            .for_lists()
+            .filter(topic_id=article.topic_id)
+            .exclude(pk=article.pk)[:3],
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response

@@ -1,0 +1,69 @@
+"""Load the demo content of every app and make sure the local demo logins exist.
+
+Each installed app may ship a `demo` module with `load(stdout)`; they run in INSTALLED_APPS
+order, so an app's demo can build on the apps it depends on. Running it again adds nothing
+twice.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from runnerhub.permissions import EDITORS, MODERATORS
+
+DEMO_LOGINS = [
+    # (username, password, superuser, groups)
+    ("admin", "runnerhub-admin", True, ()),
+    ("editor", "runnerhub-editor", False, (EDITORS, MODERATORS)),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content and the local demo logins (only with DEBUG on)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo content and its well-known logins exist only with DEBUG on; "
+                "refusing to load them into what looks like a production site."
+            )
+        for app_config in apps.get_app_configs():
+            module_name = f"{app_config.name}.demo"
+            if find_spec(module_name) is None:
+                continue
+            self.stdout.write(
+                self.style.MIGRATE_HEADING(f"Demo content: {app_config.verbose_name}")
+            )
+            with transaction.atomic():
+                import_module(module_name).load(stdout=self.stdout)
+        self._ensure_logins()
+
+    def _ensure_logins(self) -> None:
+        User = get_user_model()
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (local demo only)"))
+        for username, password, superuser, groups in DEMO_LOGINS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "is_superuser": superuser,
+                    "display_name": "Demo " + username.title(),
+                    "email": f"{username}@runnerhub.test",
+                },
+            )
+            if created or not user.check_password(password):
+                user.set_password(password)
+                user.is_staff = user.is_active = True
+                user.save()
+            user.groups.add(*Group.objects.filter(name__in=groups))
+            role = "superuser" if superuser else "editor and moderator"
+            self.stdout.write(
+                f"  {role:>22}: http://127.0.0.1:8000/admin/  user {username!r}  "
+                f"password {password!r}"
+            )

@@ -1,0 +1,66 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who can log in. Staff carry a public name and title, shown on articles and
+    answers, so that pages never need a second lookup per author."""
+
+    display_name = models.CharField(
+        _("public display name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown on articles and answers. Defaults to first and last name."),
+    )
+    public_title = models.CharField(
+        _("public title"),
+        max_length=60,
+        blank=True,
+        help_text=_('Shown beside the name on staff answers, e.g. "Physio" or "Shoe fitter".'),
+    )
+    bio = models.TextField(_("short bio"), blank=True, max_length=600)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+DEFAULT_DISCLAIMER = (
+    "This article is general advice, not a diagnosis. If pain is sharp, lasts more than a "
+    "few days or stops you from walking normally, see a physiotherapist or your doctor."
+)
+
+
+class SiteSettings(models.Model):
+    """Settings editors change in admin, once for the whole site (a single row)."""
+
+    singleton = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=120,
+        default="Advice for every runner, from the people who fit your shoes.",
+    )
+    medical_disclaimer = models.TextField(
+        _("medical disclaimer"),
+        default=DEFAULT_DISCLAIMER,
+        help_text=_("Shown in a box at the end of every article that has the disclaimer on."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(singleton=1), name="site_settings_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Site settings"))
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        obj, _created = cls.objects.get_or_create(singleton=1)
+        return obj

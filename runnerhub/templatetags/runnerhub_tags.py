@@ -1,0 +1,33 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import SafeString, mark_safe
+
+from runnerhub.images import img_tag
+
+register = template.Library()
+
+# Same escapes as django.utils.html.json_script: the JSON can never close the <script> element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def responsive_image(renditions, alt, sizes="100vw", lazy=True, css_class="") -> SafeString:
+    return mark_safe(img_tag(renditions or [], alt, sizes=sizes, lazy=lazy, css_class=css_class))
+
+
+@register.simple_tag
+def ld_json(data) -> SafeString:
+    """A JSON-LD <script> block for structured data."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """An absolute URL on this site, for canonical links, feeds and sharing tags."""
+    if not path or path.startswith(("http://", "https://")):
+        return path or ""
+    return settings.SITE_URL + path

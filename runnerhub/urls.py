@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from articles.sitemaps import sitemaps
+
+from . import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # The demo and the test server serve uploads themselves; production uses object storage
+    # or the web server (see README).
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]

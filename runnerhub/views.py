@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .images import save_editor_image
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 after a database round-trip, 503 when the database is away."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+@cache_page(60 * 60)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Disallow: /editor/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_POST
+def editor_image_upload(request: HttpRequest) -> JsonResponse:
+    """Image uploads from CKEditor: staff only, validated and re-encoded like every image."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return JsonResponse(
+            {"error": {"message": "Please log in as staff to upload images."}}, status=403
+        )
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return JsonResponse({"error": {"message": "No image was received."}}, status=400)
+    try:
+        url = save_editor_image(upload)
+    except ValidationError as error:
+        return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
+    return JsonResponse({"url": url})

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
@@ -72,6 +73,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [FAQInline]
     actions = ["publish_now", "unpublish"]
     save_on_top = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "body", "video_url")}),
@@ -168,6 +170,7 @@ class ArticleAdmin(admin.ModelAdmin):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "order", "article_count")
+    ordering = ("order", "name")
     list_editable = ("order",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -183,6 +186,7 @@ class TopicAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "article_count")
+    ordering = ("name",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 

@@ -33,9 +33,7 @@ def clean_query(raw: str) -> tuple[str, str]:
 
 
 def highlight(raw: str) -> SafeString:
-    return mark_safe(
-        escape(raw).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    )
+    return mark_safe(escape(raw).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:

@@ -102,6 +102,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "runnerhub.User"
+AUTHENTICATION_BACKENDS = ["runnerhub.auth.RunnerHubBackend"]
 
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from runnerhub.auth import DEMO_EMAIL_DOMAIN
 from runnerhub.permissions import EDITORS, MODERATORS
 
 DEMO_LOGINS = [
@@ -48,19 +49,15 @@ class Command(BaseCommand):
         User = get_user_model()
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (local demo only)"))
         for username, password, superuser, groups in DEMO_LOGINS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "is_staff": True,
-                    "is_superuser": superuser,
-                    "display_name": "Demo " + username.title(),
-                    "email": f"{username}@runnerhub.test",
-                },
+            user, _created = User.objects.get_or_create(
+                username=username, defaults={"display_name": "Demo " + username.title()}
             )
-            if created or not user.check_password(password):
+            user.email = username + DEMO_EMAIL_DOMAIN
+            user.is_staff = user.is_active = True
+            user.is_superuser = superuser
+            if not user.check_password(password):
                 user.set_password(password)
-                user.is_staff = user.is_active = True
-                user.save()
+            user.save()
             user.groups.add(*Group.objects.filter(name__in=groups))
             role = "superuser" if superuser else "editor and moderator"
             self.stdout.write(

@@ -1,0 +1,190 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article
+from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
+from tests.runnerhub.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/articles/article/add/"
+LIST_URL = "/admin/articles/article/"
+
+
+@pytest.fixture
+def editor(client):
+    user = StaffFactory(username="eddie")
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def jpeg(size=(1600, 900)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 90, 160)).save(buffer, "JPEG")
+    return SimpleUploadedFile("hero.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def form_data(topic, author, **overrides) -> dict:
+    now = timezone.localtime()
+    data = {
+        "title": "Strides for beginners",
+        "slug": "strides-for-beginners",
+        "lead": "Short, relaxed accelerations that make you faster.",
+        "body": "<h2>What are strides?</h2><p>Twenty-second pick-ups.</p>",
+        "video_url": "",
+        "hero_alt": "",
+        "status": "published",
+        "publish_at_0": now.strftime("%d/%m/%Y"),
+        "publish_at_1": now.strftime("%H:%M:%S"),
+        "author": author.pk,
+        "topic": topic.pk,
+        "tags": [],
+        "reviewed_by": "",
+        "last_reviewed": "",
+        "show_disclaimer": "on",
+        "seo_title": "",
+        "seo_description": "",
+        "faqs-TOTAL_FORMS": "2",
+        "faqs-INITIAL_FORMS": "0",
+        "faqs-MIN_NUM_FORMS": "0",
+        "faqs-MAX_NUM_FORMS": "1000",
+        "faqs-0-question": "How many?",
+        "faqs-0-answer": "Four to six.",
+        "faqs-0-order": "1",
+        "faqs-1-question": "When?",
+        "faqs-1-answer": "After an easy run.",
+        "faqs-1-order": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_adds_an_article_with_image_faqs_and_sanitized_body(client, editor):
+    topic = TopicFactory()
+    tag = TagFactory()
+    data = form_data(
+        topic,
+        editor,
+        hero_image=jpeg(),
+        hero_alt="A runner doing strides on a track",
+        tags=[tag.pk],
+        body='<p>Go <script>alert(1)</script><a href="javascript:x()" onclick="y()">fast</a></p>',
+    )
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="strides-for-beginners")
+    assert article.body == '<p>Go <a rel="noopener">fast</a></p>'
+    assert [r["w"] for r in article.hero_renditions] == [480, 800, 1200, 1600]
+    assert [f.question for f in article.faqs.all()] == ["When?", "How many?"]
+    assert list(article.tags.all()) == [tag]
+    assert article.is_public
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "alert(1)" not in page and "javascript:" not in page and "onclick" not in page
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("x.jpg", b"GIF89a nope"), "not an image"),
+        (SimpleUploadedFile("x.jpg", jpeg().read()[:-700]), "damaged or incomplete"),
+    ],
+    ids=["not-an-image", "truncated"],
+)
+def test_bad_images_get_a_clear_error_and_keep_the_rest(client, editor, upload, message):
+    topic = TopicFactory()
+    response = client.post(
+        ADD_URL, form_data(topic, editor, hero_image=upload, hero_alt="Alt text")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    # What the editor typed is still there.
+    assert "Short, relaxed accelerations that make you faster." in html
+    assert "Four to six." in html
+    assert not Article.objects.exists()
+
+
+def test_image_without_alt_text_is_refused(client, editor):
+    response = client.post(ADD_URL, form_data(TopicFactory(), editor, hero_image=jpeg()))
+    assert response.status_code == 200
+    assert "Describe the hero image" in response.content.decode()
+
+
+def test_add_form_helps_the_editor(client, editor):
+    html = client.get(ADD_URL).content.decode()
+    assert "data-prepopulated-fields" in html and "#id_slug" in html
+    assert "ck-editor" in html or "django_ckeditor_5" in html
+    assert f'<option value="{editor.pk}" selected>' in html  # author defaults to the editor
+    assert 'class="admin-autocomplete' in html  # topic and tags
+
+
+def test_autocomplete_works_for_editors(client, editor):
+    TopicFactory(name="Injuries", slug="injuries")
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "article", "field_name": "topic", "term": "inj"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["text"] == "Injuries"
+
+
+def test_state_filter_and_publish_actions(client, editor):
+    now = timezone.now()
+    live = ArticleFactory(title="Live one")
+    scheduled = ArticleFactory(title="Scheduled one", publish_at=now + timedelta(days=3))
+    draft = ArticleFactory(title="Draft one", status=Article.Status.DRAFT, publish_at=None)
+    listing = client.get(LIST_URL, {"state": "scheduled"}).content.decode()
+    assert "Scheduled one" in listing and "Live one" not in listing and "Draft one" not in listing
+    assert "Scheduled</span>" in listing
+
+    response = client.post(
+        LIST_URL,
+        {"action": "publish_now", "_selected_action": [scheduled.pk, draft.pk, live.pk]},
+        follow=True,
+    )
+    assert "2 articles are now live." in response.content.decode()
+    for article in (scheduled, draft):
+        article.refresh_from_db()
+        assert article.is_public
+    live_before = live.publish_at
+    live.refresh_from_db()
+    assert live.publish_at == live_before  # already live: its date is kept
+
+    response = client.post(
+        LIST_URL, {"action": "unpublish", "_selected_action": [draft.pk]}, follow=True
+    )
+    assert "1 article is back to draft." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert client.get(draft.get_absolute_url()).status_code == 200  # editors still preview it
+
+
+def test_change_form_links_to_the_site(client, editor):
+    article = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
+    html = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert f'href="{article.get_absolute_url()}"' in html
+    assert "Preview ↗" in html
+    assert "View on site" in html
+
+
+def test_changelist_query_count_does_not_grow(client, editor, django_assert_max_num_queries):
+    ArticleFactory.create_batch(3)
+    with django_assert_max_num_queries(12) as first:
+        client.get(LIST_URL)
+    ArticleFactory.create_batch(20)
+    with django_assert_max_num_queries(len(first)):
+        client.get(LIST_URL)
+
+
+def test_search_in_admin(client, editor):
+    ArticleFactory(title="Fuelling long runs")
+    ArticleFactory(title="Cadence")
+    html = client.get(LIST_URL, {"q": "fuelling"}).content.decode()
+    assert "Fuelling long runs" in html and "Cadence</a>" not in html

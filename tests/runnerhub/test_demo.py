@@ -1,0 +1,64 @@
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, FAQItem, Tag, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_refuses_to_load_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("load_demo")
+    assert not Article.objects.exists()
+
+
+def test_demo_loads_once_and_is_idempotent(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "[1/9]" in out and "added" in out
+    assert "user 'admin'  password 'runnerhub-admin'" in out
+    counts = (
+        Article.objects.count(),
+        Topic.objects.count(),
+        Tag.objects.count(),
+        FAQItem.objects.count(),
+        get_user_model().objects.count(),
+    )
+    call_command("load_demo")
+    assert "already there" in capsys.readouterr().out
+    again = (
+        Article.objects.count(),
+        Topic.objects.count(),
+        Tag.objects.count(),
+        FAQItem.objects.count(),
+        get_user_model().objects.count(),
+    )
+    assert counts == again
+
+    # The shape PRODUCT.md asks for: one long article and shorter ones across topics.
+    long_one = Article.objects.get(slug__startswith="hamstring")
+    assert len(long_one.body_text.split()) > 1200
+    assert long_one.faqs.count() >= 4 and long_one.video and long_one.reviewed_by
+    assert "<h2>1." in long_one.body and "<h2>2." in long_one.body
+    assert '<img src="/media/editor/' in long_one.body
+    assert long_one.hero_renditions
+    published = Article.objects.published()
+    assert published.count() >= 6
+    assert published.values("topic").distinct().count() >= 3
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+    assert Article.objects.exclude(pk__in=published).filter(status="published").exists()
+
+
+def test_demo_logins_work_only_with_debug(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert authenticate(username="admin", password="runnerhub-admin") is not None
+    editor = authenticate(username="editor", password="runnerhub-editor")
+    assert editor is not None and not editor.is_superuser
+    assert editor.groups.filter(name="Editors").exists()
+    settings.DEBUG = False
+    assert authenticate(username="admin", password="runnerhub-admin") is None
+    assert authenticate(username="editor", password="runnerhub-editor") is None

@@ -99,6 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Health advice"),
             {"fields": ("reviewed_by", "last_reviewed", "show_disclaimer")},
         ),
+        (_("Reader questions"), {"fields": ("comments_open_days",)}),
         (
             _("Search engines and sharing"),
             {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)},

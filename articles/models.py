@@ -195,6 +195,15 @@ class Article(models.Model):
             "the body."
         ),
     )
+    comments_open_days = models.PositiveSmallIntegerField(
+        _("comments open for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after publishing that readers can comment. Empty: the site default "
+            "(Site settings); 0: no comments."
+        ),
+    )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -114,7 +114,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         context.update(
             preview=not article.is_public,
-            site_settings=SiteSettings.load() if article.show_disclaimer else None,
+            site_settings=SiteSettings.load(),
             related=Article.objects.published()
             .for_lists()
             .filter(topic_id=article.topic_id)

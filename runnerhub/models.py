@@ -50,6 +50,20 @@ class SiteSettings(models.Model):
         help_text=_("Shown in a box at the end of every article that has the disclaimer on."),
     )
 
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        _("comments close after (days)"),
+        default=90,
+        help_text=_(
+            "Readers can comment on an article for this many days after it is published. "
+            "Each article can override it."
+        ),
+    )
+    staff_notification_email = models.EmailField(
+        _("staff notification address"),
+        blank=True,
+        help_text=_("New reader questions are emailed here. Leave empty for no emails."),
+    )
+
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")

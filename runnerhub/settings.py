@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+CSRF_FAILURE_VIEW = "runnerhub.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,3 +51,20 @@ def editor_image_upload(request: HttpRequest) -> JsonResponse:
     except ValidationError as error:
         return JsonResponse({"error": {"message": error.messages[0]}}, status=400)
     return JsonResponse({"url": url})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without a valid CSRF token (an old tab, blocked cookies): nothing the
+    person typed is lost. The page shows it again in a fresh form they can send with a click."""
+    fields = [
+        (key, value)
+        for key, values in request.POST.lists()
+        if key != "csrfmiddlewaretoken"
+        for value in values
+    ]
+    return render(
+        request,
+        "403_csrf.html",
+        {"fields": fields, "action": request.path, "cookies_missing": not request.COOKIES},
+        status=403,
+    )

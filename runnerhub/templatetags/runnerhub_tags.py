@@ -31,3 +31,10 @@ def absolute(path: str) -> str:
     if not path or path.startswith(("http://", "https://")):
         return path or ""
     return settings.SITE_URL + path
+
+
+@register.simple_tag(takes_context=True)
+def admin_dashboard(context) -> list[dict]:
+    from runnerhub import dashboard
+
+    return dashboard.items(context["request"])

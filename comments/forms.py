@@ -1,0 +1,120 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from runnerhub.antispam import AntiSpamMixin
+
+from .models import Comment
+
+MAX_ID = 2**63 - 1
+
+
+def validate_single_line(value: str) -> None:
+    if any(not ch.isprintable() for ch in value):
+        raise ValidationError(
+            _("Please use only letters, numbers and punctuation (no line breaks)."),
+            code="control_characters",
+        )
+
+
+def validate_printable_text(value: str) -> None:
+    if any(not (ch.isprintable() or ch in "\n\r\t") for ch in value):
+        raise ValidationError(
+            _("The text contains characters we cannot store. Please remove them."),
+            code="control_characters",
+        )
+
+
+class CommentForm(AntiSpamMixin, forms.Form):
+    article = forms.CharField(widget=forms.HiddenInput)
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("Never shown. We use it only to tell you about replies."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    text = forms.CharField(
+        label=_("Your question or comment"),
+        max_length=5000,
+        validators=[validate_printable_text],
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    notify = forms.BooleanField(
+        label=_("Email me when someone replies"), required=False, initial=True
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.is_staff = bool(user and user.is_authenticated and user.is_staff)
+        if self.is_staff:
+            # Staff post as themselves: name, title and badge come from their account.
+            for field in ("name", "email"):
+                self.fields[field].required = False
+                self.fields[field].widget = forms.HiddenInput()
+
+    def clean_article(self):
+        value = self.cleaned_data["article"]
+        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+            raise ValidationError(_("This article cannot be found."), code="article")
+        article = Article.objects.published().filter(pk=int(value)).first()
+        if article is None:
+            raise ValidationError(_("This article cannot be found."), code="article")
+        return article
+
+    def clean_parent(self):
+        value = (self.cleaned_data.get("parent") or "").strip()
+        if not value:
+            return None
+        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+            raise ValidationError(
+                _("The comment you are replying to cannot be found."), code="parent"
+            )
+        parent = Comment.objects.filter(pk=int(value)).select_related("article").first()
+        if parent is None or parent.state != Comment.State.PUBLISHED:
+            raise ValidationError(
+                _(
+                    "The comment you are replying to no longer exists. Post your text as a "
+                    "new comment instead."
+                ),
+                code="parent_gone",
+            )
+        self._parent = parent
+        return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        article, parent = cleaned.get("article"), cleaned.get("parent")
+        if article is not None and parent is not None and parent.article_id != article.pk:
+            self.add_error(
+                "parent",
+                ValidationError(
+                    _("The comment you are replying to belongs to another article."),
+                    code="parent_article",
+                ),
+            )
+        return cleaned
+
+
+def new_comment_form(article: Article, user, parent: Comment | None = None) -> CommentForm:
+    """A blank form for an article (or a reply), with a fresh key against double posts."""
+    return CommentForm(
+        initial={
+            "article": article.pk,
+            "parent": parent.pk if parent else "",
+            "submission_key": uuid.uuid4(),
+            "notify": True,
+        },
+        user=user,
+    )

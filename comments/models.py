@@ -1,0 +1,178 @@
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import linebreaks, urlize
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+MAX_DEPTH = 3  # 0-based: replies nest visually up to four levels
+AVATAR_COLOURS = 8
+
+
+def render_plain_text(text: str) -> str:
+    """Reader text as safe HTML: escaped, paragraphs kept, bare URLs made into links."""
+    html = linebreaks(
+        urlize(text, trim_url_limit=60, nofollow=True, autoescape=True), autoescape=False
+    )
+    return html.replace(' rel="nofollow"', ' rel="nofollow ugc noopener"')
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self) -> "CommentQuerySet":
+        return self.filter(state=Comment.State.PUBLISHED)
+
+    def visible_to(self, own_ids) -> "CommentQuerySet":
+        """Published comments, plus the viewer's own comments still awaiting moderation."""
+        return self.filter(
+            Q(state=Comment.State.PUBLISHED) | Q(state=Comment.State.PENDING, pk__in=own_ids)
+        )
+
+    def in_thread_order(self) -> "CommentQuerySet":
+        """Depth-first order within each thread: the whole tree comes out of one query."""
+        return self.order_by(Coalesce("root_id", "id"), "path")
+
+    def with_answered(self) -> "CommentQuerySet":
+        staff_reply = Comment.objects.filter(
+            root_id=OuterRef("pk"), is_staff_reply=True, state=Comment.State.PUBLISHED
+        )
+        return self.annotate(answered=Exists(staff_reply))
+
+    def unanswered_questions(self) -> "CommentQuerySet":
+        """Published top-level reader comments whose thread has no published staff reply."""
+        return (
+            self.published()
+            .filter(parent__isnull=True, is_staff_reply=False)
+            .with_answered()
+            .filter(answered=False)
+        )
+
+
+class Comment(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        PUBLISHED = "published", _("Published")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="thread",
+        editable=False,
+        help_text=_("The top-level question of this thread (empty for the question itself)."),
+    )
+    # Sort key within a thread: the parent's path plus this comment's creation time, so that
+    # ordering by (thread, path) lists the tree depth-first.
+    path = models.CharField(max_length=100, blank=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        editable=False,
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("email"), max_length=254)
+    text = models.TextField(_("text"), max_length=5000)
+    text_html = models.TextField(editable=False)
+    is_staff_reply = models.BooleanField(_("staff"), default=False, editable=False)
+    staff_title = models.CharField(max_length=60, blank=True, editable=False)
+    is_accepted = models.BooleanField(_("accepted answer"), default=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    notify_on_reply = models.BooleanField(_("email me replies"), default=True)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["article", "state"], name="comment_article_state_idx"),
+            models.Index(fields=["root", "path"], name="comment_thread_idx"),
+            models.Index(fields=["email", "state"], name="comment_email_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(depth__lte=MAX_DEPTH), name="comment_depth_max"),
+            models.CheckConstraint(
+                condition=(Q(parent__isnull=True) & Q(root__isnull=True) & Q(depth=0))
+                | (Q(parent__isnull=False) & Q(root__isnull=False) & Q(depth__gte=1)),
+                name="comment_tree_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_accepted=False) | Q(is_staff_reply=True),
+                name="comment_accepted_is_staff",
+            ),
+            models.UniqueConstraint(
+                fields=["root"],
+                condition=Q(is_accepted=True),
+                name="comment_one_accepted_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        # Derived fields only: rendered text and the position in the tree.
+        self.text_html = render_plain_text(self.text)
+        if self.parent_id and not self.path:
+            parent = self.parent
+            self.root_id = parent.root_id or parent.pk
+            self.depth = min(parent.depth + 1, MAX_DEPTH)
+            # Past the deepest level a reply is shown (and sorted) after its parent, at the
+            # same level, so the path never grows beyond MAX_DEPTH steps.
+            base = parent.path.rsplit("/", 1)[0] if parent.depth == MAX_DEPTH else parent.path
+            self.path = f"{base}/{self.created_at.timestamp():017.6f}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def thread_root_id(self) -> int:
+        return self.root_id or self.pk
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.name.split() if p[:1].isalnum()]
+        letters = "".join(p[0] for p in parts[:2]) or "?"
+        return letters.upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        digest = hashlib.md5(self.name.lower().encode(), usedforsecurity=False).hexdigest()
+        return int(digest, 16) % AVATAR_COLOURS
+
+
+def comments_open(article: Article, default_days: int) -> bool:
+    days = article.comments_open_days if article.comments_open_days is not None else default_days
+    if days == 0 or not article.publish_at:
+        return False
+    return timezone.now() < article.publish_at + timedelta(days=days)

@@ -1,0 +1,133 @@
+"""Writes with side effects on comments: creation, moderation, staff answers, unsubscribes."""
+
+import uuid
+
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+
+from articles.models import Article, FAQItem
+
+from . import notifications
+from .models import Comment, render_plain_text
+from .moderation import initial_state
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    parent: Comment | None,
+    text: str,
+    name: str = "",
+    email: str = "",
+    notify: bool = True,
+    user=None,
+    ip_address: str | None = None,
+    submission_key: uuid.UUID | None = None,
+    looks_like_bot: bool = False,
+) -> Comment:
+    """Create a comment in the state the moderation rules give it, and queue its emails.
+
+    A comment is a staff reply only because a logged-in staff user wrote it."""
+    is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
+    if is_staff:
+        name, email = user.public_name, user.email
+    comment = Comment(
+        article=article,
+        parent=parent,
+        name=name,
+        email=email,
+        text=text,
+        notify_on_reply=notify,
+        user=user if user is not None and user.is_authenticated else None,
+        is_staff_reply=is_staff,
+        staff_title=user.public_title if is_staff else "",
+        ip_address=ip_address,
+        submission_key=submission_key,
+        state=initial_state(
+            is_staff=is_staff,
+            email=email,
+            text_html=render_plain_text(text),
+            looks_like_bot=looks_like_bot and not is_staff,
+        ),
+    )
+    comment.save()
+    if comment.state == Comment.State.PUBLISHED:
+        _published(comment)
+    if comment.state != Comment.State.SPAM and parent is None and not is_staff:
+        notifications.notify_staff_of_question(comment)
+    return comment
+
+
+def comment_reply_as_staff(*, parent: Comment, user, text: str) -> Comment:
+    return comment_create(article=parent.article, parent=parent, text=text, user=user)
+
+
+@transaction.atomic
+def comments_approve(*, queryset: QuerySet) -> int:
+    approved = list(queryset.exclude(state=Comment.State.PUBLISHED).select_related("parent"))
+    Comment.objects.filter(pk__in=[c.pk for c in approved]).update(state=Comment.State.PUBLISHED)
+    for comment in approved:
+        comment.state = Comment.State.PUBLISHED
+        _published(comment)
+    return len(approved)
+
+
+@transaction.atomic
+def comments_set_state(*, queryset: QuerySet, state: str) -> int:
+    """Mark comments as spam or removed: they disappear from the site at once."""
+    changed = queryset.exclude(state=state)
+    # An accepted answer that is taken down is no longer the accepted answer.
+    return changed.update(state=state, is_accepted=False)
+
+
+@transaction.atomic
+def comment_accept(*, reply: Comment) -> None:
+    """Mark a published staff reply as the accepted answer of its thread (one per thread)."""
+    if not reply.is_staff_reply or reply.state != Comment.State.PUBLISHED or not reply.root_id:
+        raise ValueError("Only a published staff reply can be the accepted answer.")
+    Comment.objects.filter(root_id=reply.root_id, is_accepted=True).update(is_accepted=False)
+    Comment.objects.filter(pk=reply.pk).update(is_accepted=True)
+    reply.is_accepted = True
+
+
+@transaction.atomic
+def comment_promote_to_faq(*, question: Comment) -> FAQItem | None:
+    """Copy a staff-answered question and its answer into the article's FAQs for polishing.
+
+    Uses the accepted answer when there is one, else the first staff reply. Returns None when
+    the question has no published staff answer."""
+    answers = Comment.objects.filter(
+        root_id=question.pk, is_staff_reply=True, state=Comment.State.PUBLISHED
+    ).order_by("-is_accepted", "created_at")
+    answer = answers.first()
+    if question.parent_id or answer is None:
+        return None
+    last = FAQItem.objects.filter(article_id=question.article_id).aggregate(Max("order"))
+    return FAQItem.objects.create(
+        article_id=question.article_id,
+        question=question.text[:300],
+        answer=answer.text,
+        order=(last["order__max"] or 0) + 1,
+    )
+
+
+def comment_unsubscribe(*, comment: Comment) -> int:
+    """Stop reply emails to this person anywhere in this comment's thread."""
+    root_id = comment.thread_root_id
+    return Comment.objects.filter(
+        Q(pk=root_id) | Q(root_id=root_id),
+        email__iexact=comment.email,
+        notify_on_reply=True,
+    ).update(notify_on_reply=False)
+
+
+def _published(comment: Comment) -> None:
+    parent = comment.parent
+    if (
+        parent is not None
+        and parent.notify_on_reply
+        and parent.state == Comment.State.PUBLISHED
+        and parent.email.lower() != comment.email.lower()
+    ):
+        notifications.notify_reply(parent=parent, reply=comment)

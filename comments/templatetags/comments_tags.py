@@ -1,0 +1,35 @@
+from django import template
+from django.urls import reverse
+
+from runnerhub.models import SiteSettings
+
+from ..forms import new_comment_form
+from ..models import comments_open
+from ..thread import build_thread
+from ..views import own_pending_ids
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/includes/_thread.html", takes_context=True)
+def comment_thread(context, article, site_settings=None):
+    """The article's questions and answers, and the form to ask one."""
+    request = context["request"]
+    site_settings = site_settings or SiteSettings.load()
+    thread = build_thread(
+        article,
+        own_ids=own_pending_ids(request),
+        page_number=request.GET.get("cpage", 1),
+        order=request.GET.get("corder", ""),
+    )
+    is_open = comments_open(article, site_settings.comments_close_after_days)
+    return {
+        "request": request,
+        "user": request.user,
+        "article": article,
+        "thread": thread,
+        "open": is_open,
+        "form": new_comment_form(article, request.user) if is_open else None,
+        # One reversal for the whole thread; each Reply link appends its comment's id.
+        "reply_base": reverse("comments:reply", args=[0])[:-2],
+    }

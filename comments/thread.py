@@ -1,0 +1,130 @@
+"""Reading a thread: a constant number of queries, whatever its size.
+
+1. the ids of the visible top-level questions, in the reader's order (one small query);
+2. every visible comment of the questions on this page, in depth-first order (one query).
+Display values (initials, dates) are computed here in one loop, so the template renders the
+whole thread in one flat loop with no includes, lookups or URL reversals per comment.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import Comment
+
+ROOTS_PER_PAGE = 50
+ORDERS = {"oldest": "Oldest first", "answered": "Recently answered first"}
+DEFAULT_ORDER = "oldest"
+THREAD_FIELDS = (
+    "id",
+    "article_id",
+    "parent_id",
+    "root_id",
+    "path",
+    "depth",
+    "name",
+    "text_html",
+    "is_staff_reply",
+    "staff_title",
+    "is_accepted",
+    "state",
+    "created_at",
+)
+
+
+@dataclass
+class Thread:
+    comments: list
+    total: int
+    order: str
+    page: Page | None = None
+    orders: dict = field(default_factory=lambda: ORDERS)
+
+
+def format_date(moment) -> str:
+    """ "May 18, 2013 at 6:07am" in the site's time zone."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{local:%B} {local.day}, {local.year} at {hour}:{local:%M}{suffix}"
+
+
+def _roots(article: Article, own_ids, order: str):
+    roots = Comment.objects.visible_to(own_ids).filter(article=article, parent__isnull=True)
+    if order == "answered":
+        return roots.annotate(
+            answered_at=Max(
+                "thread__created_at",
+                filter=Q(thread__is_staff_reply=True, thread__state=Comment.State.PUBLISHED),
+            )
+        ).order_by(F("answered_at").desc(nulls_last=True), "-created_at", "-id")
+    return roots.order_by("created_at", "id")
+
+
+def _answered_at(rows: list) -> dict[int, object]:
+    answered = {}
+    for c in rows:
+        if c.is_staff_reply and c.root_id and c.state == Comment.State.PUBLISHED:
+            answered[c.root_id] = max(answered.get(c.root_id, c.created_at), c.created_at)
+    return answered
+
+
+def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_ORDER) -> Thread:
+    """Two queries, whatever the size: the number of questions, then the page's threads."""
+    order = order if order in ORDERS else DEFAULT_ORDER
+    roots = _roots(article, own_ids, order)
+    total = roots.count()
+    page = None
+    window = slice(0, ROOTS_PER_PAGE)
+    if total > ROOTS_PER_PAGE:
+        page = Paginator(range(total), ROOTS_PER_PAGE).get_page(page_number)
+        window = slice(page.start_index() - 1, page.end_index())
+    page_roots = roots.values("id")[window]
+    rows = list(
+        Comment.objects.visible_to(own_ids)
+        .filter(Q(pk__in=page_roots) | Q(root_id__in=page_roots), article=article)
+        .only(*THREAD_FIELDS)
+    )
+    # Put the questions in the reader's order, each followed by its replies depth-first.
+    by_id = {c.pk: c for c in rows}
+    if order == "answered":
+        answered = _answered_at(rows)
+        far_past = timezone.make_aware(timezone.datetime.min.replace(year=1970))
+        root_key = {
+            pk: (-(answered.get(pk, far_past).timestamp()), -c.created_at.timestamp(), -pk)
+            for pk, c in by_id.items()
+            if c.parent_id is None
+        }
+    else:
+        root_key = {
+            pk: (c.created_at.timestamp(), pk) for pk, c in by_id.items() if c.parent_id is None
+        }
+    rows = [c for c in rows if (c.root_id or c.pk) in root_key]
+    rows.sort(key=lambda c: (root_key[c.root_id or c.pk], c.path))
+    for comment in rows:
+        comment.date_display = format_date(comment.created_at)
+        comment.date_iso = comment.created_at.isoformat()
+        # Past the deepest level a reply is drawn beside its parent: say whom it answers.
+        parent = by_id.get(comment.parent_id)
+        comment.reply_to = parent.name if parent and parent.depth == comment.depth else ""
+    return Thread(comments=rows, total=total, order=order, page=page)
+
+
+def permalink(comment: Comment) -> str:
+    """/articles/<slug>/#comment-<id>, with the thread page when it is not the first."""
+    url = comment.article.get_absolute_url()
+    root = comment.root if comment.root_id else comment
+    earlier = (
+        Comment.objects.published()
+        .filter(article_id=comment.article_id, parent__isnull=True)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk))
+        .count()
+    )
+    page = earlier // ROOTS_PER_PAGE + 1
+    if page > 1:
+        url += f"?cpage={page}"
+    return f"{url}#comment-{comment.pk}"

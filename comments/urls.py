@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("post/", views.post_comment, name="post"),
+    path("reply/<int:pk>/", views.reply_page, name="reply"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

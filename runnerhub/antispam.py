@@ -1,0 +1,40 @@
+"""Bot traps shared by the public forms: a honeypot field and a signed time-to-submit."""
+
+import time
+
+from django import forms
+from django.core import signing
+
+SALT = "runnerhub.antispam.rendered-at"
+MIN_SECONDS = 3
+MAX_AGE = 60 * 60 * 24
+
+
+class AntiSpamMixin(forms.Form):
+    """Adds a honeypot (`website`, hidden from people) and a signed render time (`rendered`).
+
+    Neither raises a validation error: a form that trips them is valid but `looks_like_bot`
+    is True, so the caller can mark the submission as spam silently."""
+
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    rendered = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["rendered"] = signing.dumps(time.time(), salt=SALT)
+
+    def looks_like_bot(self) -> bool:
+        if self.cleaned_data.get("website"):
+            return True
+        try:
+            rendered = signing.loads(
+                self.cleaned_data.get("rendered", ""), salt=SALT, max_age=MAX_AGE
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - float(rendered) < MIN_SECONDS

@@ -1,0 +1,71 @@
+"""Email through background tasks (Django Tasks API, database backend).
+
+Requests never talk to SMTP: they queue a message after their transaction commits, and a
+worker (`manage.py db_worker`) sends it, retrying temporary failures with backoff."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = (30, 120, 600, 1800)
+
+
+def _clean_header(value: str) -> str:
+    # No CR/LF can ever reach a header: subjects are built from text people typed.
+    return " ".join(str(value).split())
+
+
+@task()
+def send_email(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    headers: dict | None = None,
+    attempt: int = 1,
+) -> str:
+    message = EmailMultiAlternatives(
+        subject=_clean_header(subject),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers={key: _clean_header(value) for key, value in (headers or {}).items()},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        permanent = isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+        if permanent or attempt >= MAX_ATTEMPTS:
+            logger.error("Giving up on email to %s after %d attempts: %s", to, attempt, error)
+            raise
+        delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
+        logger.warning("Email to %s failed (%s); retrying in %d s", to, error, delay)
+        retry = send_email
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
+        retry.enqueue(
+            to=to, subject=subject, text=text, html=html, headers=headers, attempt=attempt + 1
+        )
+        return "retrying"
+    return "sent"
+
+
+def queue_email(
+    *, to: list[str], subject: str, text: str, html: str = "", headers: dict | None = None
+) -> None:
+    """Send an email from a worker once the current transaction has committed."""
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html, headers=headers)
+    )

@@ -23,8 +23,14 @@ run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Serving on http://$(HOST)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST)
+	@echo "Serving on http://$(HOST)/ with a background worker for emails (Ctrl-C stops both)"
+	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST)
+
+# A background worker on its own (production runs one or more per host).
+worker: $(VENV)/.installed
+	$(PY) manage.py db_worker --queue-name '*'
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

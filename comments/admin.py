@@ -16,7 +16,7 @@ from runnerhub import dashboard
 
 from . import services
 from .models import Comment
-from .thread import format_date
+from .render import format_date
 
 STATE_COLOURS = {
     Comment.State.PENDING: "#9a6700",

@@ -1,4 +1,3 @@
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 
 MAX_DEPTH = 3  # 0-based: replies nest visually up to four levels
-AVATAR_COLOURS = 8
 
 
 def render_plain_text(text: str) -> str:
@@ -158,17 +156,6 @@ class Comment(models.Model):
     @property
     def thread_root_id(self) -> int:
         return self.root_id or self.pk
-
-    @property
-    def initials(self) -> str:
-        parts = [p for p in self.name.split() if p[:1].isalnum()]
-        letters = "".join(p[0] for p in parts[:2]) or "?"
-        return letters.upper()
-
-    @property
-    def avatar_colour(self) -> int:
-        digest = hashlib.md5(self.name.lower().encode(), usedforsecurity=False).hexdigest()
-        return int(digest, 16) % AVATAR_COLOURS
 
 
 def comments_open(article: Article, default_days: int) -> bool:

@@ -5,6 +5,7 @@ from runnerhub.models import SiteSettings
 
 from ..forms import new_comment_form
 from ..models import comments_open
+from ..render import render_items
 from ..thread import build_thread
 from ..views import own_pending_ids
 
@@ -23,6 +24,8 @@ def comment_thread(context, article, site_settings=None):
         order=request.GET.get("corder", ""),
     )
     is_open = comments_open(article, site_settings.comments_close_after_days)
+    # One reversal for the whole thread; each Reply link appends its comment's id.
+    reply_base = reverse("comments:reply", args=[0])[:-2]
     return {
         "request": request,
         "user": request.user,
@@ -30,6 +33,5 @@ def comment_thread(context, article, site_settings=None):
         "thread": thread,
         "open": is_open,
         "form": new_comment_form(article, request.user) if is_open else None,
-        # One reversal for the whole thread; each Reply link appends its comment's id.
-        "reply_base": reverse("comments:reply", args=[0])[:-2],
+        "thread_html": render_items(thread.comments, can_reply=is_open, reply_base=reply_base),
     }

@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, FAQItem, Tag, Topic
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
         FAQItem.objects.count(),
         get_user_model().objects.count(),
     )
+    comments_before_second_run = Comment.objects.count()
     call_command("load_demo")
     assert "already there" in capsys.readouterr().out
     again = (
@@ -50,6 +52,14 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
     assert published.values("topic").distinct().count() >= 3
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert Article.objects.exclude(pk__in=published).filter(status="published").exists()
+
+    # A thread like PRODUCT.md's: a reader question and a nested staff answer.
+    thread = Comment.objects.filter(article=long_one)
+    question = thread.get(parent__isnull=True, text__contains="calves")
+    answer = thread.get(parent=question)
+    assert answer.is_staff_reply and answer.staff_title and answer.is_accepted
+    assert "drop-in" in answer.text
+    assert thread.count() == comments_before_second_run
 
 
 def test_demo_logins_work_only_with_debug(settings):

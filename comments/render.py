@@ -1,0 +1,104 @@
+"""The thread's HTML, made in one flat loop.
+
+A 1,000-comment thread rendered through a template loop costs ~140 µs a comment in
+Django's template engine; building each item from one format string costs a few µs. Every
+value is escaped here except text_html, which was escaped and linked at save time.
+"""
+
+import hashlib
+from functools import lru_cache
+from html import escape
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+AVATAR_COLOURS = 8
+
+ITEM = (
+    '<li id="comment-{pk}" class="comment comment--d{depth}{classes}">'
+    '<span class="comment__avatar avatar--c{colour}" aria-hidden="true">{initials}</span>'
+    '<div class="comment__main">'
+    '<p class="comment__head"><span class="comment__name">{name}</span>{badges} '
+    '<a class="comment__date" href="#comment-{pk}"><time datetime="{iso}">{date}</time></a></p>'
+    "{reply_to}{pending}"
+    '<div class="comment__text">{text}</div>'
+    "{reply}"
+    "</div></li>"
+)
+REPLY = (
+    '<a class="comment__reply" href="{base}{pk}/" data-reply-to="{pk}" data-reply-name="{name}">'
+    'Reply<span class="visually-hidden"> to {name}</span></a>'
+)
+PENDING = '<p class="comment__pending">Awaiting moderation: only you can see this for now.</p>'
+ACCEPTED = ' <span class="badge badge--accepted">✓ Accepted answer</span>'
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_date(moment, tz=None) -> str:
+    """ "May 18, 2013 at 6:07am" in the site's time zone."""
+    local = moment.astimezone(tz or timezone.get_current_timezone())
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return (
+        f"{MONTHS[local.month - 1]} {local.day}, {local.year} at {hour}:{local.minute:02d}{suffix}"
+    )
+
+
+def initials(name: str) -> str:
+    parts = [p for p in name.split() if p[:1].isalnum()]
+    return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+@lru_cache(maxsize=4096)
+def avatar_colour(name: str) -> int:
+    digest = hashlib.md5(name.lower().encode(), usedforsecurity=False).hexdigest()
+    return int(digest, 16) % AVATAR_COLOURS
+
+
+def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
+    parts = []
+    tz = timezone.get_current_timezone()
+    for c in comments:
+        name = escape(c.name)
+        classes = (
+            (" comment--staff" if c.is_staff_reply else "")
+            + (" comment--accepted" if c.is_accepted else "")
+            + (" comment--pending" if c.state == "pending" else "")
+        )
+        badges = ""
+        if c.is_staff_reply:
+            title = f" · {escape(c.staff_title)}" if c.staff_title else ""
+            badges = f' <span class="badge badge--staff">Staff{title}</span>'
+        if c.is_accepted:
+            badges += ACCEPTED
+        parts.append(
+            ITEM.format(
+                pk=c.pk,
+                depth=c.depth,
+                classes=classes,
+                colour=avatar_colour(c.name),
+                initials=escape(initials(c.name)),
+                name=name,
+                badges=badges,
+                iso=c.created_at.isoformat(),
+                date=format_date(c.created_at, tz),
+                reply_to=(
+                    f'<p class="comment__reply-to">Replying to {escape(c.reply_to)}</p>'
+                    if c.reply_to
+                    else ""
+                ),
+                pending=PENDING if c.state == "pending" else "",
+                text=c.text_html,
+                reply=(
+                    REPLY.format(base=reply_base, pk=c.pk, name=name)
+                    if can_reply and c.state == "published"
+                    else ""
+                ),
+            )
+        )
+    return mark_safe("".join(parts))

@@ -3,10 +3,10 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 
 SALT = "runnerhub.antispam.rendered-at"
-MIN_SECONDS = 3
 MAX_AGE = 60 * 60 * 24
 
 
@@ -37,4 +37,4 @@ class AntiSpamMixin(forms.Form):
             )
         except (signing.BadSignature, TypeError, ValueError):
             return True
-        return time.time() - float(rendered) < MIN_SECONDS
+        return time.time() - float(rendered) < settings.ANTISPAM_MIN_SECONDS

@@ -183,6 +183,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# A public form sent sooner than this after it was shown is treated as a bot.
+ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)
+
 # Rich text and images ------------------------------------------------------------------------
 
 IMAGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

@@ -1,14 +1,29 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from runnerhub.sanitize import sanitize_html
+
+from . import embeds, services
 from .models import Article, FAQItem, Tag, Topic
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        found = embeds.problems(sanitize_html(body))
+        if found:
+            raise forms.ValidationError(found, code="embed")
+        return body
 
 
 class FAQInline(admin.StackedInline):
@@ -52,6 +67,7 @@ def _thumbnail(article: Article, width: int) -> str:
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = (
         "thumbnail",
         "title",
@@ -73,7 +89,6 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [FAQInline]
     actions = ["publish_now", "unpublish"]
     save_on_top = True
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "body", "video_url")}),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
+from runnerhub.fields import HttpsURLField
 from runnerhub.images import SafeImageField, enhance_images, make_renditions
 from runnerhub.sanitize import html_to_text, sanitize_html
 
@@ -123,7 +124,15 @@ class Article(models.Model):
     lead = models.TextField(
         _("lead"), max_length=600, help_text=_("One to three sentences under the title.")
     )
-    body = CKEditor5Field(_("body"), config_name="default")
+    body = CKEditor5Field(
+        _("body"),
+        config_name="default",
+        help_text=_(
+            "To place a block, put it alone on its own line: [video] for the video, "
+            "[product foam-roller] for a product card, [shop muscle-recovery] for a button "
+            "to a shop category (use the product's or category's slug)."
+        ),
+    )
     body_html = models.TextField(editable=False, blank=True)
     body_text = models.TextField(editable=False, blank=True)
     hero_image = SafeImageField(
@@ -185,7 +194,7 @@ class Article(models.Model):
         blank=True,
         help_text=_("For search results and sharing; the lead is used when empty."),
     )
-    video_url = models.URLField(
+    video_url = HttpsURLField(
         _("video"),
         blank=True,
         validators=[validate_video_url],

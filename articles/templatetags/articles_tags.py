@@ -1,10 +1,10 @@
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub.images import img_tag
 from runnerhub.templatetags.runnerhub_tags import absolute
 
+from .. import embeds
 from ..models import Article
 
 register = template.Library()
@@ -14,12 +14,9 @@ VIDEO_MARKER = "<p>[video]</p>"
 
 @register.simple_tag
 def article_body(article: Article) -> SafeString:
-    """The stored (sanitized) body, with the click-to-load video where the editor put [video]."""
-    html = article.body_html
-    if VIDEO_MARKER in html:
-        video = render_to_string("articles/includes/_video.html", {"article": article})
-        html = html.replace(VIDEO_MARKER, video, 1).replace(VIDEO_MARKER, "")
-    return mark_safe(html)
+    """The stored (sanitized) body with its blocks: the video where the editor put [video],
+    and whatever other apps registered (product cards, shop buttons)."""
+    return mark_safe(embeds.render_embeds(article, article.body_html))
 
 
 @register.simple_tag

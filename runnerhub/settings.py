@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "articles",
     "comments",
+    "shop",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Shop links: when set, product and category addresses must be on these domains
+# (subdomains included), e.g. SHOP_ALLOWED_DOMAINS=shop.example.com,example-shop.co.uk
+SHOP_ALLOWED_DOMAINS = env.list("SHOP_ALLOWED_DOMAINS", default=[])
 
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)

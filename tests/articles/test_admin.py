@@ -61,6 +61,11 @@ def form_data(topic, author, **overrides) -> dict:
         "faqs-1-question": "When?",
         "faqs-1-answer": "After an easy run.",
         "faqs-1-order": "0",
+        # The shop app adds its "gear in this article" inline to this admin page.
+        "shop_products-TOTAL_FORMS": "0",
+        "shop_products-INITIAL_FORMS": "0",
+        "shop_products-MIN_NUM_FORMS": "0",
+        "shop_products-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

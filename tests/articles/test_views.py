@@ -320,7 +320,7 @@ PAGES = {
     "list": ("/articles/", 3),
     "topic": ("/topics/{topic}/", 4),
     "tag": ("/tags/{tag}/", 4),
-    "article": ("/articles/{article}/", 8),
+    "article": ("/articles/{article}/", 9),
     "search": ("/search/?q=run", 3),
     "feed": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),

@@ -36,7 +36,7 @@ def make_thread(article, n: int, *, registered: bool) -> None:
         made.append(comment)
 
 
-ARTICLE_PAGE_QUERIES = 8  # the article page's 6, plus 2 for the whole thread
+ARTICLE_PAGE_QUERIES = 9  # the article page, plus 2 for the whole thread
 
 
 @pytest.mark.parametrize("registered", [False, True], ids=["anonymous", "registered"])

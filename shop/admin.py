@@ -1,0 +1,253 @@
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from articles.admin import ArticleAdmin as BaseArticleAdmin
+from articles.models import Article
+
+from .models import ArticleProduct, ClickCount, Product, ShopCategory
+from .services import links_check
+
+
+def _since(days: int):
+    return timezone.localdate() - timedelta(days=days - 1)
+
+
+def _click_sums(prefix: str = "clicks__") -> dict:
+    return {
+        "clicks_7": Sum(f"{prefix}count", filter=Q(**{f"{prefix}day__gte": _since(7)})),
+        "clicks_30": Sum(f"{prefix}count", filter=Q(**{f"{prefix}day__gte": _since(30)})),
+    }
+
+
+class BrokenFilter(admin.SimpleListFilter):
+    title = _("link")
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("broken", _("Broken")), ("ok", _("Working")), ("unchecked", _("Not checked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "broken":
+            return queryset.filter(link_broken=True)
+        if self.value() == "ok":
+            return queryset.filter(link_broken=False, link_checked_at__isnull=False)
+        if self.value() == "unchecked":
+            return queryset.filter(link_checked_at__isnull=True)
+        return queryset
+
+
+class LinkAdminMixin:
+    actions = ["check_links"]
+
+    @admin.display(description=_("link"), ordering="link_broken")
+    def link_state(self, obj) -> str:
+        if obj.link_checked_at is None:
+            return "—"
+        colour = "#cf222e" if obj.link_broken else "#1a7f37"
+        return format_html(
+            '<span style="color:{};font-weight:600" title="checked {}">{} {}</span>',
+            colour,
+            obj.link_checked_at.strftime("%d %b %H:%M"),
+            "✗" if obj.link_broken else "✓",
+            obj.link_status,
+        )
+
+    @admin.action(description=_("Check the shop links now"), permissions=["change"])
+    def check_links(self, request, queryset):
+        if queryset.model is Product:
+            summary = links_check(products=queryset, categories=[])
+        else:
+            summary = links_check(products=[], categories=queryset)
+        level = messages.WARNING if summary["broken"] else messages.SUCCESS
+        self.message_user(
+            request,
+            _("Checked %(checked)d links: %(broken)d broken.") % summary,
+            level,
+        )
+
+
+@admin.register(ShopCategory)
+class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
+    list_filter = ("is_active", BrokenFilter)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("link_status", "link_checked_at", "embed_code")
+    fields = (
+        "name",
+        "slug",
+        "cta_label",
+        "description",
+        "url",
+        "is_active",
+        "embed_code",
+        ("link_status", "link_checked_at"),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**_click_sums())
+
+    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
+    def clicks_7(self, obj) -> int:
+        return obj.clicks_7 or 0
+
+    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
+    def clicks_30(self, obj) -> int:
+        return obj.clicks_30 or 0
+
+    @admin.display(description=_("place in an article"))
+    def embed_code(self, obj) -> str:
+        if not obj.slug:
+            return "—"
+        return format_html(
+            "<code>[shop {}]</code> on its own line in an article body shows a “{}” button.",
+            obj.slug,
+            obj.button_text,
+        )
+
+
+@admin.register(Product)
+class ProductAdmin(LinkAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "thumbnail",
+        "name",
+        "brand",
+        "category",
+        "price",
+        "is_active",
+        "is_sponsored",
+        "link_state",
+        "clicks_7",
+        "clicks_30",
+    )
+    list_display_links = ("thumbnail", "name")
+    list_filter = ("category", "is_active", "is_sponsored", BrokenFilter)
+    list_select_related = ("category",)
+    search_fields = ("name", "brand", "slug", "short_description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("category",)
+    readonly_fields = ("image_preview", "link_status", "link_checked_at", "embed_code")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "brand", "category", "short_description")}),
+        (_("Image"), {"fields": ("image", "image_preview", "image_alt")}),
+        (_("In the shop"), {"fields": ("url", ("price", "currency"), "is_active", "is_sponsored")}),
+        (_("In articles"), {"fields": ("embed_code",)}),
+        (_("Link health"), {"fields": (("link_status", "link_checked_at"),)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**_click_sums())
+
+    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
+    def clicks_7(self, obj) -> int:
+        return obj.clicks_7 or 0
+
+    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
+    def clicks_30(self, obj) -> int:
+        return obj.clicks_30 or 0
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj) -> str:
+        if not obj.image_renditions:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="56" style="height:auto;border-radius:4px">',
+            obj.image.storage.url(obj.image_renditions[0]["name"]),
+        )
+
+    @admin.display(description=_("current image"))
+    def image_preview(self, obj) -> str:
+        if not obj.image_renditions:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="240" style="height:auto;border-radius:4px">',
+            obj.image.storage.url(obj.image_renditions[0]["name"]),
+        )
+
+    @admin.display(description=_("place in an article"))
+    def embed_code(self, obj) -> str:
+        if not obj.slug:
+            return "—"
+        return format_html(
+            "<code>[product {}]</code> on its own line in an article body shows this "
+            "product's card there.",
+            obj.slug,
+        )
+
+
+@admin.register(ClickCount)
+class ClickCountAdmin(admin.ModelAdmin):
+    list_display = ("day", "product", "category", "article", "medium", "count")
+    list_filter = ("medium", "day", ("product", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("product", "category", "article")
+    date_hierarchy = "day"
+    search_fields = ("product__name", "category__name", "article__title")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ArticleProductInline(admin.TabularInline):
+    model = ArticleProduct
+    extra = 0
+    autocomplete_fields = ("product",)
+    fields = ("product", "note", "order")
+
+
+# The shop extends the article admin (articles knows nothing of the shop): the "Gear in this
+# article" products inline and the article's shop clicks.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleAdmin(BaseArticleAdmin):
+    inlines = [*BaseArticleAdmin.inlines, ArticleProductInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "shop_clicks")
+
+    def get_fieldsets(self, request, obj=None):
+        return (
+            *super().get_fieldsets(request, obj),
+            (_("Shop clicks from this article"), {"fields": ("shop_clicks",)}),
+        )
+
+    @admin.display(description=_("clicks"))
+    def shop_clicks(self, obj) -> str:
+        if not obj.pk:
+            return "—"
+        rows = (
+            ClickCount.objects.filter(article=obj, day__gte=_since(30))
+            .values("product__name", "category__name")
+            .annotate(**_click_sums(prefix=""))
+            .order_by("-clicks_30")
+        )
+        if not rows:
+            return _("No clicks to the shop in the last 30 days.")
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    r["product__name"] or f"{r['category__name']} (category)",
+                    r["clicks_7"] or 0,
+                    r["clicks_30"],
+                )
+                for r in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Product or category"),
+            _("7 days"),
+            _("30 days"),
+            body,
+        )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "shop"
+
+urlpatterns = [
+    path("shop/<slug:slug>/", views.category_page, name="category"),
+    path("go/shop/<slug:slug>/", views.go_category, name="go_category"),
+    path("go/<slug:slug>/", views.go_product, name="go"),
+]

@@ -30,6 +30,18 @@ def validate_shop_url(value: str) -> None:
         )
 
 
+class ShopURLField(HttpsURLField):
+    """A shop address: checked (scheme, allowed domains) in forms as well as on the model."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("validators", [validate_shop_url])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"validators": [validate_shop_url], **kwargs})
+
+
 class LinkHealth(models.Model):
     """What the last link check found (manage.py check_shop_links or the admin action)."""
 
@@ -51,7 +63,7 @@ class ShopCategory(LinkHealth):
         help_text=_('For calls to action in articles; defaults to "Shop <name>".'),
     )
     description = models.TextField(_("description"), blank=True, max_length=600)
-    url = HttpsURLField(_("shop category address"), max_length=500, validators=[validate_shop_url])
+    url = ShopURLField(_("shop category address"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -91,7 +103,7 @@ class Product(LinkHealth):
     image_renditions = models.JSONField(default=list, blank=True, editable=False)
     price = models.DecimalField(_("price"), max_digits=9, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="GBP")
-    url = HttpsURLField(_("shop product address"), max_length=500, validators=[validate_shop_url])
+    url = ShopURLField(_("shop product address"))
     is_active = models.BooleanField(_("active"), default=True)
     is_sponsored = models.BooleanField(
         _("sponsored"),

@@ -1,4 +1,4 @@
-from django.db.models import Subquery, Value
+from django.db.models import CharField, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -35,7 +35,7 @@ def _source(request: HttpRequest) -> tuple[int | None, str]:
 
 def _article_slug(article_id: int | None):
     if article_id is None:
-        return Value(None)
+        return Value(None, output_field=CharField())
     return Subquery(Article.objects.published().filter(pk=article_id).values("slug")[:1])
 
 

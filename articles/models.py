@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 
+from articles.embeds import SHORTCODE
 from runnerhub.fields import HttpsURLField
 from runnerhub.images import SafeImageField, enhance_images, make_renditions
 from runnerhub.sanitize import html_to_text, sanitize_html
@@ -119,7 +120,9 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The address of the article: /articles/<slug>/. Filled from the title."),
+        help_text=_(
+            "The last part of the article's address (/articles/this-part/). Filled from the title."
+        ),
     )
     lead = models.TextField(
         _("lead"), max_length=600, help_text=_("One to three sentences under the title.")
@@ -244,7 +247,8 @@ class Article(models.Model):
         # search vector.
         self.body = sanitize_html(self.body)
         self.body_html = enhance_images(self.body)
-        self.body_text = html_to_text(self.body)
+        # Block lines ([video], [product ...]) are layout, not words: keep them out of search.
+        self.body_text = html_to_text(SHORTCODE.sub("", self.body))
         words = len(self.body_text.split()) + len(self.lead.split())
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
         if self.status == self.Status.PUBLISHED and not self.publish_at:

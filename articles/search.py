@@ -10,6 +10,7 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,7 +47,7 @@ def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
                 rank=SearchRank(F("search_vector"), ts_query),
                 title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
                 snippet_marked=SearchHeadline(
-                    "body_text",
+                    Concat("lead", Value("\n"), "body_text"),
                     ts_query,
                     max_words=35,
                     min_words=15,
@@ -89,7 +90,7 @@ def attach_snippets(articles, query: str) -> None:
         if hasattr(article, "snippet_marked"):
             title, snippet = article.title_marked, article.snippet_marked
         else:
-            text = article.body_text or article.lead
+            text = f"{article.lead}\n{article.body_text}"
             lowered = text.lower()
             hits = [i for i in (lowered.find(t.lower()) for t in terms) if i >= 0]
             start = max(0, min(hits) - SNIPPET_CHARS // 3) if hits else 0

@@ -33,7 +33,9 @@ class HomeView(TemplateView):
             latest=latest,
             topics=Topic.objects.annotate(
                 article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
-            ).filter(article_count__gt=0),
+            )
+            .filter(article_count__gt=0)
+            .order_by("order", "name"),
         )
         return context
 

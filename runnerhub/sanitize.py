@@ -8,6 +8,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 import nh3
+from django.conf import settings
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -28,6 +29,14 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    # Images only from our own uploads or a full https address: a bare relative src would
+    # make every reader's browser request an arbitrary address on this site.
+    if element == "img" and attribute == "src":
+        return value if value.startswith((settings.MEDIA_URL, "https://")) else None
+    return value
+
+
 def sanitize_html(value: str | None) -> str:
     """Return `value` reduced to the allowlist (empty string for None)."""
     if not value:
@@ -41,6 +50,7 @@ def sanitize_html(value: str | None) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
+        attribute_filter=_attribute_filter,
         strip_comments=True,
     ).strip()
 

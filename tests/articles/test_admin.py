@@ -126,7 +126,9 @@ def test_add_form_helps_the_editor(client, editor):
     html = client.get(ADD_URL).content.decode()
     assert "data-prepopulated-fields" in html and "#id_slug" in html
     assert "ck-editor" in html or "django_ckeditor_5" in html
-    assert f'<option value="{editor.pk}" selected>' in html  # author defaults to the editor
+    # The author defaults to the editor, listed by public name.
+    assert f'<option value="{editor.pk}" selected>{editor.public_name}</option>' in html
+    assert "/articles/this-part/" in html
     assert 'class="admin-autocomplete' in html  # topic and tags
 
 

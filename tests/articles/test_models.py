@@ -111,3 +111,9 @@ def test_search_vector_is_stored_and_weighted():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_gin'")
         assert "USING gin (search_vector)" in cursor.fetchone()[0]
+
+
+def test_block_lines_are_not_searchable_text():
+    article = ArticleFactory(body="<p>Before.</p><p>[video]</p><p>[product foam-roller]</p>")
+    assert article.body_text == "Before."
+    assert "[video]" in article.body

@@ -50,6 +50,14 @@ def test_home_lists_featured_and_latest(client):
     assert response.context["featured"] == [featured]
 
 
+def test_home_topics_follow_the_editors_order(client):
+    second = TopicFactory(name="Aardvark training", slug="aardvark", order=2)
+    first = TopicFactory(name="Zebra injuries", slug="zebra", order=1)
+    ArticleFactory(topic=second)
+    ArticleFactory(topic=first)
+    assert list(client.get("/").context["topics"]) == [first, second]
+
+
 def test_article_list_is_paginated_newest_first(client):
     now = timezone.now()
     for day in range(14):

@@ -78,3 +78,14 @@ def test_empty_input():
 def test_html_to_text_keeps_blocks_and_drops_controls():
     text = html_to_text("<h2>Title</h2><p>One &amp; two\x02</p><ul><li>a</li><li>b</li></ul>")
     assert text == "Title\nOne & two\na\nb"
+
+
+def test_images_only_from_our_uploads_or_https():
+    cleaned = sanitize_html(
+        '<img src="x" alt="a"><img src="/media/editor/a.jpg" alt="b">'
+        '<img src="https://cdn.example/a.jpg" alt="c"><img src="http://e.example/a.jpg" alt="d">'
+    )
+    assert cleaned == (
+        '<img alt="a"><img src="/media/editor/a.jpg" alt="b">'
+        '<img src="https://cdn.example/a.jpg" alt="c"><img alt="d">'
+    )

@@ -1,0 +1,48 @@
+"""axe-core finds no serious or critical accessibility problem on the main public pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, rich_article, shot, stub_third_party
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+BLOCKING = ("serious", "critical")
+
+
+def _blocking_violations(page) -> list[dict]:
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:8]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    {node['target']}: {node['html'][:160]}  -- {summary[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/runners-knee/"], ids=["home", "article"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_no_serious_accessibility_violations(
+    new_context, live_server, path, viewport, screenshot_dir, request
+):
+    rich_article()
+    page = new_context(viewport=viewport).new_page()
+    stub_third_party(page, live_server.url)
+    page.goto(path)
+    expect(page.locator("h1")).to_be_visible()
+    if path != "/":
+        # The page really has the parts under test.
+        expect(page.locator("figure.video .video__poster")).to_be_visible()
+        expect(page.locator("section.faq details")).to_have_count(2)
+        expect(page.locator("img.article__hero-img")).to_be_visible()
+    violations = _blocking_violations(page)
+    shot(page, screenshot_dir, f"axe-{request.node.callspec.id}.png")
+    assert not violations, f"axe found on {path} at {viewport['width']} px:\n" + _describe(
+        violations
+    )

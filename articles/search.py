@@ -9,7 +9,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -47,7 +47,7 @@ def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
                 rank=SearchRank(F("search_vector"), ts_query),
                 title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
                 snippet_marked=SearchHeadline(
-                    Concat("lead", Value("\n"), "body_text"),
+                    Concat("lead", Value("\n"), "body_text", output_field=TextField()),
                     ts_query,
                     max_words=35,
                     min_words=15,

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +19,12 @@ def _since(days: int):
 
 
 def _click_sums(prefix: str = "clicks__") -> dict:
+    # Coalesce: products without clicks count 0 (PostgreSQL sorts NULL first when descending).
     return {
-        "clicks_7": Sum(f"{prefix}count", filter=Q(**{f"{prefix}day__gte": _since(7)})),
-        "clicks_30": Sum(f"{prefix}count", filter=Q(**{f"{prefix}day__gte": _since(30)})),
+        f"clicks_{days}": Coalesce(
+            Sum(f"{prefix}count", filter=Q(**{f"{prefix}day__gte": _since(days)})), 0
+        )
+        for days in (7, 30)
     }
 
 

@@ -64,6 +64,12 @@ class SiteSettings(models.Model):
         help_text=_("New reader questions are emailed here. Leave empty for no emails."),
     )
 
+    newsletter_rate_per_minute = models.PositiveIntegerField(
+        _("newsletter sending rate (emails a minute, per worker)"),
+        default=600,
+        help_text=_("Stay under your email provider's limit. 0 means no limit."),
+    )
+
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")

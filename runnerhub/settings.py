@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "shop",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,9 @@ else:
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="RunnerHub <hello@runnerhub.test>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds an SMTP call may block a worker; below the newsletter lease margin (a quarter
+# of NEWSLETTER_LEASE_SECONDS), so a slow server cannot outlive a batch's lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 TASKS = {
     "default": {
@@ -187,6 +191,13 @@ LOGGING = {
 # Shop links: when set, product and category addresses must be on these domains
 # (subdomains included), e.g. SHOP_ALLOWED_DOMAINS=shop.example.com,example-shop.co.uk
 SHOP_ALLOWED_DOMAINS = env.list("SHOP_ALLOWED_DOMAINS", default=[])
+
+# Newsletter sending: how long a worker holds a batch before another may take it over
+# (a worker that dies mid-send lets its lease expire; a send job works for half of it, then
+# hands over to its successor), and how many send jobs start per issue (one per worker you
+# want on it).
+NEWSLETTER_LEASE_SECONDS = env.int("NEWSLETTER_LEASE_SECONDS", default=120)
+NEWSLETTER_SEND_TASKS = env.int("NEWSLETTER_SEND_TASKS", default=2)
 
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)

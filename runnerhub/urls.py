@@ -15,6 +15,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("comments/", include("comments.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("shop.urls")),
     path("", include("articles.urls")),
 ]

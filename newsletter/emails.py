@@ -1,0 +1,114 @@
+"""The newsletter email: HTML with inline styles, a plain-text part, absolute URLs, the
+unsubscribe headers and a stable Message-ID per (issue, subscriber).
+
+An issue is rendered once per worker (cached by its last change) with placeholders for the
+reader's name and unsubscribe link; each message only fills them in."""
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from runnerhub.sanitize import html_to_text
+
+from .models import Issue, Subscriber
+from .services import unsubscribe_headers, unsubscribe_url
+
+NAME = "\x00NAME\x00"
+UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
+_RELATIVE = re.compile(r'(src|href)="/(?!/)')
+_SRCSET = re.compile(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"')
+
+
+def absolute_urls(html: str) -> str:
+    """Mail clients have no base URL: every image and link must be absolute. srcset is
+    dropped: few mail clients read it, and its addresses are relative."""
+    html = _SRCSET.sub("", html)
+    return _RELATIVE.sub(lambda m: f'{m.group(1)}="{settings.SITE_URL}/', html)
+
+
+def _context(issue: Issue) -> dict:
+    return {
+        "issue": issue,
+        "body": absolute_urls(issue.body),
+        "blocks": list(issue.blocks.all()),
+        "first_name": NAME,
+        "unsubscribe_url": UNSUBSCRIBE,
+        "SITE_URL": settings.SITE_URL,
+        "SITE_NAME": settings.SITE_NAME,
+    }
+
+
+def render_issue(issue: Issue) -> tuple[str, str, str]:
+    """Subject, HTML and text of an issue, with the NAME and UNSUBSCRIBE placeholders."""
+    context = _context(issue)
+    html = render_to_string("newsletter/email/issue.html", context)
+    text = render_to_string(
+        "newsletter/email/issue.txt", {**context, "body_text": html_to_text(issue.body)}
+    )
+    return " ".join(issue.subject.split()), html, text
+
+
+@lru_cache(maxsize=8)
+def _rendered(issue_id: int, stamp: str) -> tuple[str, str, str]:
+    return render_issue(Issue.objects.get(pk=issue_id))
+
+
+def _fill(template: str, *, name: str, link: str, html: bool) -> str:
+    if html:
+        name, link = escape(name), escape(link)
+    return template.replace(NAME, name).replace(UNSUBSCRIBE, link)
+
+
+def message_id(issue: Issue, subscriber: Subscriber) -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "runnerhub.local"
+    return f"<issue-{issue.pk}.subscriber-{subscriber.pk}@{domain}>"
+
+
+def _message(*, subject, text, html, to, headers) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def build_issue_message(issue: Issue, subscriber: Subscriber) -> EmailMultiAlternatives:
+    subject, html, text = _rendered(issue.pk, issue.updated_stamp)
+    name = subscriber.first_name or "runner"
+    link = unsubscribe_url(subscriber)
+    return _message(
+        subject=subject,
+        text=_fill(text, name=name, link=link, html=False),
+        html=_fill(html, name=name, link=link, html=True),
+        to=[subscriber.email],
+        headers={**unsubscribe_headers(subscriber), "Message-ID": message_id(issue, subscriber)},
+    )
+
+
+def issue_preview_html(issue: Issue, *, first_name: str = "Alex") -> str:
+    """The HTML email as a subscriber sees it, for the admin preview (no real link)."""
+    _subject, html, _text = render_issue(issue)
+    return _fill(html, name=first_name, link="#unsubscribe-preview", html=True)
+
+
+def build_test_message(issue: Issue, *, email: str, first_name: str) -> EmailMultiAlternatives:
+    """A test of the issue for an editor: the same email, marked [Test], with a dummy
+    unsubscribe link (an editor is not necessarily a subscriber)."""
+    subject, html, text = render_issue(issue)
+    link = settings.SITE_URL + "/newsletter/"
+    return _message(
+        subject=f"[Test] {subject}",
+        text=_fill(text, name=first_name or "runner", link=link, html=False),
+        html=_fill(html, name=first_name or "runner", link=link, html=True),
+        to=[email],
+        headers={},
+    )

@@ -1,0 +1,156 @@
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_ckeditor_5.fields import CKEditor5Field
+
+from runnerhub.sanitize import sanitize_html
+
+CONSENT_TEXT = (
+    "Yes, email me RunnerHub's weekly newsletter with gear, offers and events. "
+    "I can unsubscribe at any time with one click."
+)
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    email = models.EmailField(_("email"), max_length=254)
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What was consented to, when, and where: the record of a real opt-in.
+    consent_text = models.TextField(_("consent wording"), blank=True)
+    consent_at = models.DateTimeField(_("consented"), null=True, blank=True)
+    consent_source = models.CharField(_("signed up on"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscriber_email_unique_ci"),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(confirmed_at__isnull=False),
+                name="subscriber_active_is_confirmed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="subscriber_status_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    subject = models.CharField(_("subject"), max_length=150)
+    preheader = models.CharField(
+        _("preheader"),
+        max_length=150,
+        blank=True,
+        help_text=_("The grey line mail apps show after the subject."),
+    )
+    body = CKEditor5Field(_("body"), config_name="default")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("newsletter issue")
+        verbose_name_plural = _("newsletter issues")
+        permissions = [("send_issue", _("Can send a newsletter issue to subscribers"))]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)  # derived: only the allowlist is ever stored
+        super().save(*args, **kwargs)
+
+    @property
+    def updated_stamp(self) -> str:
+        return self.updated_at.isoformat() if self.updated_at else ""
+
+
+class IssueBlock(models.Model):
+    """An offer or an event shown as a box after the issue's body, in the editors' order."""
+
+    class Kind(models.TextChoices):
+        OFFER = "offer", _("Offer")
+        EVENT = "event", _("Event")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="blocks")
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.OFFER)
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"), max_length=600, blank=True)
+    when = models.CharField(
+        _("when"),
+        max_length=80,
+        blank=True,
+        help_text=_("For events, e.g. “Saturday 14 June, 9am”. Shown as typed."),
+    )
+    url = models.URLField(
+        _("link"), blank=True, help_text=_("Where the button leads (https://…). Optional.")
+    )
+    button = models.CharField(
+        _("button text"), max_length=40, blank=True, help_text=_("Defaults to “Find out more”.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("offer or event")
+        verbose_name_plural = _("offers and events")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One issue to one subscriber. The unique pair is what makes a send exactly-once."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped (unsubscribed)")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker holds the row until this time; a worker that dies lets it expire.
+    leased_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="delivery_once")
+        ]
+        indexes = [models.Index(fields=["issue", "state"], name="delivery_issue_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.subscriber_id}: {self.state}"

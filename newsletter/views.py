@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from runnerhub.ratelimit import client_ip, hit
+
+from .forms import DEFAULT_SOURCE, SignupForm, local_path
+from .services import (
+    ConfirmResult,
+    subscriber_confirm,
+    subscriber_from_confirm_token,
+    subscriber_from_unsubscribe_token,
+    subscriber_signup,
+    subscriber_unsubscribe,
+)
+
+RATE_LIMIT = 5
+RATE_WINDOW = 600
+# The same answer whatever the address's state, so nobody can learn who is subscribed.
+THANKS = "Thanks! Check your inbox: we've sent you a link to confirm your subscription."
+TOO_MANY = (
+    "Too many sign-ups from your connection just now. Please wait a few minutes and press "
+    "Join again: everything you typed is still here."
+)
+CHECK_FORM = (
+    "You are not signed up yet: please correct what is marked. Everything you typed is still here."
+)
+CONFIRM_STATUS = {
+    ConfirmResult.CONFIRMED: 200,
+    ConfirmResult.ALREADY: 200,
+    ConfirmResult.EXPIRED: 410,
+    ConfirmResult.INVALID: 404,
+    ConfirmResult.USED: 410,
+}
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _typed(form: SignupForm) -> dict[str, str]:
+    """What the reader typed, to give back with an answer that did not sign them up."""
+    return {name: form.data.get(name, "") for name in ("email", "first_name")} | {
+        "consent": bool(form.data.get("consent"))
+    }
+
+
+def _problem(request: HttpRequest, form: SignupForm, *, status: int, message: str):
+    if _wants_json(request):
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return JsonResponse(
+            {"ok": False, "message": message, "errors": errors, "values": _typed(form)},
+            status=status,
+        )
+    return render(
+        request, "newsletter/signup.html", {"form": form, "problem": message}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """The /newsletter/ page; the banner on every page posts here too (with or without JS)."""
+    if request.method == "GET":
+        form = SignupForm(initial={"source": local_path(request.GET.get("from", DEFAULT_SOURCE))})
+        return render(request, "newsletter/signup.html", {"form": form})
+    form = SignupForm(request.POST)
+    if not hit("newsletter", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW):
+        form.is_valid()  # so that the page shows what is wrong as well
+        return _problem(request, form, status=429, message=TOO_MANY)
+    if not form.is_valid():
+        return _problem(request, form, status=400, message=CHECK_FORM)
+    if not form.looks_like_bot():
+        subscriber_signup(
+            email=form.cleaned_data["email"],
+            first_name=form.cleaned_data["first_name"],
+            source=form.cleaned_data["source"] or DEFAULT_SOURCE,
+        )
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "message": THANKS})
+    messages.success(request, THANKS)
+    return redirect("newsletter:signup")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one Confirm button; only the POST confirms, so link scanners cannot."""
+    subscriber, result = subscriber_from_confirm_token(token)
+    confirmed = False
+    if request.method == "POST" and result is ConfirmResult.CONFIRMED:
+        subscriber_confirm(subscriber=subscriber)
+        confirmed = True
+    return render(
+        request,
+        "newsletter/confirm.html",
+        {"result": result.value, "confirmed": confirmed, "subscriber": subscriber},
+        status=CONFIRM_STATUS[result],
+    )
+
+
+@csrf_exempt  # RFC 8058: mail providers POST the one-click unsubscribe without any token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = subscriber_from_unsubscribe_token(token)
+    if subscriber is None:
+        return render(request, "newsletter/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "newsletter/unsubscribe.html", {"done": True})
+    return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})

@@ -1,0 +1,45 @@
+import factory
+from django.utils import timezone
+
+from newsletter.models import CONSENT_TEXT, Issue, IssueBlock, Subscriber
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed (active) subscriber; pass status=Subscriber.Status.PENDING for one who
+    has not confirmed yet."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"runner{n}@example.com")
+    first_name = factory.Faker("first_name")
+    status = Subscriber.Status.ACTIVE
+    confirmed_at = factory.LazyFunction(timezone.now)
+    consent_text = CONSENT_TEXT
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_source = "/"
+
+
+class PendingSubscriberFactory(SubscriberFactory):
+    status = Subscriber.Status.PENDING
+    confirmed_at = None
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    subject = factory.Sequence(lambda n: f"This week at RunnerHub #{n}")
+    preheader = "New advice on calves, a long-run plan and 20% off foam rollers"
+    body = "<h2>This week</h2><p>Three new articles from our physios and coaches.</p>"
+
+
+class IssueBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IssueBlock
+
+    issue = factory.SubFactory(IssueFactory)
+    kind = IssueBlock.Kind.OFFER
+    title = "20% off foam rollers this week"
+    text = "In the shop and online, until Sunday."
+    url = "https://shop.example.com/recovery/"

@@ -1,0 +1,110 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts, and real
+`db_worker` processes that send to it, for the exactly-once test and the sending benchmark."""
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections import Counter
+from email import message_from_bytes, policy
+from email.message import Message
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _Handler:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    # aiosmtpd's controller checks its server by connecting to the port it was given, so
+    # port 0 ("any") does not work with it: ask the system for a free one first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    def __init__(self):
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs each command
+        self.handler = _Handler()
+        self.port = _free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> "SmtpSink":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self) -> list[Message]:
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+    def count(self) -> int:
+        with self.handler.lock:
+            return len(self.handler.messages)
+
+    def per_recipient(self) -> Counter:
+        return Counter(message["To"] for message in self.messages)
+
+
+def worker_env(sink: SmtpSink, **extra: str) -> dict:
+    """Production settings for a worker process: this database, email to the sink."""
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="runnerhub.settings",
+        DEBUG="0",
+        SECRET_KEY="test-only-not-secret",
+        DATABASE_URL=url,
+        EMAIL_URL=sink.url,
+        SITE_URL="https://advice.example.com",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(10)
+        except subprocess.TimeoutExpired:
+            worker.kill()

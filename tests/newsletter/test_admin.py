@@ -1,0 +1,622 @@
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from newsletter.admin import IMPORT_SESSION_KEY
+from newsletter.models import Delivery, Issue, Subscriber
+from tests.articles.factories import ArticleFactory
+from tests.newsletter.factories import (
+    IssueBlockFactory,
+    IssueFactory,
+    PendingSubscriberFactory,
+    SubscriberFactory,
+)
+from tests.runnerhub.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+ISSUES = "/admin/newsletter/issue/"
+SUBSCRIBERS = "/admin/newsletter/subscriber/"
+IMPORT = SUBSCRIBERS + "import/"
+
+
+@pytest.fixture
+def editor(client):
+    user = StaffFactory(username="eddie", email="eddie@runnerhub.test", first_name="Eddie")
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def writer(client):
+    """Staff who may compose issues and manage subscribers, but not send."""
+    user = StaffFactory(username="wendy", email="wendy@runnerhub.test")
+    group = Group.objects.create(name="Newsletter writers")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="newsletter").exclude(
+            codename="send_issue"
+        )
+    )
+    user.groups.add(group)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def form_data(issue=None, **overrides) -> dict:
+    data = {
+        "subject": issue.subject if issue else "Calves, hills and a sale",
+        "preheader": issue.preheader if issue else "",
+        "body": issue.body if issue else "<p>Hello runners.</p>",
+        "send_at_0": "",
+        "send_at_1": "",
+        "blocks-TOTAL_FORMS": "0",
+        "blocks-INITIAL_FORMS": "0",
+        "blocks-MIN_NUM_FORMS": "0",
+        "blocks-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def change_url(issue) -> str:
+    return f"{ISSUES}{issue.pk}/change/"
+
+
+def text_of(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def words_of(response) -> str:
+    """The page's text without tags, whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
+
+
+def deliveries(issue, **states: int) -> None:
+    for state, count in states.items():
+        for _ in range(count):
+            Delivery.objects.create(
+                issue=issue, subscriber=SubscriberFactory(), state=state, error=""
+            )
+
+
+# Composing -----------------------------------------------------------------------------
+
+
+def test_editor_adds_an_issue_with_an_offer_block(client, editor):
+    data = form_data(
+        **{
+            "blocks-TOTAL_FORMS": "1",
+            "blocks-0-kind": "offer",
+            "blocks-0-title": "20% off foam rollers",
+            "blocks-0-text": "Until Sunday.",
+            "blocks-0-position": "1",
+            "blocks-0-when": "",
+            "blocks-0-url": "https://shop.example.com/recovery/",
+            "blocks-0-button": "",
+        }
+    )
+    response = client.post(ISSUES + "add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    issue = Issue.objects.get()
+    assert issue.status == Issue.Status.DRAFT
+    assert [b.title for b in issue.blocks.all()] == ["20% off foam rollers"]
+
+
+def test_fill_from_the_week_fills_an_empty_new_issue(client, editor):
+    ArticleFactory(title="Calf raises, done right", slug="calf-raises")
+    ArticleFactory(title="An old one", publish_at=timezone.now() - timedelta(days=30))
+    response = client.post(ISSUES + "add/", form_data(body="", _fill_week="1"), follow=True)
+    issue = Issue.objects.get()
+    assert response.redirect_chain[-1][0] == change_url(issue)
+    assert 'href="http://testserver/articles/calf-raises/"' in issue.body
+    assert "An old one" not in issue.body
+    assert "Drafted from what was published and answered since" in text_of(response)
+
+
+def test_fill_from_the_week_asks_before_touching_the_editors_text(client, editor):
+    ArticleFactory(title="Calf raises, done right")
+    issue = IssueFactory(body="<p>My intro.</p>")
+    response = client.post(change_url(issue), form_data(issue, _fill_week="1"))
+    fill = f"{ISSUES}{issue.pk}/fill/"
+    assert response.status_code == 302 and response.url == fill
+    issue.refresh_from_db()
+    assert issue.body == "<p>My intro.</p>"
+
+    page = text_of(client.get(fill))
+    assert "Calf raises, done right" in page
+    assert "Add below my text" in page and "Replace my text" in page
+
+    client.post(fill, {"mode": "append"})
+    issue.refresh_from_db()
+    assert issue.body.startswith("<p>My intro.</p>") and "Calf raises" in issue.body
+
+
+def test_fill_says_so_when_nothing_is_new(client, editor):
+    issue = IssueFactory(body="")
+    response = client.post(change_url(issue), form_data(issue, _fill_week="1"), follow=True)
+    assert "Nothing was published or answered since" in text_of(response)
+
+
+def test_preview_shows_the_email_with_body_and_blocks(client, editor):
+    issue = IssueFactory(body="<p>Run <strong>easy</strong> on Sundays.</p>")
+    IssueBlockFactory(issue=issue, title="Parkrun meet-up", kind="event", when="Sat 9am")
+    IssueBlockFactory(issue=issue, title="20% off rollers")
+    response = client.get(f"{ISSUES}{issue.pk}/preview/")
+    assert response.status_code == 200
+    srcdoc = re.search(r'srcdoc="([^"]*)"', response.content.decode()).group(1)
+    email = html.unescape(srcdoc)
+    assert "Run <strong>easy</strong> on Sundays." in email
+    assert email.index("Parkrun meet-up") < email.index("20% off rollers")
+    assert "Hello Eddie," in email
+
+    own = client.get(f"{ISSUES}{issue.pk}/preview/email/")
+    assert own.status_code == 200 and "Parkrun meet-up" in own.content.decode()
+    assert "script-src 'none'" in own["Content-Security-Policy"]
+
+
+def test_preview_is_for_staff_only(client):
+    issue = IssueFactory()
+    response = client.get(f"{ISSUES}{issue.pk}/preview/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+    reader = StaffFactory(is_staff=False)
+    client.force_login(reader)
+    assert client.get(f"{ISSUES}{issue.pk}/preview/").status_code == 302
+
+
+def test_send_test_queues_one_email_to_the_editor(client, editor, on_commit):
+    issue = IssueFactory(subject="Hills week")
+    with on_commit(execute=False) as callbacks:
+        response = client.post(f"{ISSUES}{issue.pk}/send-test/", follow=True)
+    assert mail.outbox == []  # queued for after the commit, not sent in the request
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "[Test] Hills week"
+    assert message.to == ["eddie@runnerhub.test"]
+    assert "A test of “Hills week” is on its way to eddie@runnerhub.test" in text_of(response)
+
+
+def test_send_test_button_on_the_change_form_saves_first(client, editor, on_commit):
+    issue = IssueFactory(subject="Old subject")
+    with on_commit(execute=True):
+        client.post(change_url(issue), form_data(issue, subject="New subject", _send_test="1"))
+    assert [m.subject for m in mail.outbox] == ["[Test] New subject"]
+
+
+def test_send_test_without_an_email_address_says_so(client, editor, on_commit):
+    editor.email = ""
+    editor.save()
+    issue = IssueFactory()
+    with on_commit(execute=True):
+        response = client.post(f"{ISSUES}{issue.pk}/send-test/", follow=True)
+    assert mail.outbox == []
+    assert "Your account has no email address" in text_of(response)
+
+
+# Scheduling and sending ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "error"),
+    [
+        (None, "Choose when to send it, then schedule."),
+        (timedelta(hours=-1), "This time has passed: choose a time in the future"),
+    ],
+)
+def test_schedule_needs_a_time_in_the_future(client, editor, when, error):
+    issue = IssueFactory()
+    fields = {}
+    if when is not None:
+        moment = timezone.localtime() + when
+        fields = {"send_at_0": f"{moment:%Y-%m-%d}", "send_at_1": f"{moment:%H:%M:%S}"}
+    response = client.post(change_url(issue), form_data(issue, _schedule="1", **fields))
+    assert response.status_code == 200
+    assert error in text_of(response)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+
+
+def test_schedule_in_the_future(client, editor, on_commit):
+    issue = IssueFactory()
+    moment = timezone.localtime() + timedelta(days=2)
+    data = form_data(
+        issue, _schedule="1", send_at_0=f"{moment:%Y-%m-%d}", send_at_1=f"{moment:%H:%M:00}"
+    )
+    with on_commit(execute=False):  # the ImmediateBackend would send it at once
+        response = client.post(change_url(issue), data, follow=True)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SCHEDULED
+    assert "is scheduled for" in text_of(response)
+
+    client.post(change_url(issue), form_data(issue, _unschedule="1"))
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+
+
+def test_send_now_confirms_then_sends_to_confirmed_subscribers_only(client, editor, on_commit):
+    active = SubscriberFactory.create_batch(2)
+    pending = PendingSubscriberFactory()
+    gone = SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED)
+    issue = IssueFactory(subject="Hills week")
+    send = f"{ISSUES}{issue.pk}/send/"
+
+    response = client.post(change_url(issue), form_data(issue, _send_now="1"))
+    assert response.url == send
+    page = words_of(client.get(send))
+    assert "2 confirmed subscribers will receive “Hills week”" in page
+    assert "1 person waiting for confirmation does not get it" in page
+    assert "Yes, send it to 2 subscribers" in page
+    assert not Delivery.objects.exists()  # the confirmation page changes nothing
+
+    with on_commit(execute=True):
+        response = client.post(send, follow=True)
+    assert "Sending started: 2 emails are queued." in text_of(response)
+    sent_to = set(Delivery.objects.filter(issue=issue).values_list("subscriber_id", flat=True))
+    assert sent_to == {s.pk for s in active}
+    assert pending.pk not in sent_to and gone.pk not in sent_to
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.email for s in active)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+
+
+def test_an_issue_cannot_be_sent_twice(client, editor, on_commit):
+    SubscriberFactory.create_batch(2)
+    issue = IssueFactory()
+    with on_commit(execute=True):
+        client.post(f"{ISSUES}{issue.pk}/send/")
+    assert len(mail.outbox) == 2
+
+    page = text_of(client.get(f"{ISSUES}{issue.pk}/send/"))
+    assert "This issue was already sent" in page and "it cannot be sent again" in page
+    assert "Yes, send it" not in page
+    SubscriberFactory()
+    with on_commit(execute=True):
+        response = client.post(f"{ISSUES}{issue.pk}/send/", follow=True)
+    assert "it cannot be sent again" in text_of(response)
+    assert len(mail.outbox) == 2
+    assert Delivery.objects.count() == 2
+
+
+def test_an_issue_being_sent_cannot_be_sent_again(client, editor, on_commit):
+    SubscriberFactory()
+    issue = IssueFactory(status=Issue.Status.SENDING, started_at=timezone.now())
+    with on_commit(execute=True):
+        response = client.post(f"{ISSUES}{issue.pk}/send/", follow=True)
+    assert "being sent right now: it cannot be sent again" in text_of(response)
+    assert mail.outbox == [] and not Delivery.objects.exists()
+
+
+def test_send_now_with_nobody_to_send_to(client, editor):
+    PendingSubscriberFactory()
+    issue = IssueFactory()
+    assert "no confirmed subscribers yet" in text_of(client.get(f"{ISSUES}{issue.pk}/send/"))
+    client.post(f"{ISSUES}{issue.pk}/send/")
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+
+
+def test_staff_without_send_permission_is_refused(client, writer, on_commit):
+    SubscriberFactory()
+    issue = IssueFactory()
+    page = text_of(client.get(change_url(issue)))
+    assert "Save and send me a test" in page
+    assert 'name="_send_now"' not in page and 'name="_schedule"' not in page
+    assert client.get(f"{ISSUES}{issue.pk}/send/").status_code == 403
+    with on_commit(execute=True):
+        assert client.post(f"{ISSUES}{issue.pk}/send/").status_code == 403
+        assert client.post(change_url(issue), form_data(issue, _send_now="1")).status_code == 403
+        moment = timezone.localtime() + timedelta(days=1)
+        scheduled = form_data(
+            issue, _schedule="1", send_at_0=f"{moment:%Y-%m-%d}", send_at_1="09:00:00"
+        )
+        assert client.post(change_url(issue), scheduled).status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT and mail.outbox == []
+
+
+def test_a_sent_issue_is_read_only(client, editor):
+    issue = IssueFactory(
+        status=Issue.Status.SENT, started_at=timezone.now(), finished_at=timezone.now()
+    )
+    IssueBlockFactory(issue=issue)
+    page = client.get(change_url(issue)).content.decode()
+    assert 'name="_save"' not in page and 'name="_send_now"' not in page
+    assert 'name="blocks-0-title"' not in page
+    assert "This issue was sent" in page
+    response = client.post(change_url(issue), form_data(issue, subject="Changed"))
+    assert response.status_code == 403
+    issue.refresh_from_db()
+    assert issue.subject != "Changed"
+    assert client.post(f"{ISSUES}{issue.pk}/fill/", {"mode": "replace"}).status_code == 403
+
+
+# Progress --------------------------------------------------------------------------------
+
+
+def test_list_shows_progress_per_issue(client, editor):
+    sending = IssueFactory(subject="Sending one", status=Issue.Status.SENDING)
+    deliveries(sending, sent=3, failed=1, pending=1)
+    IssueFactory(subject="Draft one")
+    response = client.get(ISSUES)
+    assert "3 / 5 sent · 1 failed" in words_of(response)
+    page = text_of(response)
+    assert 'style="width:60.0%"' in page and 'style="width:20.0%"' in page
+
+
+def test_change_page_shows_progress_and_failures(client, editor):
+    issue = IssueFactory(status=Issue.Status.SENT, finished_at=timezone.now())
+    deliveries(issue, sent=2, skipped=1)
+    failed = Delivery.objects.create(
+        issue=issue,
+        subscriber=SubscriberFactory(email="bounce@example.com"),
+        state="failed",
+        attempts=1,
+        error="550 5.1.1 No such user",
+    )
+    page = words_of(client.get(change_url(issue)))
+    assert "2 / 4 sent · 1 failed" in page
+    assert "1 skipped (unsubscribed meanwhile)" in page
+    failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
+    assert "bounce@example.com" in failures and "550 5.1.1 No such user" in failures
+    assert f"/admin/newsletter/subscriber/{failed.subscriber_id}/change/" in failures
+
+
+def test_issue_list_query_count_does_not_grow_with_issues(
+    client, editor, django_assert_num_queries
+):
+    def make(n):
+        for _ in range(n):
+            issue = IssueFactory(status=Issue.Status.SENT)
+            deliveries(issue, sent=2, failed=1)
+
+    make(2)
+    # session, user, (groups/permissions) , count, the issues with their three counts
+    with django_assert_num_queries(6):
+        client.get(ISSUES)
+    make(8)
+    with django_assert_num_queries(6):
+        response = client.get(ISSUES)
+    assert words_of(response).count("2 / 3 sent · 1 failed") == 10
+
+
+# Subscribers -----------------------------------------------------------------------------
+
+
+def test_subscriber_counts_filters_and_search(client, editor):
+    SubscriberFactory.create_batch(3)
+    SubscriberFactory(email="findme@example.com", first_name="Zebedee")
+    PendingSubscriberFactory(email="wait@example.com")
+    SubscriberFactory(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+    page = text_of(client.get(SUBSCRIBERS))
+    tiles = {
+        label: int(count)
+        for count, label in re.findall(
+            r'nl-tile__count">(\d+)</span>\s*<span class="nl-tile__label">([^<]+)', page
+        )
+    }
+    assert tiles == {"Subscribed": 4, "Waiting for confirmation": 1, "Unsubscribed": 1}
+
+    pending = text_of(client.get(SUBSCRIBERS, {"status__exact": "pending"}))
+    assert "wait@example.com" in pending and "findme@example.com" not in pending
+    gone = text_of(client.get(SUBSCRIBERS, {"status__exact": "unsubscribed"}))
+    assert "gone@example.com" in gone and "wait@example.com" not in gone
+    found = text_of(client.get(SUBSCRIBERS, {"q": "zebedee"}))
+    assert "findme@example.com" in found and "wait@example.com" not in found
+
+
+def test_admin_index_shows_subscriber_counts(client, editor):
+    SubscriberFactory.create_batch(2)
+    PendingSubscriberFactory()
+    page = text_of(client.get("/admin/"))
+    counts = {
+        label.strip(): int(n)
+        for n, label in re.findall(
+            r'rh-dashboard__count">(\d+)</span>\s*<span class="rh-dashboard__label">([^<]+)', page
+        )
+    }
+    assert counts["confirmed newsletter subscribers"] == 2
+    assert counts["subscribers waiting for confirmation"] == 1
+
+
+def test_consent_record_is_read_only(client, editor):
+    subscriber = SubscriberFactory(consent_text="Yes please", first_name="Jo")
+    url = f"{SUBSCRIBERS}{subscriber.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="consent_text"' not in page and "Yes please" in page
+    assert 'name="email"' not in page and 'name="first_name"' in page
+    client.post(url, {"first_name": "Joanne", "consent_text": "Forged", "status": "active"})
+    subscriber.refresh_from_db()
+    assert (subscriber.first_name, subscriber.consent_text) == ("Joanne", "Yes please")
+
+
+def test_unsubscribe_action(client, editor):
+    a, b = SubscriberFactory.create_batch(2)
+    client.post(SUBSCRIBERS, {"action": "unsubscribe_selected", "_selected_action": [a.pk]})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == ("unsubscribed", "active")
+    assert a.unsubscribed_at is not None
+
+
+def csv_of(response) -> list[list[str]]:
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return [line.split(",") for line in body.lstrip("\ufeff").splitlines()]
+
+
+def test_export_streams_the_filtered_list(client, editor):
+    SubscriberFactory(
+        email="sam@example.com", first_name="Sam", consent_text="Yes", consent_source="/gear/"
+    )
+    PendingSubscriberFactory(email="wait@example.com", first_name="Wai", consent_text="")
+    response = client.get(SUBSCRIBERS + "export/")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment;" in response["Content-Disposition"]
+    rows = csv_of(response)
+    assert rows[0] == [
+        "email",
+        "first_name",
+        "status",
+        "signed_up",
+        "confirmed",
+        "unsubscribed",
+        "consent_wording",
+        "consent_time",
+        "source",
+    ]
+    sam = rows[1]
+    assert sam[:3] == ["sam@example.com", "Sam", "active"]
+    assert sam[4] and sam[5] == "" and sam[6:] == ["Yes", sam[7], "/gear/"] and sam[7]
+    assert rows[2][:3] == ["wait@example.com", "Wai", "pending"]
+
+    only_pending = csv_of(client.get(SUBSCRIBERS + "export/", {"status__exact": "pending"}))
+    assert [r[0] for r in only_pending[1:]] == ["wait@example.com"]
+    assert 'href="/admin/newsletter/subscriber/export/?status__exact=pending"' in (
+        client.get(SUBSCRIBERS, {"status__exact": "pending"}).content.decode()
+    )
+
+
+def test_export_selected_action(client, editor):
+    a, _b, c = SubscriberFactory.create_batch(3)
+    response = client.post(
+        SUBSCRIBERS, {"action": "export_selected", "_selected_action": [a.pk, c.pk]}
+    )
+    assert [r[0] for r in csv_of(response)[1:]] == [a.email, c.email]
+
+
+# Import ----------------------------------------------------------------------------------
+
+
+def upload(client, content: bytes, name: str = "list.csv"):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content, "text/csv")})
+
+
+GOOD = (
+    b"email,first_name,status,consent_wording,consent_time\n"
+    b"new@example.com,New,active,Yes please,2025-03-01 09:30\n"
+    b"maybe@example.com,Maybe,,,\n"
+    b"known@example.com,Known,active,Yes,\n"
+    b"not-an-email,Bad,,,\n"
+    b"new@example.com,Again,,,\n"
+)
+
+
+def test_import_dry_run_changes_nothing_then_confirm_applies(client, editor):
+    SubscriberFactory(email="Known@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+    response = upload(client, GOOD)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert re.search(r'id="nl-to-add">2<', page)
+    assert re.search(r'id="nl-existing">1<', page)
+    assert re.search(r'id="nl-errors">2<', page)
+    assert "<td>5</td><td>Invalid email address</td>" in page
+    assert "<td>6</td><td>Duplicate of line 2</td>" in page
+    assert "1 will be subscribed" in page and "1 will wait for confirmation" in page
+    assert "Import 2 subscribers" in page
+    assert "A CSV cannot prove that anyone agreed" in page
+    assert Subscriber.objects.count() == 1
+
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    response = client.post(IMPORT + "confirm/", {"token": token}, follow=True)
+    assert "Imported 2 subscribers (1 confirmed, 1 waiting for confirmation" in text_of(response)
+    statuses = dict(Subscriber.objects.values_list("email", "status"))
+    assert statuses == {
+        "Known@example.com": "unsubscribed",  # never subscribed again by an import
+        "new@example.com": "active",
+        "maybe@example.com": "pending",
+    }
+    assert (
+        "CSV import “list.csv” by eddie"
+        in Subscriber.objects.get(email="maybe@example.com").consent_source
+    )
+    assert IMPORT_SESSION_KEY not in client.session
+
+    # The same confirm button a second time does nothing.
+    response = client.post(IMPORT + "confirm/", {"token": token}, follow=True)
+    assert "This import is no longer waiting" in text_of(response)
+    assert Subscriber.objects.count() == 3
+
+
+def test_import_confirm_needs_the_token_of_the_checked_file(client, editor):
+    upload(client, GOOD)
+    response = client.post(IMPORT + "confirm/", {"token": "forged"}, follow=True)
+    assert "This import is no longer waiting" in text_of(response)
+    assert not Subscriber.objects.exists()
+
+
+def test_import_without_status_and_consent_adds_everyone_as_pending(client, editor):
+    page = text_of(upload(client, b"email\na@example.com\nb@example.com\n"))
+    assert "every new address will wait for confirmation" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    client.post(IMPORT + "confirm/", {"token": token})
+    assert set(Subscriber.objects.values_list("status", flat=True)) == {"pending"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"\n\n", "The file is empty."),
+        (b"name,city\nJo,Leeds\n", "with at least an “email” column"),
+        (b"jo@example.com,Jo\n", "This file seems to start with an address instead."),
+        ("email\nzoë@example.com\n".encode("cp1252"), "The file is not UTF-8 text"),
+        (b"email\n" + b"runner@example.com\n" * 300_000, "The file is too large"),
+        (b"email,first_name\n", "The file has a header but no rows."),
+    ],
+)
+def test_bad_files_get_a_clear_message_and_change_nothing(client, editor, content, message):
+    response = upload(client, content)
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert "Check the file" in text_of(response)  # back on the upload form
+    assert IMPORT_SESSION_KEY not in client.session
+    assert not Subscriber.objects.exists()
+
+
+def test_bad_rows_are_listed_with_line_and_reason(client, editor):
+    content = (
+        b"email,first_name\n"
+        b"ok@example.com,Ok\n"
+        b"nul\x00@example.com,N\n"
+        b'"cr@exa\r\nmple.com",C\n'
+        b"ctl@example.com,A\x1bB\n" + b"x" * 260 + b"@example.com,Long\n"
+    )
+    page = text_of(upload(client, content))
+    for expected in (
+        "<td>3</td><td>Email contains a NUL character</td>",
+        "<td>4</td><td>Email contains a line break</td>",
+        "<td>6</td><td>First name contains a control character</td>",
+        "<td>7</td><td>Email is too long (over 254 characters)</td>",
+    ):
+        assert expected in page
+    assert "Import 1 subscriber<" in page
+
+
+def test_import_accepts_utf8_with_bom(client, editor):
+    page = text_of(upload(client, "\ufeffemail,first_name\nzoe@example.com,Zoë\n".encode()))
+    assert "Import 1 subscriber" in page and "Zoë" in page
+
+
+def test_import_needs_add_permission(client):
+    viewer = StaffFactory()
+    group = Group.objects.create(name="Viewers")
+    group.permissions.set(Permission.objects.filter(codename="view_subscriber"))
+    viewer.groups.add(group)
+    client.force_login(viewer)
+    assert client.get(IMPORT).status_code == 403
+    assert upload(client, GOOD).status_code == 403
+    assert client.get(SUBSCRIBERS + "export/").status_code == 200

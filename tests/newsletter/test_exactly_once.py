@@ -1,0 +1,124 @@
+"""End to end: an issue to 1,000 subscribers through a real SMTP server on loopback, sent by
+real `db_worker` processes, one of them killed partway (SIGKILL, no clean-up), then
+restarted beside a second worker. At the SMTP sink every confirmed subscriber has the issue
+once, with the unsubscribe headers; an address unsubscribed mid-send gets nothing after."""
+
+import os
+import signal
+import time
+from collections import Counter, defaultdict
+
+import pytest
+from django.utils import timezone
+
+from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.sending import issue_send_now
+from newsletter.services import subscriber_unsubscribe
+from runnerhub.models import SiteSettings
+from tests.newsletter.factories import IssueFactory
+from tests.newsletter.smtp_sink import SmtpSink, start_worker, stop_workers, worker_env
+
+SUBSCRIBERS = 1000
+LEASE_SECONDS = 4
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="several worker processes need a server database (SKIP LOCKED): "
+        "set DATABASE_URL to PostgreSQL",
+    ),
+]
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def subscribers():
+    now = timezone.now()
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                email=f"runner{n:04d}@example.com",
+                first_name=f"Runner {n}",
+                status=Subscriber.Status.ACTIVE,
+                confirmed_at=now,
+            )
+            for n in range(SUBSCRIBERS)
+        ]
+        + [Subscriber(email=f"pending{n}@example.com") for n in range(20)]
+    )
+    site = SiteSettings.load()
+    site.newsletter_rate_per_minute = 0  # as fast as the machine goes
+    site.save()
+    return list(Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).order_by("pk"))
+
+
+def test_killed_worker_restarted_beside_another_sends_each_once(subscribers, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NEWSLETTER_SEND_TASKS = 1
+    settings.NEWSLETTER_LEASE_SECONDS = LEASE_SECONDS
+    issue = IssueFactory(subject="Hill week")
+    last, second_last = subscribers[-1], subscribers[-2]
+    workers = []
+    with SmtpSink() as sink:
+        env = worker_env(sink, NEWSLETTER_LEASE_SECONDS=str(LEASE_SECONDS))
+        try:
+            issue_send_now(issue)  # autocommit: the job is queued in the database now
+            first = start_worker(env)
+            workers.append(first)
+            wait_until(lambda: sink.count() >= 150, 60, "the first worker to send 150")
+            subscriber_unsubscribe(subscriber=second_last)  # mid-send, while it is running
+            wait_until(lambda: sink.count() >= 300, 60, "the first worker to send 300")
+            first.send_signal(signal.SIGKILL)  # no clean-up: its batch stays leased
+            first.wait(10)
+            at_kill = sink.count()
+            assert at_kill < SUBSCRIBERS, "the worker finished before it could be killed"
+            subscriber_unsubscribe(subscriber=last)  # while no worker is running
+            workers += [start_worker(env), start_worker(env)]
+
+            def finished():
+                return Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
+
+            wait_until(finished, 120, "the restarted workers to finish the issue")
+        finally:
+            stop_workers(workers)
+        messages = sink.messages
+
+    ids_by_address = defaultdict(set)
+    for message in messages:
+        ids_by_address[message["To"]].add(message["Message-ID"])
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert (
+            message["List-Unsubscribe"]
+            .strip()
+            .startswith("<https://advice.example.com/newsletter/unsubscribe/")
+        )
+        assert message["Subject"] == "Hill week"
+    raw = Counter(message["To"] for message in messages)
+    expected = {s.email for s in subscribers} - {last.email}
+    # Everybody confirmed, and nobody else, has it; each under one Message-ID.
+    assert set(raw) - {second_last.email} == expected - {second_last.email}
+    assert all(len(ids) == 1 for ids in ids_by_address.values())
+    # Unsubscribed while no worker ran (and the worker had not reached it): nothing at all.
+    assert last.email not in raw
+    # Unsubscribed while a worker was sending: at most the message already in flight.
+    assert raw[second_last.email] <= 1
+    # The kill can leave at most the one message in flight unrecorded (its repeat carries
+    # the same Message-ID); everyone else got exactly one message.
+    repeats = sum(count - 1 for count in raw.values())
+    assert repeats <= 1, f"{repeats} repeated messages after one kill"
+    states = Counter(Delivery.objects.filter(issue=issue).values_list("state", flat=True))
+    assert states[Delivery.State.PENDING] == 0
+    assert states[Delivery.State.SENT] + states[Delivery.State.SKIPPED] == SUBSCRIBERS
+    assert Delivery.objects.get(issue=issue, subscriber=last).state == Delivery.State.SKIPPED
+    print(
+        f"\nkilled after {at_kill} messages; {len(messages)} messages at the sink for "
+        f"{len(raw)} addresses; {repeats} repeat(s)"
+    )

@@ -1,0 +1,306 @@
+"""The sending engine in one process: deliveries, claiming, leases, retries, skips, the
+messages themselves and the terminal command."""
+
+import smtplib
+from datetime import timedelta
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from newsletter import sending
+from newsletter.emails import build_issue_message, message_id
+from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.services import subscriber_unsubscribe
+from runnerhub.models import SiteSettings
+from tests.newsletter.factories import (
+    IssueBlockFactory,
+    IssueFactory,
+    PendingSubscriberFactory,
+    SubscriberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_throttle(db):
+    site = SiteSettings.load()
+    site.newsletter_rate_per_minute = 0
+    site.save()
+
+
+@pytest.fixture
+def audience():
+    active = SubscriberFactory.create_batch(5)
+    PendingSubscriberFactory.create_batch(2)
+    SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    return active
+
+
+def test_start_queues_active_subscribers_once(audience):
+    issue = IssueFactory()
+    assert sending.issue_start(issue) == 5
+    assert sending.issue_start(issue) == 0  # starting again adds nobody
+    assert set(issue.deliveries.values_list("subscriber_id", flat=True)) == {s.pk for s in audience}
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENDING and issue.started_at
+
+
+def test_send_now_reaches_each_confirmed_subscriber_once(
+    audience, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://advice.example.com"
+    settings.NEWSLETTER_SEND_TASKS = 2
+    issue = IssueFactory(subject="Calf raises\r\nBcc: everyone@example.com")
+    IssueBlockFactory(issue=issue, title="Free physio drop-in", kind="event", when="Sat 9am")
+    with django_capture_on_commit_callbacks(execute=True) as jobs:
+        sending.issue_send_now(issue)
+    # ImmediateBackend: both jobs ran in turn; the second found nothing left.
+    assert len(jobs) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.email for s in audience)
+    message = mail.outbox[0]
+    assert "\n" not in message.subject and "Bcc" in message.subject  # folded, not a header
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<https://advice.example.com/newsletter/unsubscribe/"
+    )
+    assert message.extra_headers["Message-ID"].startswith("<issue-")
+    html = message.alternatives[0][0]
+    assert "Free physio drop-in" in html and "Sat 9am" in html
+    assert "Unsubscribe" in html and "Unsubscribe with one click" in message.body
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT and issue.finished_at
+    assert sending.progress_of(issue.pk) == {
+        "total": 5,
+        "sent": 5,
+        "failed": 0,
+        "skipped": 0,
+        "pending": 0,
+    }
+
+
+def test_running_again_sends_nothing_twice(audience):
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    sending.run_sender(issue.pk)
+    sending.run_sender(issue.pk)
+    assert len(mail.outbox) == 5
+
+
+def test_message_id_is_stable_and_names_are_personal(audience):
+    issue = IssueFactory(body='<p>See <a href="/articles/calves/">calves</a></p>')
+    subscriber = audience[0]
+    first, second = build_issue_message(issue, subscriber), build_issue_message(issue, subscriber)
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"] == message_id(issue, subscriber)
+    other = build_issue_message(issue, audience[1])
+    assert other.extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
+    html = first.alternatives[0][0]
+    assert f"Hello {subscriber.first_name}," in first.body
+    assert 'href="http://testserver/articles/calves/"' in html  # absolute for mail clients
+
+
+def test_first_name_is_escaped_in_html(db):
+    subscriber = SubscriberFactory(first_name="<b>Jo</b>")
+    html = build_issue_message(IssueFactory(), subscriber).alternatives[0][0]
+    assert "&lt;b&gt;Jo&lt;/b&gt;" in html and "<b>Jo</b>" not in html
+
+
+def test_unsubscribed_after_start_is_skipped(audience):
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    subscriber_unsubscribe(subscriber=audience[2])
+    sending.run_sender(issue.pk)
+    assert audience[2].email not in [m.to[0] for m in mail.outbox]
+    assert len(mail.outbox) == 4
+    assert Delivery.objects.get(subscriber=audience[2]).state == Delivery.State.SKIPPED
+
+
+def test_rows_leased_by_another_worker_wait_for_the_lease(audience):
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    held = Delivery.objects.filter(subscriber=audience[0])
+    held.update(leased_until=timezone.now() + timedelta(minutes=1))
+    sending.run_sender(issue.pk)
+    assert len(mail.outbox) == 4
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENDING  # not done while a row is held
+    # The holder died: once its lease expires, any worker takes the row.
+    held.update(leased_until=timezone.now() - timedelta(seconds=1))
+    sending.run_sender(issue.pk)
+    assert len(mail.outbox) == 5
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+
+
+def test_batch_gives_rows_back_before_its_lease_ends(audience):
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    ids, _until = sending.claim_batch(issue.pk)
+    almost_over = timezone.now() + sending.lease_margin() / 2
+    done = sending.send_batch(issue, ids, almost_over, sending.Throttle(0))
+    assert done["sent"] == 0 and not mail.outbox
+    assert not Delivery.objects.filter(leased_until__isnull=False).exists()
+
+
+class FlakyBackend:
+    """An SMTP connection whose sends fail with the given error."""
+
+    error: Exception = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        pass
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise self.error
+
+
+def test_temporary_failure_is_retried_later(db):
+    subscriber = SubscriberFactory()
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    with mock.patch.object(sending, "get_connection", FlakyBackend):
+        sending.run_sender(issue.pk)
+    delivery = Delivery.objects.get(subscriber=subscriber)
+    assert delivery.state == Delivery.State.PENDING and delivery.attempts == 1
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=50)
+    assert "unexpectedly closed" in delivery.error
+    # Not due yet: nothing to claim. Once due, it is sent.
+    assert sending.claim_batch(issue.pk)[0] == []
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    sending.run_sender(issue.pk)
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT and delivery.attempts == 2
+    assert len(mail.outbox) == 1
+
+
+def test_permanent_failure_is_recorded(db):
+    subscriber = SubscriberFactory()
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    refused = smtplib.SMTPRecipientsRefused({subscriber.email: (550, b"No such user")})
+    with (
+        mock.patch.object(FlakyBackend, "error", refused),
+        mock.patch.object(sending, "get_connection", FlakyBackend),
+    ):
+        sending.run_sender(issue.pk)
+    delivery = Delivery.objects.get()
+    assert delivery.state == Delivery.State.FAILED and "No such user" in delivery.error
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT  # nothing left pending
+    assert sending.progress_of(issue.pk)["failed"] == 1
+
+
+def test_gives_up_after_max_attempts(db):
+    SubscriberFactory()
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    Delivery.objects.update(attempts=sending.MAX_ATTEMPTS - 1)
+    with mock.patch.object(sending, "get_connection", FlakyBackend):
+        sending.run_sender(issue.pk)
+    assert Delivery.objects.get().state == Delivery.State.FAILED
+
+
+def test_unconfirmed_addresses_never_get_an_issue(db, django_capture_on_commit_callbacks):
+    pending = PendingSubscriberFactory()
+    SubscriberFactory()
+    issue = IssueFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.issue_send_now(issue)
+    assert len(mail.outbox) == 1
+    assert pending.email not in [m.to[0] for m in mail.outbox]
+    assert not Delivery.objects.filter(subscriber=pending).exists()
+
+
+def test_scheduled_job_waits_for_its_time(audience, django_capture_on_commit_callbacks):
+    issue = IssueFactory(send_at=timezone.now() + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True) as jobs:
+        sending.issue_schedule(issue)  # ImmediateBackend: the job runs now; it must not send
+    assert len(jobs) == 1
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SCHEDULED and not mail.outbox
+    Issue.objects.filter(pk=issue.pk).update(send_at=timezone.now())
+    sending.send_issue.call(issue.pk)
+    assert len(mail.outbox) == 5
+
+
+def test_draft_and_sent_issues_are_not_sent_by_a_stale_job(audience):
+    draft = IssueFactory()
+    assert sending.send_issue.call(draft.pk) == {}
+    sent = IssueFactory()
+    sending.issue_start(sent)
+    sending.run_sender(sent.pk)
+    mail.outbox.clear()
+    assert sending.send_issue.call(sent.pk) == {}
+    assert not mail.outbox
+
+
+def test_job_books_its_successor_when_the_backend_can_defer(audience, settings):
+    """A killed worker's job never finishes, so each job books the next slice first."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    sending.send_issue.call(issue.pk)
+    successor = DBTaskResult.objects.get()
+    assert successor.task_path == "newsletter.sending.send_issue"
+    assert successor.args_kwargs["args"] == [issue.pk]
+    assert successor.run_after > timezone.now() + sending.time_slice() - timedelta(seconds=5)
+    assert len(mail.outbox) == 5
+    # The successor of a finished issue exits at once and books nothing more.
+    sending.send_issue.call(issue.pk)
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_throttle_spaces_messages():
+    clock = [100.0]
+    slept = []
+
+    def sleep(seconds):
+        slept.append(round(seconds, 3))
+        clock[0] += seconds
+
+    with (
+        mock.patch.object(sending.time, "monotonic", side_effect=lambda: clock[0]),
+        mock.patch.object(sending.time, "sleep", side_effect=sleep),
+    ):
+        throttle = sending.Throttle(120)  # two a second
+        for _ in range(3):
+            throttle.wait()
+    assert slept == [0.5, 0.5]
+
+
+def test_send_command_shows_progress(audience):
+    issue = IssueFactory(subject="Hill week")
+    out = StringIO()
+    call_command("send_newsletter", str(issue.pk), "--yes", stdout=out)
+    output = out.getvalue()
+    assert "Sending “Hill week” to 5 confirmed subscribers." in output
+    assert "[##############################] 5/5" in output
+    assert "Done: 5 sent, 0 failed, 0 skipped (unsubscribed) of 5" in output
+    assert len(mail.outbox) == 5
+
+
+def test_send_command_refuses_clearly(audience):
+    with pytest.raises(CommandError, match="There is no newsletter issue 999"):
+        call_command("send_newsletter", "999", "--yes")
+    issue = IssueFactory()
+    with (
+        mock.patch("sys.stdin.isatty", return_value=False),
+        pytest.raises(CommandError, match="Add --yes"),
+    ):
+        call_command("send_newsletter", str(issue.pk))
+    call_command("send_newsletter", str(issue.pk), "--yes", stdout=StringIO())
+    with pytest.raises(CommandError, match="was sent already \\(5 of 5 delivered\\)"):
+        call_command("send_newsletter", str(issue.pk), "--yes")

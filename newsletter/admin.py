@@ -760,13 +760,13 @@ def newsletter_counts(request) -> list[dict]:
     changelist = reverse("admin:newsletter_subscriber_changelist")
     return [
         {
-            "label": _("confirmed newsletter subscribers"),
+            "label": _("newsletter subscribers"),
             "count": counts[Subscriber.Status.ACTIVE],
             "url": f"{changelist}?status__exact=active",
             "urgent": False,
         },
         {
-            "label": _("subscribers waiting for confirmation"),
+            "label": _("sign-ups awaiting confirmation"),
             "count": counts[Subscriber.Status.PENDING],
             "url": f"{changelist}?status__exact=pending",
             "urgent": False,

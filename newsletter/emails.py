@@ -24,6 +24,29 @@ _RELATIVE = re.compile(r'(src|href)="/(?!/)')
 _SRCSET = re.compile(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"')
 
 
+# Mail clients ignore style sheets, so the body's elements carry their styles inline. The
+# stored body has no style attributes (the sanitizer removes them), so these are all it has.
+INLINE_STYLES = {
+    "h2": "margin:24px 0 8px;font-size:22px;line-height:1.25;color:#0f1b2d",
+    "h3": "margin:20px 0 6px;font-size:18px;line-height:1.3;color:#0f1b2d",
+    "p": "margin:0 0 14px",
+    "a": "color:#c2410c;text-decoration:underline",
+    "ul": "margin:0 0 14px;padding-left:22px",
+    "ol": "margin:0 0 14px;padding-left:22px",
+    "li": "margin:0 0 6px",
+    "blockquote": "margin:0 0 14px;padding:4px 0 4px 14px;border-left:4px solid #ff5a1f",
+    "img": "max-width:100%;height:auto;border:0;border-radius:6px",
+    "table": "border-collapse:collapse;margin:0 0 14px",
+    "td": "border:1px solid #e6e1d8;padding:6px 8px",
+    "th": "border:1px solid #e6e1d8;padding:6px 8px;text-align:left",
+}
+_OPENING = re.compile(r"<(" + "|".join(INLINE_STYLES) + r")\b(?![^>]*\sstyle=)")
+
+
+def inline_styles(html: str) -> str:
+    return _OPENING.sub(lambda m: f'<{m.group(1)} style="{INLINE_STYLES[m.group(1)]}"', html)
+
+
 def absolute_urls(html: str) -> str:
     """Mail clients have no base URL: every image and link must be absolute. srcset is
     dropped: few mail clients read it, and its addresses are relative."""
@@ -34,7 +57,7 @@ def absolute_urls(html: str) -> str:
 def _context(issue: Issue) -> dict:
     return {
         "issue": issue,
-        "body": absolute_urls(issue.body),
+        "body": inline_styles(absolute_urls(issue.body)),
         "blocks": list(issue.blocks.all()),
         "first_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE,

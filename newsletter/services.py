@@ -165,7 +165,8 @@ def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
-    """Effective at once, also for an issue being sent right now (workers check each batch)."""
+    """Effective at once, also for an issue being sent right now (workers check the status
+    right before each message)."""
     Subscriber.objects.filter(pk=subscriber.pk).exclude(
         status=Subscriber.Status.UNSUBSCRIBED
     ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())

@@ -427,8 +427,8 @@ def test_admin_index_shows_subscriber_counts(client, editor):
             r'rh-dashboard__count">(\d+)</span>\s*<span class="rh-dashboard__label">([^<]+)', page
         )
     }
-    assert counts["confirmed newsletter subscribers"] == 2
-    assert counts["subscribers waiting for confirmation"] == 1
+    assert counts["newsletter subscribers"] == 2
+    assert counts["sign-ups awaiting confirmation"] == 1
 
 
 def test_consent_record_is_read_only(client, editor):

@@ -304,3 +304,11 @@ def test_send_command_refuses_clearly(audience):
     call_command("send_newsletter", str(issue.pk), "--yes", stdout=StringIO())
     with pytest.raises(CommandError, match="was sent already \\(5 of 5 delivered\\)"):
         call_command("send_newsletter", str(issue.pk), "--yes")
+
+
+def test_body_elements_carry_inline_styles_for_mail_clients(db):
+    issue = IssueFactory(body='<h2>Hills</h2><p>Read <a href="/a/">this</a></p><pre>p</pre>')
+    html = build_issue_message(issue, SubscriberFactory()).alternatives[0][0]
+    assert '<h2 style="margin:24px 0 8px;' in html
+    assert '<a style="color:#c2410c;text-decoration:underline" href="http://testserver/a/"' in html
+    assert "<pre>p</pre>" in html  # only known elements are touched

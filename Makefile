@@ -20,6 +20,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 # The local demo: SQLite unless DATABASE_URL is set, emails printed here, DEBUG on.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST)
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

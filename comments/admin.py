@@ -278,7 +278,11 @@ class CommentAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "staff_reply_form": StaffReplyForm()}
+        draft = _pop_draft(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "staff_reply_form": StaffReplyForm(initial={"text": draft}),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def reply_view(self, request, pk: int):
@@ -290,12 +294,18 @@ class CommentAdmin(admin.ModelAdmin):
         if not back.startswith("/admin/"):
             back = reverse("admin:comments_comment_change", args=[pk])
         if parent.state != Comment.State.PUBLISHED:
+            _keep_draft(request, pk)
             self.message_user(
-                request, _("Publish the comment before answering it."), messages.ERROR
+                request,
+                _("Publish the comment before answering it. Your answer is kept below."),
+                messages.ERROR,
             )
         elif not form.is_valid():
+            _keep_draft(request, pk)
             self.message_user(
-                request, _("Write an answer first (at most 5,000 characters)."), messages.ERROR
+                request,
+                _("Write an answer first (at most 5,000 characters). What you typed is kept."),
+                messages.ERROR,
             )
         else:
             reply = services.comment_reply_as_staff(
@@ -321,6 +331,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
         topics = Topic.objects.all()
         topic = request.GET.get("topic", "")
+        if topic and topic not in {t.slug for t in topics}:
+            topic = ""  # a hand-edited address: show every topic rather than fail
         if topic:
             questions = questions.filter(article__topic__slug=topic)
         now = timezone.now()
@@ -333,7 +345,7 @@ class CommentAdmin(admin.ModelAdmin):
                     "hours": int(hours),
                     "age": _age(hours),
                     "urgency": "late" if hours >= 48 else "due" if hours >= 24 else "fresh",
-                    "form": StaffReplyForm(prefix=f"q{question.pk}"),
+                    "draft": _pop_draft(request, question.pk),
                 }
             )
         context = {
@@ -345,6 +357,21 @@ class CommentAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/comments/comment/inbox.html", context)
+
+
+def _draft_key(pk) -> str:
+    return f"comments.staff-draft.{pk}"
+
+
+def _keep_draft(request, pk: int) -> None:
+    """An answer that could not be published waits in the session for the next page."""
+    text = request.POST.get("text", "")
+    if text.strip():
+        request.session[_draft_key(pk)] = text[:20_000]
+
+
+def _pop_draft(request, pk) -> str:
+    return request.session.pop(_draft_key(pk), "")
 
 
 def _age(hours: float) -> str:

@@ -9,6 +9,9 @@ from .models import SiteSettings, User
 admin.site.site_header = _("RunnerHub admin")
 admin.site.site_title = _("RunnerHub admin")
 admin.site.index_title = _("Run the site")
+# The app list sidebar takes 300 px on every page, which pushed the lists' own columns (and
+# their filters) out of view at laptop widths; the breadcrumbs and the index do its job.
+admin.site.enable_nav_sidebar = False
 
 
 @admin.register(User)

@@ -5,16 +5,35 @@ atomic there, so concurrent requests on different processes cannot slip past the
 """
 
 import hashlib
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips);
-    # X-Forwarded-For is not trusted here because any client can send it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The reader's address. Behind TRUSTED_PROXY_COUNT proxies (load balancer, CDN), each
+    of which appends the address it saw to X-Forwarded-For, the reader's is that many
+    entries from the right: entries further left are whatever the client sent, and cannot
+    be trusted. With no trusted proxy the header is ignored."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote  # not the chain our proxies build: don't guess
+    return _valid_ip(hops[-proxies]) or remote
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:

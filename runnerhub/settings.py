@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "runnerhub.middleware.reject_nul_in_admin_queries",
 ]
 
 ROOT_URLCONF = "runnerhub.urls"
@@ -198,6 +199,10 @@ SHOP_ALLOWED_DOMAINS = env.list("SHOP_ALLOWED_DOMAINS", default=[])
 # want on it).
 NEWSLETTER_LEASE_SECONDS = env.int("NEWSLETTER_LEASE_SECONDS", default=120)
 NEWSLETTER_SEND_TASKS = env.int("NEWSLETTER_SEND_TASKS", default=2)
+
+# How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1); the
+# reader's address for rate limits and moderation is read from there. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)

@@ -347,3 +347,21 @@ def test_public_page_query_counts_are_pinned(client, django_assert_num_queries, 
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extras", [0, 12])
+def test_article_page_queries_do_not_grow_with_tags_faqs_or_related(
+    client, django_assert_num_queries, extras
+):
+    """The same 9 queries whether the article has no tags and FAQs or a dozen of each (with
+    a dozen related articles in its topic)."""
+    topic = TopicFactory()
+    article = ArticleFactory(topic=topic, tags=[TagFactory() for _ in range(extras)])
+    FAQItemFactory.create_batch(extras, article=article)
+    ArticleFactory.create_batch(extras, topic=topic)
+    SiteSettings.load()
+    with django_assert_num_queries(PAGES["article"][1]):
+        response = client.get(f"/articles/{article.slug}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('<summary class="faq__question">') == extras

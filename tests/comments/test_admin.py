@@ -250,3 +250,38 @@ def test_staff_without_permission_cannot_use_the_inbox(client, article):
         client.post(f"/admin/comments/comment/{question.pk}/reply/", {"text": "x"}).status_code
         == 403
     )
+
+
+def test_an_answer_that_cannot_be_published_is_kept(client, moderator, article):
+    question = CommentFactory(article=article)
+    long_answer = "Rest, then build back slowly. " * 200  # over 5,000 characters
+    page = client.post(
+        f"/admin/comments/comment/{question.pk}/reply/", {"text": long_answer}, follow=True
+    ).content.decode()
+    assert "What you typed is kept" in page
+    assert long_answer.strip()[:200] in page
+    assert not Comment.objects.filter(parent=question).exists()
+    # Shown once: the next visit starts empty again.
+    again = client.get(f"/admin/comments/comment/{question.pk}/change/").content.decode()
+    assert long_answer.strip()[:200] not in again
+    # From the inbox, the text comes back in that question's box.
+    client.post(
+        f"/admin/comments/comment/{question.pk}/reply/",
+        {"text": "   ", "next": "/admin/comments/comment/inbox/"},
+    )
+    client.post(
+        f"/admin/comments/comment/{question.pk}/reply/",
+        {"text": long_answer, "next": "/admin/comments/comment/inbox/"},
+    )
+    inbox = client.get("/admin/comments/comment/inbox/").content.decode()
+    assert long_answer.strip()[:200] in inbox
+
+
+@pytest.mark.parametrize(
+    "query", ["topic=no-such-topic", "topic=" + "x" * 10_000, "topic=%ED%A0%80"]
+)
+def test_inbox_ignores_a_nonsense_topic(client, moderator, article, query):
+    CommentFactory(article=article, text="Which shoes for a half marathon?")
+    response = client.get("/admin/comments/comment/inbox/", QUERY_STRING=query)
+    assert response.status_code == 200
+    assert "Which shoes for a half marathon?" in response.content.decode()

@@ -84,7 +84,12 @@ def test_new_question_notifies_the_staff_address(article, on_commit):
         comment_create(article=article, parent=None, text="Calves?", name="Jo", email="j@x.io")
     assert [m.to for m in mail.outbox] == [["answers@shop.example"]]
     assert "New reader question" in mail.outbox[0].subject
-    assert "/admin/comments/comment/inbox/" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert "/admin/comments/comment/inbox/" in body
+    # A first comment waits for moderation: staff are sent to admin, not to a page where
+    # it is not shown yet.
+    assert "(awaiting moderation)" in body and "Approve it in admin first" in body
+    assert "Answer it on the page" not in body
 
 
 def test_header_injection_is_impossible(article, staff, on_commit):

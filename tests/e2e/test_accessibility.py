@@ -1,5 +1,7 @@
 """axe-core finds no serious or critical accessibility problem on the main public pages."""
 
+import os
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -46,3 +48,39 @@ def test_no_serious_accessibility_violations(
     assert not violations, f"axe found on {path} at {viewport['width']} px:\n" + _describe(
         violations
     )
+
+
+DEMO_PAGES = [
+    "/articles/hamstring-strains-in-runners/",  # thread, staff badge, gear box, shop buttons
+    "/shop/muscle-recovery/",
+    "/newsletter/",
+    "/articles/",
+    "/search/?q=hamstring",
+]
+
+
+def test_demo_pages_have_no_serious_accessibility_violations(
+    new_context, live_server, settings, screenshot_dir
+):
+    """The demo's pages hold every part a page can have (reader thread, staff answer,
+    accepted answer, gear box, calls to action in the body, newsletter box and banner)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    problems = []
+    for viewport in (DESKTOP, PHONE):
+        page = new_context(viewport=viewport).new_page()
+        stub_third_party(page, live_server.url)
+        for path in DEMO_PAGES:
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+            if "hamstring-strains" in path:
+                expect(page.locator(".comment--staff").first).to_be_visible()
+                expect(page.locator(".gear-box")).to_be_visible()
+            violations = _blocking_violations(page)
+            if violations:
+                problems.append(f"{path} at {viewport['width']} px:\n{_describe(violations)}")
+        page.goto(DEMO_PAGES[0])
+        shot(page, screenshot_dir, f"axe-demo-article-{viewport['width']}.png")
+    assert not problems, "\n".join(problems)

@@ -53,3 +53,24 @@ def test_limit_is_shared_across_processes_through_redis():
         for _ in range(2)
     ]  # fmt: skip
     assert allowed == ["4", "1"]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no trusted proxy: the header is anyone's to forge
+        (1, "203.0.113.9", "203.0.113.9"),  # the load balancer saw the reader
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the left entry was forged
+        (2, "203.0.113.9, 192.0.2.7", "203.0.113.9"),  # CDN, then load balancer
+        (2, "203.0.113.9", "10.0.0.2"),  # shorter than our proxies' chain: not trusted
+        (1, "not-an-ip", "10.0.0.2"),
+        (1, "2001:db8::1", "2001:db8::1"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_client_ip_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+    from runnerhub.ratelimit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

@@ -182,3 +182,25 @@ class TestEditorImageUpload:
         client = Client(enforce_csrf_checks=True)
         client.force_login(StaffFactory())
         assert client.post(self.url, {"upload": io.BytesIO(_jpeg())}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/comments/comment/?state__exact=%00",
+        "/admin/articles/article/?q=%00",
+        "/admin/autocomplete/?term=%00&app_label=articles&model_name=article&field_name=tags",
+        "/admin/newsletter/subscriber/?status__exact=%00",
+        "/admin/comments/comment/inbox/?topic=%00",
+    ],
+)
+def test_admin_addresses_with_a_nul_byte_are_a_400(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "That address doesn’t look right" in response.content.decode()
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("runnerhub/img/favicon.svg")

@@ -61,6 +61,6 @@ class Command(BaseCommand):
             user.groups.add(*Group.objects.filter(name__in=groups))
             role = "superuser" if superuser else "editor and moderator"
             self.stdout.write(
-                f"  {role:>22}: http://127.0.0.1:8000/admin/  user {username!r}  "
+                f"  {role:>22}: {settings.SITE_URL}/admin/  user {username!r}  "
                 f"password {password!r}"
             )

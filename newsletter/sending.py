@@ -238,7 +238,9 @@ def run_sender(
     return totals
 
 
-@task()
+# Below the default priority: a confirmation or a reply notification queued during a big
+# send goes out before the send's next slice, even with a single worker.
+@task(priority=-10)
 def send_issue(issue_id: int) -> dict[str, int]:
     """The background job: one time slice of sending, with its successor booked first."""
     issue = Issue.objects.filter(pk=issue_id).first()

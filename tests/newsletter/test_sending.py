@@ -257,6 +257,7 @@ def test_job_books_its_successor_when_the_backend_can_defer(audience, settings):
     assert successor.task_path == "newsletter.sending.send_issue"
     assert successor.args_kwargs["args"] == [issue.pk]
     assert successor.run_after > timezone.now() + sending.time_slice() - timedelta(seconds=5)
+    assert successor.priority < 0  # emails to people (priority 0) are taken first
     assert len(mail.outbox) == 5
     # The successor of a finished issue exits at once and books nothing more.
     sending.send_issue.call(issue.pk)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from runnerhub.antispam import AntiSpamMixin
+from runnerhub.validators import validate_deliverable_email
 
 from .models import Comment
 
@@ -42,6 +43,7 @@ class CommentForm(AntiSpamMixin, forms.Form):
         label=_("Email"),
         max_length=254,
         help_text=_("Never shown. We use it only to tell you about replies."),
+        validators=[validate_deliverable_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     text = forms.CharField(

@@ -47,6 +47,40 @@ def inline_styles(html: str) -> str:
     return _OPENING.sub(lambda m: f'<{m.group(1)} style="{INLINE_STYLES[m.group(1)]}"', html)
 
 
+EMAIL_WIDTH = 552  # the 600 px layout less its padding
+_IMG = re.compile(r"<img\b[^>]*>")
+_SIZE = re.compile(r'\s(width|height)="(\d+)"')
+_LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
+_IMG_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"[^>]*>')
+
+
+def _fit_image(match: re.Match) -> str:
+    """Outlook ignores max-width: an image wider than the layout gets smaller width and
+    height attributes, in proportion."""
+    tag = match.group(0)
+    size = {name: int(value) for name, value in _SIZE.findall(tag)}
+    width, height = size.get("width"), size.get("height")
+    if not width or width <= EMAIL_WIDTH:
+        return tag
+    tag = tag.replace(f'width="{width}"', f'width="{EMAIL_WIDTH}"', 1)
+    if height:
+        tag = tag.replace(f'height="{height}"', f'height="{height * EMAIL_WIDTH // width}"', 1)
+    return tag
+
+
+def fit_images(html: str) -> str:
+    return _IMG.sub(_fit_image, html)
+
+
+def text_with_links(html: str) -> str:
+    """The plain-text part keeps where each link leads and what each image shows."""
+    html = _LINK.sub(
+        lambda m: m.group(2) if m.group(1) in m.group(2) else f"{m.group(2)} ({m.group(1)})",
+        html,
+    )
+    return _IMG_ALT.sub(lambda m: f"[{m.group(1)}]" if m.group(1) else "", html)
+
+
 def absolute_urls(html: str) -> str:
     """Mail clients have no base URL: every image and link must be absolute. srcset is
     dropped: few mail clients read it, and its addresses are relative."""
@@ -57,7 +91,7 @@ def absolute_urls(html: str) -> str:
 def _context(issue: Issue) -> dict:
     return {
         "issue": issue,
-        "body": inline_styles(absolute_urls(issue.body)),
+        "body": inline_styles(fit_images(absolute_urls(issue.body))),
         "blocks": list(issue.blocks.all()),
         "first_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE,
@@ -71,7 +105,8 @@ def render_issue(issue: Issue) -> tuple[str, str, str]:
     context = _context(issue)
     html = render_to_string("newsletter/email/issue.html", context)
     text = render_to_string(
-        "newsletter/email/issue.txt", {**context, "body_text": html_to_text(issue.body)}
+        "newsletter/email/issue.txt",
+        {**context, "body_text": html_to_text(text_with_links(absolute_urls(issue.body)))},
     )
     return " ".join(issue.subject.split()), html, text
 

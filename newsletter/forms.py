@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.forms import validate_single_line
 from runnerhub.antispam import AntiSpamMixin
+from runnerhub.validators import validate_deliverable_email
 
 from .models import CONSENT_TEXT
 
@@ -76,6 +77,7 @@ class SignupForm(AntiSpamMixin, forms.Form):
             "required": _("Please enter your email address."),
             "invalid": _("Please enter a valid email address, like name@example.com."),
         },
+        validators=[validate_deliverable_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
     )
     first_name = forms.CharField(

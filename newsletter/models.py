@@ -56,6 +56,8 @@ class Issue(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
+    SENDING_STATE = ("status", "started_at", "finished_at")
+
     subject = models.CharField(_("subject"), max_length=150)
     preheader = models.CharField(
         _("preheader"),
@@ -84,6 +86,14 @@ class Issue(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)  # derived: only the allowlist is ever stored
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The sending state is written only by newsletter.sending, with UPDATEs: an
+            # editor's save that began before a send started must not put it back to draft.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.SENDING_STATE
+            ]
         super().save(*args, **kwargs)
 
     @property
@@ -138,8 +148,11 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # A worker holds the row until this time; a worker that dies lets it expire.
+    # A worker holds the row until this time; a worker that dies lets it expire. The owner
+    # token says which claim holds it, so a slow worker can never release or renew a lease
+    # another worker has taken over meanwhile.
     leased_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=32, blank=True, default="")
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)

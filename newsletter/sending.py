@@ -26,6 +26,7 @@
 import logging
 import smtplib
 import time
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -52,12 +53,6 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
 
 
-def lease_margin() -> timedelta:
-    # A sender gives the rest of its batch back this long before the lease ends, so that no
-    # one else can take a row while a slow SMTP server still holds its message.
-    return lease() / 4
-
-
 def time_slice() -> timedelta:
     # Half a lease: a successor starts while its predecessor's rows are still leased.
     return lease() / 2
@@ -72,17 +67,46 @@ def issue_start(issue: Issue) -> int:
     deliveries, subscribers = Delivery._meta.db_table, Subscriber._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {deliveries} (issue_id, subscriber_id, state, attempts, error) "  # noqa: S608
-            f"SELECT %s, id, %s, 0, '' FROM {subscribers} WHERE status = %s "
+            f"INSERT INTO {deliveries} "  # noqa: S608
+            "(issue_id, subscriber_id, state, attempts, error, lease_owner) "
+            f"SELECT %s, id, %s, 0, '', '' FROM {subscribers} WHERE status = %s "
             "ON CONFLICT (issue_id, subscriber_id) DO NOTHING",
             [issue.pk, Delivery.State.PENDING, Subscriber.Status.ACTIVE],
         )
         return cursor.rowcount
 
 
-def claim_batch(issue_id: int, size: int = BATCH_SIZE) -> tuple[list[int], timezone.datetime]:
-    """Lease up to `size` pending, due rows; returns their ids and the lease's end."""
+class Lease:
+    """A batch of rows held by one claim. It is renewed while the batch is sent, so a live
+    sender never loses its rows however slow the SMTP server; and every renewal and release
+    names its owner, so a sender that was paused past its lease cannot touch rows another
+    worker has taken over: it learns so at its next renewal and stops."""
+
+    def __init__(self, ids: list[int], owner: str, until):
+        self.ids, self.owner, self.until = ids, owner, until
+
+    def hold(self, remaining: list[int]) -> bool:
+        """Make sure the remaining rows stay ours for at least half a lease."""
+        now = timezone.now()
+        if self.until - now > lease() / 2:
+            return True
+        until = now + lease()
+        renewed = Delivery.objects.filter(
+            pk__in=remaining, lease_owner=self.owner, state=Delivery.State.PENDING
+        ).update(leased_until=until)
+        self.until = until
+        return renewed > 0
+
+    def release(self) -> None:
+        Delivery.objects.filter(
+            pk__in=self.ids, lease_owner=self.owner, state=Delivery.State.PENDING
+        ).update(leased_until=None, lease_owner="")
+
+
+def claim_batch(issue_id: int, size: int = BATCH_SIZE) -> Lease:
+    """Lease up to `size` pending, due rows (SELECT ... FOR UPDATE SKIP LOCKED)."""
     now = timezone.now()
+    owner = uuid.uuid4().hex
     until = now + lease()
     with transaction.atomic():
         ids = list(
@@ -94,8 +118,8 @@ def claim_batch(issue_id: int, size: int = BATCH_SIZE) -> tuple[list[int], timez
             .values_list("id", flat=True)[:size]
         )
         if ids:
-            Delivery.objects.filter(pk__in=ids).update(leased_until=until)
-    return ids, until
+            Delivery.objects.filter(pk__in=ids).update(leased_until=until, lease_owner=owner)
+    return Lease(ids, owner, until)
 
 
 class Throttle:
@@ -114,31 +138,54 @@ class Throttle:
         self.next_at = max(now, self.next_at) + self.interval
 
 
-def _permanent(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+def _retry_at(attempts: int):
+    return timezone.now() + timedelta(seconds=BACKOFF[min(attempts - 1, len(BACKOFF) - 1)])
 
 
 def _record_failure(delivery: Delivery, error: Exception) -> str:
+    """Record a failed attempt; returns "failed" (given up), "retry" (this row later) or
+    "paused" (the server refuses the sender or the message: every row would fail alike)."""
     attempts = delivery.attempts + 1
-    update = {"attempts": attempts, "leased_until": None, "error": str(error)[:300]}
+    update = {
+        "attempts": attempts,
+        "leased_until": None,
+        "lease_owner": "",
+        "error": str(error)[:300],
+    }
     rows = Delivery.objects.filter(pk=delivery.pk)
-    if _permanent(error) or attempts >= MAX_ATTEMPTS:
+    refused = isinstance(error, smtplib.SMTPRecipientsRefused)
+    if (refused and all(code >= 500 for code, _msg in error.recipients.values())) or (
+        attempts >= MAX_ATTEMPTS
+    ):
         rows.update(state=Delivery.State.FAILED, **update)
         logger.warning("Newsletter to subscriber %s failed: %s", delivery.subscriber_id, error)
         return "failed"
-    delay = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
-    rows.update(next_attempt_at=timezone.now() + timedelta(seconds=delay), **update)
+    rows.update(next_attempt_at=_retry_at(attempts), **update)
+    if isinstance(error, smtplib.SMTPResponseException) and not refused:
+        # A sender refusal, a quota or a rejected message: not this reader's fault.
+        logger.warning("The SMTP server refused the newsletter (%s); pausing this batch", error)
+        return "paused"
     return "retry"
 
 
-def send_batch(issue: Issue, ids: list[int], until, throttle: Throttle) -> dict[str, int]:
-    """Send the leased rows over one SMTP connection; rows left when the lease nears its end
-    are given back."""
-    done = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0}
+def _record_unsendable(delivery: Delivery, error: Exception) -> None:
+    """An address or message no server could take (e.g. a domain that IDNA cannot encode):
+    recorded as failed, so one bad row never stops the rest of the list."""
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.FAILED,
+        attempts=delivery.attempts + 1,
+        leased_until=None,
+        lease_owner="",
+        error=f"Cannot be sent: {error}"[:300],
+    )
+    logger.warning("Newsletter to subscriber %s cannot be sent: %s", delivery.subscriber_id, error)
+
+
+def send_batch(issue: Issue, held: Lease, throttle: Throttle) -> dict[str, int]:
+    """Send the leased rows over one SMTP connection, renewing the lease as it goes."""
+    done = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0, "paused": 0}
     deliveries = list(
-        Delivery.objects.filter(pk__in=ids, state=Delivery.State.PENDING)
+        Delivery.objects.filter(pk__in=held.ids, state=Delivery.State.PENDING)
         .select_related("subscriber")
         .order_by("id")
     )
@@ -147,26 +194,34 @@ def send_batch(issue: Issue, ids: list[int], until, throttle: Throttle) -> dict[
         smtp.open()
         for index, delivery in enumerate(deliveries):
             throttle.wait()
-            if timezone.now() > until - lease_margin():
-                Delivery.objects.filter(pk__in=[d.pk for d in deliveries[index:]]).update(
-                    leased_until=None
-                )
-                break
+            rest = [d.pk for d in deliveries[index:]]
+            if not held.hold(rest):
+                break  # another worker took these rows over while this one was stalled
             active = Subscriber.objects.filter(
                 pk=delivery.subscriber_id, status=Subscriber.Status.ACTIVE
             ).exists()
             if not active:  # unsubscribed since the send started
                 Delivery.objects.filter(pk=delivery.pk).update(
-                    state=Delivery.State.SKIPPED, leased_until=None
+                    state=Delivery.State.SKIPPED, leased_until=None, lease_owner=""
                 )
                 done["skipped"] += 1
                 continue
             try:
                 smtp.send_messages([build_issue_message(issue, delivery.subscriber)])
             except (smtplib.SMTPException, OSError) as error:
-                done[_record_failure(delivery, error)] += 1
+                outcome = _record_failure(delivery, error)
+                done[outcome] += 1
+                if outcome == "paused":
+                    Delivery.objects.filter(pk__in=rest[1:], lease_owner=held.owner).update(
+                        next_attempt_at=_retry_at(1), leased_until=None, lease_owner=""
+                    )
+                    break
                 smtp.close()  # the connection's state is unknown after an error: start over
                 smtp.open()
+                continue
+            except Exception as error:
+                _record_unsendable(delivery, error)
+                done["failed"] += 1
                 continue
             # Recorded the moment the server accepted it (autocommit): see the module notes.
             Delivery.objects.filter(pk=delivery.pk).update(
@@ -174,10 +229,12 @@ def send_batch(issue: Issue, ids: list[int], until, throttle: Throttle) -> dict[
                 sent_at=timezone.now(),
                 attempts=delivery.attempts + 1,
                 leased_until=None,
+                lease_owner="",
                 error="",
             )
             done["sent"] += 1
     finally:
+        held.release()
         smtp.close()
     return done
 
@@ -221,11 +278,11 @@ def run_sender(
     or retries that are due later, until the issue is done."""
     issue = Issue.objects.get(pk=issue_id)
     throttle = Throttle(SiteSettings.load().newsletter_rate_per_minute)
-    totals = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0}
+    totals = {"sent": 0, "failed": 0, "skipped": 0, "retry": 0, "paused": 0}
     while deadline is None or time.monotonic() < deadline:
-        ids, until = claim_batch(issue_id)
-        if ids:
-            for key, value in send_batch(issue, ids, until, throttle).items():
+        held = claim_batch(issue_id)
+        if held.ids:
+            for key, value in send_batch(issue, held, throttle).items():
                 totals[key] += value
             if progress:
                 progress(progress_of(issue_id))
@@ -246,14 +303,16 @@ def send_issue(issue_id: int) -> dict[str, int]:
     issue = Issue.objects.filter(pk=issue_id).first()
     if issue is None or issue.status not in (Issue.Status.SCHEDULED, Issue.Status.SENDING):
         return {}  # gone, sent, or taken back to draft before its time
-    if issue.status == Issue.Status.SCHEDULED:
-        if issue.send_at and issue.send_at > timezone.now() + timedelta(seconds=5):
-            return {}  # rescheduled for later: the job booked for the new time sends it
-        issue_start(issue)
+    scheduled = issue.status == Issue.Status.SCHEDULED
+    if scheduled and issue.send_at and issue.send_at > timezone.now() + timedelta(seconds=5):
+        return {}  # rescheduled for later: the job booked for the new time sends it
     deadline = None
     if send_issue.get_backend().supports_defer:
+        # First of all, so that a worker killed from here on leaves the send a successor.
         send_issue.using(run_after=timezone.now() + time_slice()).enqueue(issue_id)
         deadline = time.monotonic() + time_slice().total_seconds()
+    if scheduled:
+        issue_start(issue)
     return run_sender(issue_id, deadline=deadline)
 
 
@@ -277,6 +336,23 @@ def issue_schedule(issue: Issue) -> None:
     when = issue.send_at or timezone.now()
     backend_defers = send_issue.get_backend().supports_defer
     transaction.on_commit(lambda: _enqueue_senders(issue.pk, when=when if backend_defers else None))
+
+
+@transaction.atomic
+def issue_retry_failed(issue: Issue) -> int:
+    """Give failed deliveries another go (after the cause was fixed, e.g. a quota); returns
+    how many. The issue is sending again until they are done."""
+    count = Delivery.objects.filter(issue=issue, state=Delivery.State.FAILED).update(
+        state=Delivery.State.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        leased_until=None,
+        lease_owner="",
+    )
+    if count:
+        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING, finished_at=None)
+        transaction.on_commit(lambda: _enqueue_senders(issue.pk))
+    return count
 
 
 @task()

@@ -159,6 +159,7 @@ def test_replies_nest_to_four_levels_then_attach_at_the_fourth(article):
         ("name", "Jo\x00", "Null characters are not allowed."),
         ("email", "not-an-email", "Enter a valid email address."),
         ("email", "jo@example.com\r\nBcc: victim@example.com", "Enter a valid email address."),
+        ("email", "jo@" + "é" * 60 + ".com", "We could not send email to this address"),
         ("name", "Jo\r\nBcc: victim@example.com", "no line breaks"),
         ("email", "", "This field is required."),
         ("name", "", "This field is required."),

@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts, and real
 `db_worker` processes that send to it, for the exactly-once test and the sending benchmark."""
 
+import asyncio
 import logging
 import os
 import socket
@@ -19,11 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Handler:
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.lock = threading.Lock()
         self.messages: list[Message] = []
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:  # a slow server: the message is accepted only after a while
+            await asyncio.sleep(self.delay)
         message = message_from_bytes(
             envelope.original_content or envelope.content, policy=policy.default
         )
@@ -41,9 +45,9 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs each command
-        self.handler = _Handler()
+        self.handler = _Handler(delay)
         self.port = _free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 

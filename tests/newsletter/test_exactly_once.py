@@ -5,6 +5,8 @@ once, with the unsubscribe headers; an address unsubscribed mid-send gets nothin
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter, defaultdict
 
@@ -16,7 +18,7 @@ from newsletter.sending import issue_send_now
 from newsletter.services import subscriber_unsubscribe
 from runnerhub.models import SiteSettings
 from tests.newsletter.factories import IssueFactory
-from tests.newsletter.smtp_sink import SmtpSink, start_worker, stop_workers, worker_env
+from tests.newsletter.smtp_sink import ROOT, SmtpSink, start_worker, stop_workers, worker_env
 
 SUBSCRIBERS = 1000
 LEASE_SECONDS = 4
@@ -122,3 +124,30 @@ def test_killed_worker_restarted_beside_another_sends_each_once(subscribers, set
         f"\nkilled after {at_kill} messages; {len(messages)} messages at the sink for "
         f"{len(raw)} addresses; {repeats} repeat(s)"
     )
+
+
+def test_a_slow_smtp_server_and_two_live_senders_send_each_once(settings):
+    """Each message takes longer than a quarter of the lease: the sender renews its lease as
+    it goes, so the second sender never takes rows the first is still sending."""
+    now = timezone.now()
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"slow{n}@example.com", status="active", confirmed_at=now)
+        for n in range(6)
+    )
+    site = SiteSettings.load()
+    site.newsletter_rate_per_minute = 0
+    site.save()
+    issue = IssueFactory(subject="Slow week")
+    command = [sys.executable, "manage.py", "send_newsletter", str(issue.pk), "--yes"]
+    with SmtpSink(delay=1.2) as sink:
+        env = worker_env(sink, NEWSLETTER_LEASE_SECONDS="4", EMAIL_TIMEOUT="2")
+        first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        time.sleep(1.5)  # the first holds the whole list in one batch by now
+        second = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        try:
+            assert first.wait(60) == 0 and second.wait(60) == 0
+        finally:
+            stop_workers([first, second])
+        counts = sink.per_recipient()
+    assert counts == {f"slow{n}@example.com": 1 for n in range(6)}
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT

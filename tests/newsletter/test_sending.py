@@ -2,6 +2,7 @@
 messages themselves and the terminal command."""
 
 import smtplib
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
@@ -137,14 +138,47 @@ def test_rows_leased_by_another_worker_wait_for_the_lease(audience):
     assert issue.status == Issue.Status.SENT
 
 
-def test_batch_gives_rows_back_before_its_lease_ends(audience):
+def test_a_slow_sender_renews_its_lease(audience):
     issue = IssueFactory()
     sending.issue_start(issue)
-    ids, _until = sending.claim_batch(issue.pk)
-    almost_over = timezone.now() + sending.lease_margin() / 2
-    done = sending.send_batch(issue, ids, almost_over, sending.Throttle(0))
+    held = sending.claim_batch(issue.pk)
+    # The SMTP server was slow: less than half the lease is left before the next message.
+    held.until = timezone.now() + sending.lease() / 4
+    Delivery.objects.update(leased_until=held.until)
+    assert held.hold(held.ids)
+    assert held.until > timezone.now() + sending.lease() * 0.9
+    assert all(
+        until > timezone.now() + sending.lease() * 0.9
+        for until in Delivery.objects.values_list("leased_until", flat=True)
+    )
+
+
+def test_a_stalled_sender_never_touches_rows_taken_over(audience):
+    """A worker paused past its lease (SIGSTOP, a VM pause) finds at its next renewal that
+    another worker holds the rows, and stops without sending or releasing them."""
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    stalled = sending.claim_batch(issue.pk)
+    Delivery.objects.update(leased_until=timezone.now() - timedelta(seconds=1))  # expired
+    stalled.until = timezone.now() - timedelta(seconds=1)
+    other = sending.claim_batch(issue.pk)
+    assert sorted(other.ids) == sorted(stalled.ids)
+    done = sending.send_batch(issue, stalled, sending.Throttle(0))
     assert done["sent"] == 0 and not mail.outbox
-    assert not Delivery.objects.filter(leased_until__isnull=False).exists()
+    assert set(Delivery.objects.values_list("lease_owner", flat=True)) == {other.owner}
+    sending.send_batch(issue, other, sending.Throttle(0))
+    assert len(mail.outbox) == 5  # each once, by the worker that holds them
+
+
+def test_release_gives_back_only_unsent_rows_of_its_own(audience):
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    held = sending.claim_batch(issue.pk, size=2)
+    held.release()
+    assert not Delivery.objects.exclude(lease_owner="").exists()
+    assert sorted(sending.claim_batch(issue.pk).ids) == sorted(
+        Delivery.objects.values_list("pk", flat=True)
+    )
 
 
 class FlakyBackend:
@@ -176,7 +210,7 @@ def test_temporary_failure_is_retried_later(db):
     assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=50)
     assert "unexpectedly closed" in delivery.error
     # Not due yet: nothing to claim. Once due, it is sent.
-    assert sending.claim_batch(issue.pk)[0] == []
+    assert sending.claim_batch(issue.pk).ids == []
     Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     sending.run_sender(issue.pk)
     delivery.refresh_from_db()
@@ -313,3 +347,135 @@ def test_body_elements_carry_inline_styles_for_mail_clients(db):
     assert '<h2 style="margin:24px 0 8px;' in html
     assert '<a style="color:#c2410c;text-decoration:underline" href="http://testserver/a/"' in html
     assert "<pre>p</pre>" in html  # only known elements are touched
+
+
+def test_an_address_no_server_can_take_does_not_stop_the_send(db):
+    """Django's validator accepts a domain label IDNA cannot encode; building the message
+    fails. That row is recorded as failed and the rest of the list still gets the issue."""
+    poison = SubscriberFactory(email="poison@" + "é" * 60 + ".com")
+    others = SubscriberFactory.create_batch(3)
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    sending.run_sender(issue.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.email for s in others)
+    failed = Delivery.objects.get(subscriber=poison)
+    assert failed.state == Delivery.State.FAILED and failed.error.startswith("Cannot be sent")
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+
+
+class RefusingBackend(FlakyBackend):
+    """The first send fails with `first`; later ones go to the outbox."""
+
+    first: Exception = smtplib.SMTPException("unset")
+    calls = 0
+
+    def send_messages(self, messages):
+        type(self).calls += 1
+        if type(self).calls == 1:
+            raise self.first
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (smtplib.SMTPSenderRefused(550, b"5.4.5 Daily sending quota exceeded", "n@x"), "paused"),
+        (smtplib.SMTPDataError(554, b"Message rejected as spam"), "paused"),
+        (smtplib.SMTPRecipientsRefused({"r@x": (450, b"Greylisted, try later")}), "retry"),
+        (smtplib.SMTPRecipientsRefused({"r@x": (550, b"No such user")}), "failed"),
+    ],
+)
+def test_server_refusals_pause_and_reader_refusals_do_not(audience, error, outcome):
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    held = sending.claim_batch(issue.pk)
+    with (
+        mock.patch.object(RefusingBackend, "first", error),
+        mock.patch.object(RefusingBackend, "calls", 0),
+        mock.patch.object(sending, "get_connection", RefusingBackend),
+    ):
+        done = sending.send_batch(issue, held, sending.Throttle(0))
+    assert done[outcome] == 1
+    states = Counter(Delivery.objects.values_list("state", flat=True))
+    if outcome == "paused":
+        # A quota or a rejected message is not the readers' fault: nobody is given up on,
+        # the rest of the batch waits for the backoff instead of failing one by one.
+        assert done["sent"] == 0 and states == {Delivery.State.PENDING: 5}
+        assert Delivery.objects.filter(attempts=0, next_attempt_at__isnull=False).count() == 4
+        assert Delivery.objects.filter(attempts=1).count() == 1
+    else:
+        assert done["sent"] == 4
+    if outcome == "failed":
+        assert states[Delivery.State.FAILED] == 1
+    assert not Delivery.objects.exclude(lease_owner="").exists()
+
+
+def test_failed_deliveries_can_be_retried(db, django_capture_on_commit_callbacks):
+    subscriber = SubscriberFactory()
+    issue = IssueFactory()
+    sending.issue_start(issue)
+    refused = smtplib.SMTPRecipientsRefused({subscriber.email: (550, b"Mailbox full")})
+    with (
+        mock.patch.object(FlakyBackend, "error", refused),
+        mock.patch.object(sending, "get_connection", FlakyBackend),
+    ):
+        sending.run_sender(issue.pk)
+    assert Delivery.objects.get().state == Delivery.State.FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.issue_retry_failed(issue) == 1
+    delivery = Delivery.objects.get()
+    assert delivery.state == Delivery.State.SENT and [m.to for m in mail.outbox] == [
+        [subscriber.email]
+    ]
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+    assert sending.issue_retry_failed(issue) == 0
+
+
+def test_an_editors_save_never_undoes_a_send_that_started(db):
+    issue = IssueFactory()
+    stale = Issue.objects.get(pk=issue.pk)  # the editor opened the form before the send
+    sending.issue_start(issue)
+    stale.subject = "Edited meanwhile"
+    stale.save()
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENDING and issue.started_at
+    assert issue.subject == "Edited meanwhile"
+
+
+def test_email_addresses_are_unique_whatever_their_case(db):
+    from django.db import IntegrityError, transaction
+
+    SubscriberFactory(email="Jo.Runner@Example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Subscriber.objects.create(email="jo.runner@example.com")
+
+
+def test_a_scheduled_job_books_its_successor_before_anything_else(audience, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issue = IssueFactory(send_at=timezone.now())
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SCHEDULED)
+    with (
+        mock.patch.object(sending, "issue_start", side_effect=KeyboardInterrupt),
+        pytest.raises(KeyboardInterrupt),  # the worker dies while creating deliveries
+    ):
+        sending.send_issue.call(issue.pk)
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [issue.pk]
+
+
+def test_plain_text_keeps_links_and_images_fit_the_layout(db):
+    issue = IssueFactory(
+        body='<p>Read <a href="/articles/calves/">the calf guide</a> or '
+        '<a href="https://shop.example.com/">https://shop.example.com/</a>.</p>'
+        '<p><img src="/media/roller.jpg" alt="A foam roller" width="1104" height="600"></p>'
+    )
+    message = build_issue_message(issue, SubscriberFactory())
+    assert "the calf guide (http://testserver/articles/calves/)" in message.body
+    assert "https://shop.example.com/ (" not in message.body  # no link repeated twice
+    assert "[A foam roller]" in message.body
+    html = message.alternatives[0][0]
+    assert 'width="552" height="300"' in html

@@ -5,13 +5,16 @@ CSV import that shows what it will do before it does it."""
 import base64
 import secrets
 import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, DateTimeField, IntegerField, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,15 +23,24 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from runnerhub import dashboard
+from runnerhub.validators import validate_deliverable_email
 
 from . import compose, csv_io
 from .emails import issue_preview_html
 from .models import Delivery, Issue, IssueBlock, Subscriber
-from .sending import issue_schedule, issue_send_now, issue_send_test, progress_of
+from .sending import (
+    issue_retry_failed,
+    issue_schedule,
+    issue_send_now,
+    issue_send_test,
+    lease,
+    progress_of,
+)
 
 ISSUE_COLOURS = {
     Issue.Status.DRAFT: "#57606a",
@@ -43,6 +55,8 @@ SUBSCRIBER_COLOURS = {
 }
 LOCKED = (Issue.Status.SENDING, Issue.Status.SENT)
 IMPORT_SESSION_KEY = "newsletter_csv_import"
+RETRIED_SESSION_KEY = "newsletter_retried"  # issue pk -> when this editor pressed Retry
+WORKER_COMMAND = "python manage.py db_worker --queue-name '*'"
 SHOWN_ERRORS = 200
 CSS = {"all": ("runnerhub/css/admin.css",)}
 
@@ -75,12 +89,140 @@ def progress_bar(*, total: int, sent: int, failed: int) -> str:
     )
 
 
-def _delivery_count(state: str | None = None):
+def _delivery_count(state: str | None = None, condition: Q | None = None):
     deliveries = Delivery.objects.filter(issue=OuterRef("pk"))
     if state:
         deliveries = deliveries.filter(state=state)
+    if condition is not None:
+        deliveries = deliveries.filter(condition)
     counted = deliveries.order_by().values("issue").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _last_sent():
+    deliveries = Delivery.objects.filter(issue=OuterRef("pk"), sent_at__isnull=False)
+    latest = deliveries.order_by().values("issue").annotate(t=Max("sent_at")).values("t")
+    return Subquery(latest, output_field=DateTimeField())
+
+
+# Is a send moving? -------------------------------------------------------------------------
+
+
+def quiet_limit() -> timedelta:
+    """How long a send may go without a message before it looks stuck: two leases, so a
+    worker killed mid-batch (its rows come back after one lease) does not raise it."""
+    return 2 * lease()
+
+
+def _overdue(now: datetime) -> Q:
+    # Pending rows some worker should have taken by now: not waiting for a retry still to
+    # come (or one that came due only just now).
+    return Q(state=Delivery.State.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now - quiet_limit())
+    )
+
+
+@dataclass(frozen=True)
+class SendHealth:
+    now: datetime
+    last_sent: datetime | None
+    quiet_since: datetime | None
+    next_retry: datetime | None
+    overdue: int
+    failed: int = 0
+
+    @property
+    def stalled(self) -> bool:
+        return bool(
+            self.overdue
+            and self.quiet_since is not None
+            and self.now - self.quiet_since > quiet_limit()
+        )
+
+
+def _latest(*moments):
+    moments = [m for m in moments if m is not None]
+    return max(moments) if moments else None
+
+
+def send_health(issue: Issue, *, retried_at: datetime | None = None) -> SendHealth:
+    """One query: the last message, the next retry, rows that should have gone."""
+    now = timezone.now()
+    pending = Q(state=Delivery.State.PENDING)
+    found = Delivery.objects.filter(issue=issue).aggregate(
+        last_sent=Max("sent_at"),
+        next_retry=Min("next_attempt_at", filter=pending & Q(next_attempt_at__gt=now)),
+        overdue=Count("pk", filter=_overdue(now)),
+        failed=Count("pk", filter=Q(state=Delivery.State.FAILED)),
+    )
+    return SendHealth(
+        now=now,
+        last_sent=found["last_sent"],
+        quiet_since=_latest(found["last_sent"], issue.started_at, retried_at),
+        next_retry=found["next_retry"],
+        overdue=found["overdue"],
+        failed=found["failed"],
+    )
+
+
+def _ago(moment: datetime, now: datetime) -> str:
+    if now - moment < timedelta(minutes=1):
+        return _("less than a minute")
+    return timesince(moment, now, depth=1)
+
+
+def _clock(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return local.strftime("%-d %b %Y, %H:%M")
+
+
+def send_health_html(issue: Issue, health: SendHealth) -> str:
+    """The lines under "This issue is being sent": is it moving, and if not, what to do."""
+    now = health.now
+    if health.last_sent:
+        last = format_html(
+            _("Last message {ago} ago ({time})."),
+            ago=_ago(health.last_sent, now),
+            time=_clock(health.last_sent),
+        )
+    else:
+        last = _("No message has gone out yet.")
+    lines = [format_html('<p class="nl-health__line" id="nl-last-sent">{}</p>', last)]
+    if health.next_retry:
+        lines.append(
+            format_html(
+                '<p class="nl-health__line" id="nl-next-retry">{}</p>',
+                format_html(
+                    _("Next retry due in {until} ({time})."),
+                    until=timeuntil(health.next_retry, now, depth=1),
+                    time=_clock(health.next_retry),
+                ),
+            )
+        )
+    if health.stalled:
+        failures = ""
+        if health.failed:
+            failures = format_html(
+                _(' and see the <a href="{url}">failed deliveries</a>'),
+                url=reverse("admin:newsletter_issue_failures", args=[issue.pk]),
+            )
+        lines.append(
+            format_html(
+                '<p class="nl-health__warning" id="nl-stalled" role="alert">{}</p>',
+                format_html(
+                    _(
+                        "No message has gone out for {quiet}. Check that a worker is "
+                        "running (<code>{command}</code>){failures}."
+                    ),
+                    quiet=timesince(health.quiet_since, now, depth=1),
+                    command=WORKER_COMMAND,
+                    failures=failures,
+                ),
+            )
+        )
+    return format_html('<div class="nl-health">{}</div>', mark_safe("".join(lines)))
 
 
 # Issues -----------------------------------------------------------------------------------
@@ -100,21 +242,53 @@ class IssueAdminForm(forms.ModelForm):
         if "body" in self.fields and "_fill_week" in self.data:
             self.fields["body"].required = False  # the draft of the week fills it
 
+    def moves_schedule(self) -> bool:
+        """A scheduled issue saved with another "send at": its jobs must be booked again
+        (unless the same save takes it back to draft or schedules it anyway)."""
+        return (
+            self.instance.pk is not None
+            and self.instance.status == Issue.Status.SCHEDULED
+            and "send_at" in self.fields
+            and "send_at" in self.changed_data
+            and not {"_unschedule", "_schedule"} & set(self.data)
+        )
+
     def clean(self):
         cleaned = super().clean()
-        if "_schedule" in self.data and "send_at" in self.fields:
-            send_at = cleaned.get("send_at")
+        if "send_at" not in self.fields:
+            return cleaned
+        send_at = cleaned.get("send_at")
+        if "_schedule" in self.data:
             if not send_at:
                 self.add_error("send_at", _("Choose when to send it, then schedule."))
             elif send_at <= timezone.now():
+                self.add_error("send_at", self._past_error())
+        elif self.moves_schedule() and "_send_now" not in self.data and "send_at" in cleaned:
+            if not send_at:
                 self.add_error(
                     "send_at",
                     forms.ValidationError(
-                        _("This time has passed: choose a time in the future, or send it now."),
-                        code="past",
+                        _(
+                            "This issue is scheduled, so it needs a time: choose a new one, "
+                            "or take it back to draft first."
+                        ),
+                        code="required",
                     ),
                 )
+            elif send_at <= timezone.now():
+                self.add_error("send_at", self._past_error())
         return cleaned
+
+    @staticmethod
+    def _past_error() -> forms.ValidationError:
+        return forms.ValidationError(
+            _("This time has passed: choose a time in the future, or send it now."),
+            code="past",
+        )
+
+
+class IssueChangedMeanwhile(Exception):
+    """The issue started sending after the editor opened it: their save is refused."""
 
 
 class IssueBlockInline(admin.StackedInline):
@@ -163,8 +337,16 @@ class IssueAdmin(admin.ModelAdmin):
                 n_total=_delivery_count(),
                 n_sent=_delivery_count(Delivery.State.SENT),
                 n_failed=_delivery_count(Delivery.State.FAILED),
+                # For the "last message" note under a sending issue's progress.
+                last_sent=_last_sent(),
+                n_overdue=_delivery_count(condition=_overdue(timezone.now())),
             )
         )
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is not None and obj.status in LOCKED and not obj.blocks.exists():
+            return []  # read-only and empty: no heading with nothing under it
+        return super().get_inline_instances(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         body = "body_html" if obj is not None and obj.status in LOCKED else "body"
@@ -204,7 +386,26 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj: Issue) -> str:
-        return progress_bar(total=obj.n_total, sent=obj.n_sent, failed=obj.n_failed)
+        bar = progress_bar(total=obj.n_total, sent=obj.n_sent, failed=obj.n_failed)
+        if obj.status != Issue.Status.SENDING:
+            return bar
+        health = SendHealth(
+            now=timezone.now(),
+            last_sent=obj.last_sent,
+            quiet_since=_latest(obj.last_sent, obj.started_at),
+            next_retry=None,
+            overdue=obj.n_overdue,
+        )
+        if health.last_sent:
+            note = _("last message %s ago") % _ago(health.last_sent, health.now)
+        else:
+            note = _("nothing sent yet")
+        stalled = ""
+        if health.stalled:
+            stalled = format_html(
+                ' · <strong class="nl-failed">{}</strong>', _("stuck? see the issue")
+            )
+        return format_html('{}<span class="nl-list-note">{}{}</span>', bar, note, stalled)
 
     @admin.display(description=_("progress"))
     def progress_detail(self, obj: Issue) -> str:
@@ -264,7 +465,73 @@ class IssueAdmin(admin.ModelAdmin):
             "can_send": self.has_send_permission(request),
             "confirmed_count": Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).count(),
         }
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        editing = (
+            request.method == "POST"
+            and object_id is not None
+            and super().has_change_permission(request)
+        )
+        if editing:
+            current = self.get_object(request, unquote(object_id))
+            if current is not None and current.status in LOCKED:
+                return self._refuse_changed(request, current, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IssueChangedMeanwhile:  # found by save_model, under the row lock
+            current = self.get_object(request, unquote(object_id))
+            if current is None:
+                self.message_user(
+                    request,
+                    _("This issue was deleted meanwhile: nothing was saved."),
+                    messages.ERROR,
+                )
+                return redirect("admin:newsletter_issue_changelist")
+            return self._refuse_changed(request, current, form_url, extra_context)
+
+    def _refuse_changed(self, request, issue: Issue, form_url: str, extra_context: dict):
+        """The editor opened it as a draft, the send started meanwhile: nothing they typed
+        is saved, and the (now read-only) page shows it back to them to copy."""
+        started = issue.started_at
+        when = timezone.localtime(started).strftime("%-d %b %Y, %H:%M") if started else "—"
+        self.message_user(
+            request,
+            _(
+                "This issue started sending at %(when)s while you were editing; it can no "
+                "longer change. Your changes were not saved."
+            )
+            % {"when": when},
+            messages.ERROR,
+        )
+        unsaved = {name: request.POST.get(name, "") for name in ("subject", "preheader", "body")}
+        request.method = "GET"  # render the page as it is now (CSRF was checked on the way in)
+        response = super().changeform_view(
+            request, str(issue.pk), form_url, {**extra_context, "unsaved": unsaved}
+        )
+        response.status_code = 409
+        return response
+
+    def save_model(self, request, obj, form, change):
+        obj.moved_schedule = False
+        if change:
+            # Under a lock of the row: a send that starts now waits for this save, and a
+            # send that started after the page was opened refuses it.
+            current = Issue.objects.select_for_update().filter(pk=obj.pk).values("status").first()
+            if current is None or current["status"] in LOCKED:
+                raise IssueChangedMeanwhile
+            obj.moved_schedule = (
+                current["status"] == Issue.Status.SCHEDULED and form.moves_schedule()
+            )
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.status in LOCKED:
+            retried = (request.session.get(RETRIED_SESSION_KEY) or {}).get(str(obj.pk))
+            health = send_health(
+                obj, retried_at=datetime.fromisoformat(retried) if retried else None
+            )
+            context["failed_count"] = health.failed
+            if obj.status == Issue.Status.SENDING:
+                context["send_health"] = send_health_html(obj, health)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._after_save(request, obj) or super().response_add(
@@ -272,6 +539,17 @@ class IssueAdmin(admin.ModelAdmin):
         )
 
     def response_change(self, request, obj):
+        if getattr(obj, "moved_schedule", False) and obj.send_at and obj.send_at > timezone.now():
+            issue_schedule(obj)  # jobs at the new time; the ones booked before exit by themselves
+            self.message_user(
+                request,
+                _("“%(subject)s” is now scheduled for %(when)s.")
+                % {
+                    "subject": obj.subject,
+                    "when": timezone.localtime(obj.send_at).strftime("%-d %b %Y at %H:%M"),
+                },
+                messages.SUCCESS,
+            )
         return self._after_save(request, obj) or super().response_change(request, obj)
 
     def _after_save(self, request, obj: Issue):
@@ -366,6 +644,7 @@ class IssueAdmin(admin.ModelAdmin):
             view(self.send_test_view, "send_test", "<int:pk>/send-test/"),
             view(self.send_view, "send", "<int:pk>/send/"),
             view(self.failures_view, "failures", "<int:pk>/failures/"),
+            view(self.retry_failed_view, "retry_failed", "<int:pk>/retry-failed/"),
         ]
         return own + super().get_urls()
 
@@ -501,12 +780,65 @@ class IssueAdmin(admin.ModelAdmin):
         )
         page = Paginator(failed, 100).get_page(request.GET.get("p"))
         context = self._context(
-            request, issue, _("Failed deliveries: %s") % issue.subject, page=page
+            request,
+            issue,
+            _("Failed deliveries: %s") % issue.subject,
+            page=page,
+            can_retry=self.has_send_permission(request) and issue.status in LOCKED,
         )
         return TemplateResponse(request, "admin/newsletter/issue/failures.html", context)
 
+    def retry_failed_view(self, request, pk: int):
+        if not self.has_send_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        issue = get_object_or_404(Issue, pk=pk)
+        change_url = reverse("admin:newsletter_issue_change", args=[issue.pk])
+        if issue.status not in LOCKED:
+            self.message_user(
+                request,
+                _("This issue has not been sent: there is nothing to retry."),
+                messages.ERROR,
+            )
+            return redirect(change_url)
+        count = issue_retry_failed(issue)
+        if not count:
+            self.message_user(
+                request, _("There are no failed deliveries to retry."), messages.WARNING
+            )
+            return redirect(change_url)
+        retried = request.session.get(RETRIED_SESSION_KEY) or {}
+        request.session[RETRIED_SESSION_KEY] = {
+            **retried,
+            str(issue.pk): timezone.now().isoformat(),
+        }
+        self.message_user(
+            request,
+            ngettext(
+                "%d failed delivery will be tried again; the issue is sending until it is done.",
+                "%d failed deliveries will be tried again; the issue is sending until they "
+                "are done.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+        return redirect(change_url)
+
 
 # Subscribers ------------------------------------------------------------------------------
+
+
+class SubscriberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Subscriber
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        validate_deliverable_email(email)
+        return email
 
 
 class ImportForm(forms.Form):
@@ -533,6 +865,7 @@ class ImportForm(forms.Form):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberAdminForm
     list_display = ("email", "first_name", "status_badge", "created_at")
     list_filter = ("status",)
     search_fields = ("email", "first_name")

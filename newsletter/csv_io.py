@@ -5,10 +5,13 @@ file can be tested without a request. The two database steps (plan: who is new; 
 add them) are at the end.
 
 What an import may claim: a CSV cannot prove that anyone opted in. A row becomes an active
-subscriber only when the file has both a status column saying so (active / confirmed /
-subscribed) and a consent wording column filled in for that row; every other new address is
+subscriber only when the file has a status column saying so (active / confirmed /
+subscribed), a consent wording column filled in for that row and a confirmed column with
+the date they confirmed (our export's columns, so an exported file re-imports as it was).
+That date becomes the confirmation date: none is ever made up. Every other new address is
 added as waiting for confirmation, so it gets no newsletter until that person confirms. An
 address already in the list is never changed (an unsubscribed person stays unsubscribed).
+Every address must also be one an email can be addressed to.
 """
 
 import csv
@@ -24,6 +27,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+
+from runnerhub.validators import validate_deliverable_email
 
 from .models import Subscriber
 
@@ -65,8 +70,9 @@ ALIASES = {
     "source": "source",
     "consent_source": "source",
     "signed_up_on": "source",
+    "unsubscribed": "unsubscribed_at",
+    "unsubscribed_at": "unsubscribed_at",
     "signed_up": "ignored",
-    "unsubscribed": "ignored",
 }
 ACTIVE_WORDS = {"active", "confirmed", "subscribed", "opted_in", "opted-in", "yes"}
 PENDING_WORDS = {"pending", "unconfirmed", "waiting", "waiting for confirmation", ""}
@@ -87,6 +93,7 @@ class Row:
     consent_text: str = ""
     consent_at: datetime | None = None
     confirmed_at: datetime | None = None
+    unsubscribed_at: datetime | None = None
     source: str = ""
 
 
@@ -103,6 +110,7 @@ class Parsed:
     errors: list[RowError] = field(default_factory=list)
     has_status: bool = False
     has_consent: bool = False
+    has_confirmed: bool = False
     ignored_columns: list[str] = field(default_factory=list)
 
 
@@ -213,7 +221,8 @@ def parse(data: bytes) -> Parsed:
         looks_like_data = any("@" in cell for cell in header)
         raise CSVFileError(
             "The first line must be a header naming the columns, with at least an “email” "
-            "column (optional: first_name, status, consent_wording, consent_time, source). "
+            "column (optional: first_name, status, confirmed, consent_wording, consent_time, "
+            "source). "
             + (
                 "This file seems to start with an address instead."
                 if looks_like_data
@@ -224,6 +233,7 @@ def parse(data: bytes) -> Parsed:
     parsed = Parsed(
         has_status="status" in columns,
         has_consent="consent_text" in columns,
+        has_confirmed="confirmed_at" in columns,
         ignored_columns=ignored,
     )
     seen: dict[str, int] = {}
@@ -275,6 +285,10 @@ def _parse_row(line: int, cells: list[str], columns: dict, width: int, seen: dic
         validate_email(email)
     except ValidationError:
         return RowError(line, "invalid email address", _short(email))
+    try:
+        validate_deliverable_email(email)
+    except ValidationError:
+        return RowError(line, "cannot receive email (the address cannot be encoded)", _short(email))
     if email.lower() in seen:
         return RowError(line, f"duplicate of line {seen[email.lower()]}", _short(email))
     first_name = _unformula(cell("first_name").strip())
@@ -294,7 +308,12 @@ def _parse_row(line: int, cells: list[str], columns: dict, width: int, seen: dic
             _short(cell("status").strip()),
         )
     moments = {}
-    for name, label in (("consent_at", "consent time"), ("confirmed_at", "confirmed")):
+    dates = (
+        ("consent_at", "consent time"),
+        ("confirmed_at", "confirmed"),
+        ("unsubscribed_at", "unsubscribed"),
+    )
+    for name, label in dates:
         try:
             moments[name] = _when(cell(name))
         except ValueError:
@@ -309,15 +328,18 @@ def _parse_row(line: int, cells: list[str], columns: dict, width: int, seen: dic
         consent_text=consent_text,
         consent_at=moments["consent_at"],
         confirmed_at=moments["confirmed_at"],
+        unsubscribed_at=moments["unsubscribed_at"],
         source=source,
     )
 
 
 def import_status(row: Row, *, has_status: bool, has_consent: bool) -> str:
-    """The status a new address gets: active only with a confirmed status and consent."""
+    """The status a new address gets: active only with a confirmed status, the consent
+    wording and the date of the confirmation, all in the file."""
     if row.status == "unsubscribed":
         return Subscriber.Status.UNSUBSCRIBED  # keep the opt-out on record
-    if has_status and has_consent and row.status == "active" and row.consent_text:
+    confirmed = row.status == "active" and row.consent_text and row.confirmed_at is not None
+    if has_status and has_consent and confirmed:
         return Subscriber.Status.ACTIVE
     return Subscriber.Status.PENDING
 
@@ -405,13 +427,16 @@ def subscribers_import(*, parsed: Parsed, source: str) -> int:
     objects = []
     for row, status in plan_import(parsed).new:
         active = status == Subscriber.Status.ACTIVE
+        unsubscribed = status == Subscriber.Status.UNSUBSCRIBED
         objects.append(
             Subscriber(
                 email=row.email,
                 first_name=row.first_name,
                 status=status,
-                confirmed_at=(row.confirmed_at or row.consent_at or now) if active else None,
-                unsubscribed_at=now if status == Subscriber.Status.UNSUBSCRIBED else None,
+                # The file's own date (import_status needs it for an active row); kept on
+                # record for someone who confirmed and unsubscribed since.
+                confirmed_at=row.confirmed_at if active or unsubscribed else None,
+                unsubscribed_at=(row.unsubscribed_at or now) if unsubscribed else None,
                 consent_text=row.consent_text,
                 consent_at=row.consent_at,
                 consent_source=(row.source or source)[:MAX_SOURCE],

@@ -32,7 +32,8 @@ def confirm_token(subscriber: Subscriber) -> str:
 
 
 def unsubscribe_token(subscriber: Subscriber) -> str:
-    return signing.dumps(subscriber.pk, salt=UNSUBSCRIBE_SALT)
+    # No timestamp: the same link in every email, valid as long as the address is on file.
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(subscriber.pk)
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
@@ -158,7 +159,7 @@ def subscriber_confirm(*, subscriber: Subscriber) -> None:
 
 def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
     try:
-        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
         return None
     return Subscriber.objects.filter(pk=pk).first() if type(pk) is int else None

@@ -1,17 +1,23 @@
 """An editor composes, previews, tests and sends a newsletter issue, and imports subscribers."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from newsletter.models import Delivery, Issue, Subscriber
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 from tests.e2e.conftest import editor_user, login, shot
-from tests.newsletter.factories import PendingSubscriberFactory, SubscriberFactory
+from tests.newsletter.factories import (
+    IssueFactory,
+    PendingSubscriberFactory,
+    SubscriberFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -119,12 +125,13 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
 
 
 CSV = (
-    "email,first_name,status,consent_wording,consent_time\n"
-    'sam@example.com,Sam,active,"Yes, email me the weekly newsletter",2025-03-01 09:30\n'
-    "lee@example.com,Lee,,,\n"
-    "known@example.com,Known,active,Yes,\n"
-    "not-an-email,Oops,,,\n"
-    "SAM@example.com,Sam again,,,\n"
+    "email,first_name,status,confirmed,consent_wording,consent_time\n"
+    'sam@example.com,Sam,active,2025-03-01 09:45,"Yes, email me the weekly newsletter",'
+    "2025-03-01 09:30\n"
+    "lee@example.com,Lee,,,,\n"
+    "known@example.com,Known,active,2025-01-01,Yes,\n"
+    "not-an-email,Oops,,,,\n"
+    "SAM@example.com,Sam again,,,,\n"
 )
 
 
@@ -172,6 +179,88 @@ def test_editor_imports_subscribers_through_the_dry_run(page, screenshot_dir):
     expect(page.locator(".messagelist .success")).to_contain_text("Imported 2 subscribers")
     statuses = dict(Subscriber.objects.values_list("email", "status"))
     assert statuses["sam@example.com"] == "active"
+    sam = Subscriber.objects.get(email="sam@example.com")
+    assert f"{timezone.localtime(sam.confirmed_at):%Y-%m-%d %H:%M}" == "2025-03-01 09:45"
     assert statuses["lee@example.com"] == "pending"
     assert statuses["known@example.com"] == "unsubscribed"
     shot(page, screenshot_dir, "newsletter-admin-imported.png")
+
+
+def test_editor_sees_a_stuck_send_and_retries_its_failed_deliveries(page, screenshot_dir):
+    newsletter_editor(username="nina")
+    now = timezone.now()
+    issue = IssueFactory(
+        subject="Hills, calves and a sale",
+        status=Issue.Status.SENDING,
+        started_at=now - timedelta(minutes=40),
+    )
+    for minutes in (16, 15, 14):
+        Delivery.objects.create(
+            issue=issue,
+            subscriber=SubscriberFactory(),
+            state="sent",
+            attempts=1,
+            sent_at=now - timedelta(minutes=minutes, seconds=5),
+        )
+    for n in range(2):
+        Delivery.objects.create(
+            issue=issue,
+            subscriber=SubscriberFactory(email=f"full{n}@example.com"),
+            state="failed",
+            attempts=5,
+            error="452 4.2.2 Mailbox full",
+        )
+    Delivery.objects.create(issue=issue, subscriber=SubscriberFactory(), state="pending")
+
+    login(page, "nina")
+    page.goto("/admin/newsletter/issue/")
+    row = page.locator("#result_list tbody tr", has_text="Hills, calves")
+    expect(row.locator(".nl-list-note")).to_contain_text("last message 14 minutes ago")
+    expect(row.locator(".nl-list-note")).to_contain_text("stuck? see the issue")
+
+    page.goto(f"/admin/newsletter/issue/{issue.pk}/change/")
+    expect(page.locator("#nl-last-sent")).to_contain_text("Last message 14 minutes ago")
+    expect(page.locator("#nl-stalled")).to_have_text(
+        "No message has gone out for 14 minutes. Check that a worker is running "
+        "(python manage.py db_worker --queue-name '*') and see the failed deliveries."
+    )
+    expect(page.get_by_text("Offers and events")).to_have_count(0)  # none, and read-only
+    retry = page.get_by_role("button", name="Retry 2 failed deliveries")
+    expect(retry).to_be_visible()
+    shot(page, screenshot_dir, "newsletter-admin-sending-stuck.png")
+
+    page.locator("#nl-stalled").get_by_role("link", name="failed deliveries").click()
+    expect(page.locator(".nl-table tbody tr")).to_have_count(2)
+    expect(page.locator(".nl-error").first).to_have_text("452 4.2.2 Mailbox full")
+    shot(page, screenshot_dir, "newsletter-admin-failures.png")
+    page.get_by_role("link", name="Back to the issue").click()
+
+    # The ImmediateBackend of the tests sends within the request: the retry finishes it.
+    retry.click()
+    expect(page.locator(".messagelist .success")).to_have_text(
+        "2 failed deliveries will be tried again; the issue is sending until they are done."
+    )
+    expect(page.locator(".field-progress_detail .nl-progress__text")).to_have_text("6 / 6 sent")
+    expect(page.locator(".nl-panel h2")).to_have_text("This issue was sent")
+    shot(page, screenshot_dir, "newsletter-admin-retried.png")
+    assert sorted(m.to[0] for m in mail.outbox)[:2] == ["full0@example.com", "full1@example.com"]
+    assert Delivery.objects.filter(issue=issue, state="sent").count() == 6
+
+
+def test_a_save_after_the_send_started_keeps_what_the_editor_typed(page, screenshot_dir):
+    newsletter_editor(username="nina")
+    issue = IssueFactory(subject="Hills week")
+    login(page, "nina")
+    page.goto(f"/admin/newsletter/issue/{issue.pk}/change/")
+    page.locator("#id_subject").fill("Hills week, with the sale")
+    # Meanwhile someone else sends it.
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING, started_at=timezone.now())
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .error")).to_contain_text(
+        "while you were editing; it can no longer change. Your changes were not saved."
+    )
+    expect(page.locator("#nl-unsaved")).to_contain_text("Hills week, with the sale")
+    expect(page.locator("#nl-unsaved-body")).to_have_value(re.compile("Three new articles"))
+    shot(page, screenshot_dir, "newsletter-admin-save-refused.png")
+    issue.refresh_from_db()
+    assert issue.subject == "Hills week"

@@ -1,15 +1,17 @@
 import html
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from newsletter.admin import IMPORT_SESSION_KEY
+from newsletter.admin import IMPORT_SESSION_KEY, IssueAdmin
 from newsletter.models import Delivery, Issue, Subscriber
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
@@ -331,16 +333,168 @@ def test_a_sent_issue_is_read_only(client, editor):
     issue = IssueFactory(
         status=Issue.Status.SENT, started_at=timezone.now(), finished_at=timezone.now()
     )
-    IssueBlockFactory(issue=issue)
+    IssueBlockFactory(issue=issue, title="Parkrun meet-up")
     page = client.get(change_url(issue)).content.decode()
     assert 'name="_save"' not in page and 'name="_send_now"' not in page
     assert 'name="blocks-0-title"' not in page
     assert "This issue was sent" in page
+    assert "Offers and events" in page and "Parkrun meet-up" in page
     response = client.post(change_url(issue), form_data(issue, subject="Changed"))
-    assert response.status_code == 403
+    assert response.status_code == 409  # refused with the message, see below
     issue.refresh_from_db()
     assert issue.subject != "Changed"
     assert client.post(f"{ISSUES}{issue.pk}/fill/", {"mode": "replace"}).status_code == 403
+
+
+def test_a_sent_issue_without_offers_shows_no_empty_offers_heading(client, editor):
+    issue = IssueFactory(
+        status=Issue.Status.SENT, started_at=timezone.now(), finished_at=timezone.now()
+    )
+    page = client.get(change_url(issue)).content.decode()
+    assert "This issue was sent" in page
+    assert "Offers and events" not in page
+    draft = client.get(change_url(IssueFactory())).content.decode()
+    assert "Offers and events" in draft  # a draft still gets the inline to add them
+
+
+# An editor's save that comes after the send started -------------------------------------
+
+
+def test_a_save_after_the_send_started_is_refused_and_shows_what_was_typed(client, editor):
+    issue = IssueFactory(subject="Hills week", body="<p>Old text.</p>")
+    assert 'name="_save"' in client.get(change_url(issue)).content.decode()  # opened as a draft
+    started = timezone.now() - timedelta(minutes=2)
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING, started_at=started)
+
+    typed = form_data(issue, subject="Hills week, fixed", body="<p>New text I wrote.</p>")
+    response = client.post(change_url(issue), {**typed, "_continue": "1"})
+    assert response.status_code == 409
+    stamp = timezone.localtime(started).strftime("%-d %b %Y, %H:%M")
+    page = words_of(response)
+    assert (
+        f"This issue started sending at {stamp} while you were editing; it can no longer "
+        "change. Your changes were not saved."
+    ) in page
+    assert "Your changes (not saved)" in page and "Hills week, fixed" in page
+    assert "<p>New text I wrote.</p>" in page  # in a read-only box to copy from
+    assert 'name="_save"' not in response.content.decode()
+    assert 'http-equiv="refresh"' not in response.content.decode()  # would lose the text
+    assert 'http-equiv="refresh"' in client.get(change_url(issue)).content.decode()
+    issue.refresh_from_db()
+    assert (issue.subject, issue.body, issue.status) == (
+        "Hills week",
+        "<p>Old text.</p>",
+        Issue.Status.SENDING,
+    )
+
+
+def test_a_send_that_starts_between_loading_and_saving_refuses_the_save(client, editor):
+    """The race itself: the admin loaded the draft, the send starts before save_model."""
+    issue = IssueFactory(subject="Hills week")
+    real_get_object = IssueAdmin.get_object
+    loads = []
+
+    def load_then_send_starts(self, request, object_id, from_field=None):
+        loaded = real_get_object(self, request, object_id, from_field)
+        loads.append(loaded.status)
+        if len(loads) == 2:  # the admin's own load for the form: the send starts right after
+            Issue.objects.filter(pk=issue.pk).update(
+                status=Issue.Status.SENDING, started_at=timezone.now()
+            )
+        return loaded
+
+    with mock.patch.object(IssueAdmin, "get_object", load_then_send_starts):
+        response = client.post(change_url(issue), form_data(issue, subject="Changed"))
+    assert loads[:2] == ["draft", "draft"]
+    assert response.status_code == 409
+    assert "while you were editing" in words_of(response)
+    issue.refresh_from_db()
+    # (The test's stand-in for the sender ran in the admin's transaction, rolled back with
+    # the refused save; a real sender commits its own.)
+    assert issue.subject == "Hills week"
+
+
+# Moving a scheduled issue -----------------------------------------------------------------
+
+
+def send_at_fields(moment) -> dict:
+    moment = timezone.localtime(moment)
+    return {"send_at_0": f"{moment:%Y-%m-%d}", "send_at_1": f"{moment:%H:%M:%S}"}
+
+
+def scheduled_issue(when: timedelta = timedelta(days=2)):
+    moment = (timezone.now() + when).replace(second=0, microsecond=0)
+    return IssueFactory(status=Issue.Status.SCHEDULED, send_at=moment)
+
+
+@pytest.mark.parametrize("button", ["_save", "_continue"])
+@pytest.mark.parametrize("move", [timedelta(days=1), timedelta(days=-1)], ids=["later", "earlier"])
+def test_moving_send_at_of_a_scheduled_issue_books_the_new_time(client, editor, button, move):
+    issue = scheduled_issue()
+    new_time = issue.send_at + move
+    data = form_data(issue, **send_at_fields(new_time), **{button: "1"})
+    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+        response = client.post(change_url(issue), data, follow=True)
+    assert schedule.call_count == 1
+    assert schedule.call_args.args[0].send_at == new_time
+    issue.refresh_from_db()
+    assert (issue.status, issue.send_at) == (Issue.Status.SCHEDULED, new_time)
+    stamp = timezone.localtime(new_time).strftime("%-d %b %Y at %H:%M")
+    assert f"“{issue.subject}” is now scheduled for {stamp}." in words_of(response)
+
+
+def test_a_moved_schedule_has_send_jobs_at_the_new_time(client, editor, settings, on_commit):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issue = scheduled_issue()
+    earlier = issue.send_at - timedelta(hours=30)
+    with on_commit(execute=True):
+        client.post(change_url(issue), form_data(issue, **send_at_fields(earlier)))
+    jobs = DBTaskResult.objects.all()
+    assert jobs.count() == settings.NEWSLETTER_SEND_TASKS
+    assert {job.run_after for job in jobs} == {earlier}
+    assert {tuple(job.args_kwargs["args"]) for job in jobs} == {(issue.pk,)}
+
+
+def test_saving_a_scheduled_issue_without_moving_it_books_nothing(client, editor):
+    issue = scheduled_issue()
+    data = form_data(issue, subject="New subject", **send_at_fields(issue.send_at))
+    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+        response = client.post(change_url(issue), data)
+    assert response.status_code == 302
+    assert schedule.call_count == 0
+    issue.refresh_from_db()
+    assert (issue.subject, issue.status) == ("New subject", Issue.Status.SCHEDULED)
+
+
+@pytest.mark.parametrize(
+    ("when", "error"),
+    [
+        (None, "This issue is scheduled, so it needs a time: choose a new one"),
+        (timedelta(hours=-1), "This time has passed: choose a time in the future"),
+    ],
+)
+def test_a_scheduled_issue_cannot_be_moved_to_no_time_or_the_past(client, editor, when, error):
+    issue = scheduled_issue()
+    fields = {} if when is None else send_at_fields(timezone.now() + when)
+    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+        response = client.post(change_url(issue), form_data(issue, **fields))
+    assert response.status_code == 200
+    assert error in text_of(response)
+    assert schedule.call_count == 0
+    before = issue.send_at
+    issue.refresh_from_db()
+    assert (issue.status, issue.send_at) == (Issue.Status.SCHEDULED, before)
+
+
+def test_back_to_draft_may_clear_the_time(client, editor):
+    issue = scheduled_issue()
+    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+        client.post(change_url(issue), form_data(issue, _unschedule="1"))
+    assert schedule.call_count == 0
+    issue.refresh_from_db()
+    assert (issue.status, issue.send_at) == (Issue.Status.DRAFT, None)
 
 
 # Progress --------------------------------------------------------------------------------
@@ -372,6 +526,194 @@ def test_change_page_shows_progress_and_failures(client, editor):
     failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
     assert "bounce@example.com" in failures and "550 5.1.1 No such user" in failures
     assert f"/admin/newsletter/subscriber/{failed.subscriber_id}/change/" in failures
+
+
+def sending_issue(*, started_ago: timedelta, **kwargs):
+    return IssueFactory(
+        status=Issue.Status.SENDING, started_at=timezone.now() - started_ago, **kwargs
+    )
+
+
+def delivery(issue, state="pending", **fields):
+    fields.setdefault("error", "")
+    subscriber = SubscriberFactory()
+    return Delivery.objects.create(issue=issue, subscriber=subscriber, state=state, **fields)
+
+
+def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120  # quiet for more than 4 minutes: stuck
+    issue = sending_issue(started_ago=timedelta(minutes=40))
+    delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=14))
+    last = delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=12, seconds=5))
+    delivery(issue, "failed", attempts=5, error="421 Try again later")
+    delivery(issue)
+    delivery(issue)
+    page = words_of(client.get(change_url(issue)))
+    stamp = timezone.localtime(last.sent_at).strftime("%H:%M")
+    assert f"Last message 12 minutes ago ({stamp})." in page
+    assert "Next retry" not in page
+    assert (
+        "No message has gone out for 12 minutes. Check that a worker is running "
+        "(python manage.py db_worker --queue-name '*') and see the failed deliveries."
+    ) in page
+    html_page = text_of(client.get(change_url(issue)))
+    assert f'<a href="/admin/newsletter/issue/{issue.pk}/failures/">failed deliveries</a>' in (
+        html_page
+    )
+
+
+def test_a_moving_send_shows_its_last_message_and_no_warning(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    issue = sending_issue(started_ago=timedelta(minutes=40))
+    delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=3, seconds=10))
+    delivery(issue)
+    page = words_of(client.get(change_url(issue)))
+    assert "Last message 3 minutes ago" in page
+    assert "No message has gone out for" not in page
+
+
+def test_a_send_waiting_for_a_retry_shows_when_and_no_warning(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    issue = sending_issue(started_ago=timedelta(hours=2))
+    delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=50))
+    retry_at = timezone.now() + timedelta(minutes=10, seconds=30)
+    delivery(issue, attempts=2, next_attempt_at=retry_at)
+    delivery(issue, attempts=1, next_attempt_at=retry_at + timedelta(minutes=20))
+    page = words_of(client.get(change_url(issue)))
+    assert "Last message 50 minutes ago" in page
+    assert f"Next retry due in 10 minutes ({timezone.localtime(retry_at):%H:%M})." in page
+    assert "No message has gone out for" not in page
+
+
+def test_a_send_that_never_got_going_warns_after_two_leases(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    fresh = sending_issue(started_ago=timedelta(minutes=3))
+    delivery(fresh)
+    page = words_of(client.get(change_url(fresh)))
+    assert "No message has gone out yet." in page
+    assert "No message has gone out for" not in page  # not yet two leases
+
+    stuck = sending_issue(started_ago=timedelta(minutes=12, seconds=5))
+    delivery(stuck)
+    page = words_of(client.get(change_url(stuck)))
+    assert "No message has gone out yet." in page
+    assert (
+        "No message has gone out for 12 minutes. Check that a worker is running "
+        "(python manage.py db_worker --queue-name '*')."
+    ) in page
+
+
+def test_list_shows_the_last_message_of_sending_issues(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    moving = sending_issue(started_ago=timedelta(minutes=30), subject="Moving one")
+    delivery(moving, "sent", sent_at=timezone.now() - timedelta(minutes=3, seconds=5))
+    delivery(moving)
+    stuck = sending_issue(started_ago=timedelta(minutes=30), subject="Stuck one")
+    delivery(stuck, "sent", sent_at=timezone.now() - timedelta(minutes=20, seconds=5))
+    delivery(stuck)
+    page = words_of(client.get(ISSUES))
+    assert "1 / 2 sent last message 3 minutes ago Sending" not in page  # (columns apart)
+    moving_row = page[page.index("Moving one") :][:200]
+    stuck_row = page[page.index("Stuck one") :][:200]
+    assert "last message 3 minutes ago" in moving_row and "stuck?" not in moving_row
+    assert "last message 20 minutes ago · stuck? see the issue" in stuck_row
+
+
+# Retrying failed deliveries ---------------------------------------------------------------
+
+
+def failed_issue(status=Issue.Status.SENT, failed: int = 2):
+    issue = IssueFactory(
+        status=status,
+        started_at=timezone.now() - timedelta(hours=1),
+        finished_at=timezone.now() - timedelta(minutes=50) if status == Issue.Status.SENT else None,
+    )
+    delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=55))
+    for n in range(failed):
+        Delivery.objects.create(
+            issue=issue,
+            subscriber=SubscriberFactory(email=f"full{n}@example.com"),
+            state="failed",
+            attempts=5,
+            error=f"452 4.2.2 Mailbox full ({n})",
+        )
+    return issue
+
+
+def test_retry_failed_deliveries_sends_them_again(client, editor, on_commit):
+    issue = failed_issue()
+    page = text_of(client.get(change_url(issue)))
+    assert "Retry 2 failed deliveries" in page
+    assert f'formaction="/admin/newsletter/issue/{issue.pk}/retry-failed/"' in page
+    failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
+    assert "452 4.2.2 Mailbox full (0)" in failures and "452 4.2.2 Mailbox full (1)" in failures
+    assert f'action="/admin/newsletter/issue/{issue.pk}/retry-failed/"' in failures
+
+    with on_commit(execute=True):  # the ImmediateBackend sends them within the request
+        response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
+    assert response.redirect_chain[-1][0] == change_url(issue)
+    assert (
+        "2 failed deliveries will be tried again; the issue is sending until they are done."
+        in words_of(response)
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == ["full0@example.com", "full1@example.com"]
+    assert set(Delivery.objects.filter(issue=issue).values_list("state", flat=True)) == {"sent"}
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
+
+
+def test_retry_calls_the_service_and_does_not_warn_while_the_worker_picks_up(
+    client, editor, settings, on_commit
+):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    issue = failed_issue(status=Issue.Status.SENDING)  # last message 55 minutes ago
+    with on_commit(execute=False):  # the worker has not picked the jobs up yet
+        response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
+    page = words_of(response)
+    assert "2 failed deliveries will be tried again" in page
+    assert "Last message 55 minutes ago" in page
+    assert "No message has gone out for" not in page  # just retried: give the worker time
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENDING
+    assert Delivery.objects.filter(issue=issue, state="pending").count() == 2
+
+
+def test_retry_reports_the_count_of_the_service(client, editor):
+    issue = failed_issue()
+    with mock.patch("newsletter.admin.issue_retry_failed", return_value=7) as retry:
+        response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
+    assert retry.call_args.args[0].pk == issue.pk
+    assert "7 failed deliveries will be tried again" in words_of(response)
+
+
+def test_retry_needs_the_send_permission_post_and_csrf(client, writer):
+    issue = failed_issue()
+    page = text_of(client.get(change_url(issue)))
+    assert "Retry 2 failed deliveries" not in page
+    assert "See the failed deliveries" in page
+    assert "Retry 2" not in text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
+    assert client.post(f"{ISSUES}{issue.pk}/retry-failed/").status_code == 403
+    assert client.get(f"{ISSUES}{issue.pk}/retry-failed/").status_code == 403
+
+    sender = StaffFactory(username="sally")
+    sender.groups.add(Group.objects.get(name="Editors"))
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(sender)
+    assert strict.get(f"{ISSUES}{issue.pk}/retry-failed/").status_code == 405
+    assert strict.post(f"{ISSUES}{issue.pk}/retry-failed/").status_code == 403  # no token
+    assert Delivery.objects.filter(issue=issue, state="failed").count() == 2
+
+
+def test_retry_on_a_draft_or_without_failures_changes_nothing(client, editor):
+    draft = IssueFactory()
+    response = client.post(f"{ISSUES}{draft.pk}/retry-failed/", follow=True)
+    assert "This issue has not been sent: there is nothing to retry." in words_of(response)
+    issue = failed_issue(failed=0)
+    assert "Retry" not in text_of(client.get(change_url(issue)))
+    response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
+    assert "There are no failed deliveries to retry." in words_of(response)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
 
 
 def test_issue_list_query_count_does_not_grow_with_issues(
@@ -506,12 +848,12 @@ def upload(client, content: bytes, name: str = "list.csv"):
 
 
 GOOD = (
-    b"email,first_name,status,consent_wording,consent_time\n"
-    b"new@example.com,New,active,Yes please,2025-03-01 09:30\n"
-    b"maybe@example.com,Maybe,,,\n"
-    b"known@example.com,Known,active,Yes,\n"
-    b"not-an-email,Bad,,,\n"
-    b"new@example.com,Again,,,\n"
+    b"email,first_name,status,confirmed,consent_wording,consent_time\n"
+    b"new@example.com,New,active,2025-03-01 09:45,Yes please,2025-03-01 09:30\n"
+    b"maybe@example.com,Maybe,,,,\n"
+    b"known@example.com,Known,active,2025-01-01,Yes,\n"
+    b"not-an-email,Bad,,,,\n"
+    b"new@example.com,Again,,,,\n"
 )
 
 
@@ -539,6 +881,8 @@ def test_import_dry_run_changes_nothing_then_confirm_applies(client, editor):
         "new@example.com": "active",
         "maybe@example.com": "pending",
     }
+    new = Subscriber.objects.get(email="new@example.com")
+    assert timezone.localtime(new.confirmed_at).strftime("%Y-%m-%d %H:%M") == "2025-03-01 09:45"
     assert (
         "CSV import “list.csv” by eddie"
         in Subscriber.objects.get(email="maybe@example.com").consent_source
@@ -556,6 +900,81 @@ def test_import_confirm_needs_the_token_of_the_checked_file(client, editor):
     response = client.post(IMPORT + "confirm/", {"token": "forged"}, follow=True)
     assert "This import is no longer waiting" in text_of(response)
     assert not Subscriber.objects.exists()
+
+
+def confirm_import(client, page: str):
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    return client.post(IMPORT + "confirm/", {"token": token}, follow=True)
+
+
+def test_import_without_a_confirmed_date_adds_active_rows_as_pending(client, editor):
+    content = (
+        b"email,status,consent_wording,consent_time\n"
+        b"sam@example.com,active,Yes please,2025-03-01 09:30\n"
+    )
+    page = text_of(upload(client, content))
+    assert "0 will be subscribed" in page and "1 will wait for confirmation" in page
+    assert "status, consent wording and confirmed (date) columns" in page
+    confirm_import(client, page)
+    sam = Subscriber.objects.get()
+    assert (sam.status, sam.confirmed_at) == ("pending", None)  # no date made up
+
+
+def test_an_exported_list_imports_back_as_it_was(client, editor):
+    confirmed = timezone.now().replace(microsecond=0) - timedelta(days=40)
+    SubscriberFactory(
+        email="sam@example.com",
+        first_name="=Sam",
+        confirmed_at=confirmed,
+        consent_at=confirmed - timedelta(minutes=5),
+        consent_text="Yes, email me",
+        consent_source="/gear/",
+    )
+    PendingSubscriberFactory(email="wait@example.com", consent_text="", consent_at=confirmed)
+    SubscriberFactory(
+        email="gone@example.com",
+        status=Subscriber.Status.UNSUBSCRIBED,
+        confirmed_at=confirmed,
+        consent_at=confirmed,
+        unsubscribed_at=confirmed + timedelta(days=1),
+    )
+    fields = (
+        "email",
+        "first_name",
+        "status",
+        "confirmed_at",
+        "unsubscribed_at",
+        "consent_text",
+        "consent_at",
+        "consent_source",
+    )
+    before = sorted(Subscriber.objects.values_list(*fields))
+    response = client.get(SUBSCRIBERS + "export/")
+    exported = b"".join(response.streaming_content)
+    Subscriber.objects.all().delete()
+
+    page = text_of(upload(client, exported, "subscribers.csv"))
+    assert re.search(r'id="nl-errors">0<', page)
+    assert "1 will be subscribed" in page
+    confirm_import(client, page)
+    assert sorted(Subscriber.objects.values_list(*fields)) == before
+
+
+def test_admin_refuses_to_add_an_address_no_email_can_reach(client, editor):
+    poison = "poison@" + "é" * 60 + ".com"
+    response = client.post(SUBSCRIBERS + "add/", {"email": poison, "first_name": "P"})
+    assert response.status_code == 200
+    assert "We could not send email to this address." in text_of(response)
+    assert not Subscriber.objects.exists()
+    client.post(SUBSCRIBERS + "add/", {"email": "fine@example.com", "first_name": "F"})
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def test_import_lists_an_address_no_email_can_reach_as_an_error(client, editor):
+    poison = "poison@" + "é" * 60 + ".com"
+    page = text_of(upload(client, f"email\n{poison}\nok@example.com\n".encode()))
+    assert "<td>2</td><td>Cannot receive email (the address cannot be encoded)</td>" in page
+    assert "Import 1 subscriber<" in page
 
 
 def test_import_without_status_and_consent_adds_everyone_as_pending(client, editor):

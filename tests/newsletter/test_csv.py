@@ -5,12 +5,16 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
 from newsletter import csv_io
 from newsletter.models import Subscriber
 from tests.newsletter.factories import PendingSubscriberFactory, SubscriberFactory
 
 HEADER = "email,first_name,status,consent_wording,consent_time\n"
+# What an active row needs: a confirmed status, the consent wording and the confirmation date.
+FULL = "email,first_name,status,confirmed,consent_wording,consent_time\n"
+POISON = "poison@" + "é" * 60 + ".com"  # Django's validate_email accepts it; IDNA cannot
 
 
 def parse(text: str, encoding: str = "utf-8") -> csv_io.Parsed:
@@ -62,6 +66,7 @@ def test_utf8_with_bom_semicolons_crlf_and_header_spellings():
         ("a" * 250 + "@example.com,Jo", "email is too long (over 254 characters)"),
         ("jo@example.com," + "J" * 81, "first name is too long (over 80 characters)"),
         ("jo@example.com,Jo,extra", "has 3 values but the header names 2 columns"),
+        (POISON + ",Jo", "cannot receive email (the address cannot be encoded)"),
     ],
 )
 def test_bad_rows_are_reported_with_line_and_reason(row, reason):
@@ -85,6 +90,15 @@ def test_duplicates_within_the_file_ignore_case():
     assert len(parsed.rows) == 2
 
 
+def test_an_address_no_email_can_be_addressed_to_is_a_row_error():
+    from django.core.validators import validate_email
+
+    validate_email(POISON)  # what the row check alone used to let through
+    parsed = parse(FULL + POISON + ",P,active,2025-03-01,Yes,2025-03-01\n")
+    assert parsed.rows == []
+    assert reasons(parsed) == [(2, "cannot receive email (the address cannot be encoded)")]
+
+
 def test_bad_status_and_dates():
     parsed = parse(
         HEADER
@@ -97,6 +111,10 @@ def test_bad_status_and_dates():
         (3, "consent time is not a date (use 2025-06-01 or 2025-06-01 09:30)"),
     ]
     assert parsed.rows[0].status == "active"
+    confirmed = parse(FULL + "d@example.com,D,active,last week,Yes,\n")
+    assert reasons(confirmed) == [
+        (2, "confirmed is not a date (use 2025-06-01 or 2025-06-01 09:30)")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -138,15 +156,23 @@ def test_broken_quoting_is_a_row_error_not_a_crash():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (HEADER + "a@example.com,A,active,Yes I want it,\n", Subscriber.Status.ACTIVE),
-        (HEADER + "a@example.com,A,active,,\n", Subscriber.Status.PENDING),  # no wording
-        (HEADER + "a@example.com,A,pending,Yes,\n", Subscriber.Status.PENDING),
-        (HEADER + "a@example.com,A,unsubscribed,,\n", Subscriber.Status.UNSUBSCRIBED),
+        (FULL + "a@example.com,A,active,2025-03-01,Yes I want it,\n", Subscriber.Status.ACTIVE),
+        (FULL + "a@example.com,A,confirmed,2025-03-01 09:30,Yes,\n", Subscriber.Status.ACTIVE),
+        (FULL + "a@example.com,A,active,,Yes I want it,\n", Subscriber.Status.PENDING),  # no date
+        (FULL + "a@example.com,A,active,2025-03-01,,\n", Subscriber.Status.PENDING),  # no wording
+        (FULL + "a@example.com,A,pending,2025-03-01,Yes,\n", Subscriber.Status.PENDING),
+        (FULL + "a@example.com,A,unsubscribed,,,\n", Subscriber.Status.UNSUBSCRIBED),
+        # No confirmed column: a consent time is when they ticked a box, not a confirmation.
+        (HEADER + "a@example.com,A,active,Yes I want it,2025-03-01\n", Subscriber.Status.PENDING),
         ("email,status\na@example.com,active\n", Subscriber.Status.PENDING),  # no consent column
         ("email,consent\na@example.com,Yes\n", Subscriber.Status.PENDING),  # no status column
+        (
+            "email,consent,confirmed\na@example.com,Yes,2025-03-01\n",  # no status column
+            Subscriber.Status.PENDING,
+        ),
     ],
 )
-def test_only_a_confirmed_status_with_consent_imports_as_active(text, expected):
+def test_only_a_confirmed_status_with_consent_and_date_imports_as_active(text, expected):
     parsed = parse(text)
     row = parsed.rows[0]
     assert (
@@ -173,7 +199,13 @@ def test_export_lines_neutralise_formulas_and_round_trip():
     assert parsed.errors == []
     assert parsed.rows[0].first_name == "=HYPERLINK(1)"
     assert parsed.rows[0].consent_at == when
-    assert parsed.ignored_columns == ["signed_up", "unsubscribed"]
+    assert parsed.rows[0].confirmed_at == when
+    assert parsed.has_status and parsed.has_consent and parsed.has_confirmed
+    assert [csv_io.import_status(r, has_status=True, has_consent=True) for r in parsed.rows] == [
+        Subscriber.Status.ACTIVE,
+        Subscriber.Status.PENDING,
+    ]
+    assert parsed.ignored_columns == ["signed_up"]
 
 
 @pytest.mark.django_db
@@ -183,25 +215,31 @@ def test_plan_and_import_never_touch_known_addresses():
     )
     PendingSubscriberFactory(email="wait@example.com")
     parsed = parse(
-        HEADER
-        + "GONE@example.com,Back,active,Yes,\n"
-        + "wait@example.com,W,active,Yes,\n"
-        + "new@example.com,New,active,Yes,2025-02-01\n"
-        + "maybe@example.com,Maybe,,,\n"
+        FULL
+        + "GONE@example.com,Back,active,2025-01-01,Yes,\n"
+        + "wait@example.com,W,active,2025-01-01,Yes,\n"
+        + "new@example.com,New,active,2025-02-03 08:15,Yes,2025-02-01\n"
+        + "maybe@example.com,Maybe,,,,\n"
+        + "nodate@example.com,No date,active,,Yes,2025-02-01\n"
     )
     plan = csv_io.plan_import(parsed)
     assert [r.email for r in plan.existing] == ["GONE@example.com", "wait@example.com"]
     assert [(r.email, s) for r, s in plan.new] == [
         ("new@example.com", "active"),
         ("maybe@example.com", "pending"),
+        ("nodate@example.com", "pending"),
     ]
 
-    assert csv_io.subscribers_import(parsed=parsed, source="CSV import test") == 2
+    assert csv_io.subscribers_import(parsed=parsed, source="CSV import test") == 3
 
     unsubscribed.refresh_from_db()
     assert (unsubscribed.status, unsubscribed.first_name) == ("unsubscribed", "Gone")
     new = Subscriber.objects.get(email="new@example.com")
-    assert new.status == "active" and new.confirmed_at == new.consent_at
+    assert new.status == "active"
+    # The file's confirmation date, never one made up at import time.
+    assert new.confirmed_at == timezone.make_aware(datetime(2025, 2, 3, 8, 15))
     assert (new.consent_text, new.consent_source) == ("Yes", "CSV import test")
+    nodate = Subscriber.objects.get(email="nodate@example.com")
+    assert (nodate.status, nodate.confirmed_at) == ("pending", None)
     maybe = Subscriber.objects.get(email="maybe@example.com")
     assert (maybe.status, maybe.confirmed_at) == ("pending", None)

@@ -98,6 +98,8 @@ def test_message_id_is_stable_and_names_are_personal(audience):
     first, second = build_issue_message(issue, subscriber), build_issue_message(issue, subscriber)
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
     assert first.extra_headers["Message-ID"] == message_id(issue, subscriber)
+    # The same unsubscribe link in every email (no timestamp in it).
+    assert first.extra_headers["List-Unsubscribe"] == second.extra_headers["List-Unsubscribe"]
     other = build_issue_message(issue, audience[1])
     assert other.extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
     html = first.alternatives[0][0]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from runnerhub.models import SiteSettings
 from runnerhub.ratelimit import client_ip, hit
+from runnerhub.views import one_click_unsubscribe
 
 from .forms import CommentForm, new_comment_form
 from .models import Comment, comments_open
@@ -121,10 +122,10 @@ def reply_page(request: HttpRequest, pk: int) -> HttpResponse:
 @csrf_exempt  # RFC 8058: mail providers POST the one-click unsubscribe without any token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    comment = comment_from_token(token)
-    if comment is None:
-        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        comment_unsubscribe(comment=comment)
-        return render(request, "comments/unsubscribe.html", {"done": True, "comment": comment})
-    return render(request, "comments/unsubscribe.html", {"comment": comment})
+    return one_click_unsubscribe(
+        request,
+        target=comment_from_token(token),
+        unsubscribe=lambda comment: comment_unsubscribe(comment=comment),
+        template="comments/unsubscribe.html",
+        name="comment",
+    )

@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from runnerhub.ratelimit import client_ip, hit
+from runnerhub.views import one_click_unsubscribe
 
 from .forms import DEFAULT_SOURCE, SignupForm, local_path
 from .services import (
@@ -102,10 +103,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt  # RFC 8058: mail providers POST the one-click unsubscribe without any token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    subscriber = subscriber_from_unsubscribe_token(token)
-    if subscriber is None:
-        return render(request, "newsletter/unsubscribe.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        subscriber_unsubscribe(subscriber=subscriber)
-        return render(request, "newsletter/unsubscribe.html", {"done": True})
-    return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+    return one_click_unsubscribe(
+        request,
+        target=subscriber_from_unsubscribe_token(token),
+        unsubscribe=lambda subscriber: subscriber_unsubscribe(subscriber=subscriber),
+        template="newsletter/unsubscribe.html",
+        name="subscriber",
+    )

@@ -37,6 +37,21 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def one_click_unsubscribe(
+    request: HttpRequest, *, target, unsubscribe, template: str, name: str
+) -> HttpResponse:
+    """RFC 8058: a GET shows one button; a POST, from the person or from their mail
+    provider (no login, no CSRF token: the caller is csrf_exempt), unsubscribes at once.
+    `target` is what the link's signed token names, or None for a bad link."""
+    if target is None:
+        return render(request, template, {"invalid": True}, status=404)
+    context = {name: target}
+    if request.method == "POST":
+        unsubscribe(target)
+        context["done"] = True
+    return render(request, template, context)
+
+
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the

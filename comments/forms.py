@@ -109,11 +109,11 @@ class CommentForm(AntiSpamMixin, forms.Form):
         return cleaned
 
 
-def new_comment_form(article: Article, user, parent: Comment | None = None) -> CommentForm:
+def new_comment_form(article: Article | None, user, parent: Comment | None = None) -> CommentForm:
     """A blank form for an article (or a reply), with a fresh key against double posts."""
     return CommentForm(
         initial={
-            "article": article.pk,
+            "article": article.pk if article else "",
             "parent": parent.pk if parent else "",
             "submission_key": uuid.uuid4(),
             "notify": True,

@@ -1,6 +1,7 @@
 """Writes with side effects on comments: creation, moderation, staff answers, unsubscribes."""
 
 import uuid
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
@@ -25,10 +26,13 @@ def comment_create(
     ip_address: str | None = None,
     submission_key: uuid.UUID | None = None,
     looks_like_bot: bool = False,
+    own_comment_ids: Sequence[int] = (),
 ) -> Comment:
     """Create a comment in the state the moderation rules give it, and queue its emails.
 
-    A comment is a staff reply only because a logged-in staff user wrote it."""
+    A comment is a staff reply only because a logged-in staff user wrote it.
+    `own_comment_ids`: the comments this browser posted before (from its signed cookie),
+    which moderation may take as proof of a returning commenter."""
     is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
     if is_staff:
         name, email = user.public_name, user.email
@@ -49,6 +53,8 @@ def comment_create(
             email=email,
             text_html=render_plain_text(text),
             looks_like_bot=looks_like_bot and not is_staff,
+            user=user,
+            own_comment_ids=own_comment_ids,
         ),
     )
     comment.save()

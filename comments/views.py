@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from runnerhub.antispam import keep_render_time
+from runnerhub.csrf import restorable, restore_refused, restore_take
 from runnerhub.models import SiteSettings
 from runnerhub.ratelimit import client_ip, hit
 from runnerhub.views import one_click_unsubscribe
@@ -19,13 +22,43 @@ RATE_LIMIT = 5
 RATE_WINDOW = 60
 OWN_PENDING_KEY = "comments_own_pending"
 MAX_OWN_PENDING = 50
+# The browser's own comments, signed: moderation's proof of a returning commenter.
+OWN_COOKIE = "rh_comments"
+OWN_COOKIE_SALT = "comments.own"
+OWN_COOKIE_AGE = 60 * 60 * 24 * 365
+MAX_OWN_COOKIE_IDS = 20
+RESTORABLE_FIELDS = ("article", "parent", "name", "email", "text", "notify", "rendered")
 
 
 def own_pending_ids(request: HttpRequest) -> list[int]:
     return request.session.get(OWN_PENDING_KEY, []) if hasattr(request, "session") else []
 
 
-def _form_page(request, form, *, status: int, problem: str = "", article=None) -> HttpResponse:
+def own_comment_ids(request: HttpRequest) -> list[int]:
+    """The ids in the browser's signed cookie (a forged or broken cookie counts as none)."""
+    value = request.get_signed_cookie(
+        OWN_COOKIE, default="", salt=OWN_COOKIE_SALT, max_age=OWN_COOKIE_AGE
+    )
+    parts = value.split(".") if value else []
+    return [int(p) for p in parts if p.isascii() and p.isdigit() and len(p) < 19]
+
+
+def _remember_own_comment(request, response: HttpResponse, comment: Comment) -> None:
+    ids = [pk for pk in own_comment_ids(request) if pk != comment.pk] + [comment.pk]
+    response.set_signed_cookie(
+        OWN_COOKIE,
+        ".".join(str(pk) for pk in ids[-MAX_OWN_COOKIE_IDS:]),
+        salt=OWN_COOKIE_SALT,
+        max_age=OWN_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _form_page(
+    request, form, *, status: int, problem: str = "", article=None, parent=None
+) -> HttpResponse:
     """The form again, with what the reader typed and what went wrong."""
     article = article or (
         form.cleaned_data.get("article") if hasattr(form, "cleaned_data") else None
@@ -33,7 +66,12 @@ def _form_page(request, form, *, status: int, problem: str = "", article=None) -
     return render(
         request,
         "comments/form_page.html",
-        {"form": form, "problem": problem, "article": article, "parent": _parent_of(form)},
+        {
+            "form": form,
+            "problem": problem,
+            "article": article,
+            "parent": parent or _parent_of(form),
+        },
         status=status,
     )
 
@@ -42,6 +80,7 @@ def _parent_of(form):
     return getattr(form, "_parent", None)
 
 
+@restorable(fields=RESTORABLE_FIELDS, url_name="comments:restore")
 @require_POST
 def post_comment(request: HttpRequest) -> HttpResponse:
     form = CommentForm(request.POST, user=request.user)
@@ -75,6 +114,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             ip_address=client_ip(request) if client_ip(request) != "unknown" else None,
             submission_key=data["submission_key"],
             looks_like_bot=form.looks_like_bot(),
+            own_comment_ids=own_comment_ids(request),
         )
     except IntegrityError:
         # The same form posted twice (a double click): show the comment the first post made.
@@ -84,6 +124,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return redirect(permalink(comment))
     if comment.state == Comment.State.PUBLISHED:
         messages.success(request, "Thanks! Your comment is published.")
+        if not is_staff:
+            response = redirect(permalink(comment))
+            _remember_own_comment(request, response, comment)
+            return response
     else:
         # Spam gets the same answer as a comment awaiting moderation: bots learn nothing.
         if comment.state == Comment.State.PENDING:
@@ -94,7 +138,38 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             "Thanks! Your comment is awaiting moderation. Only you can see it until a "
             "moderator approves it.",
         )
-    return redirect(permalink(comment) if comment.state != Comment.State.SPAM else article)
+    response = redirect(permalink(comment) if comment.state != Comment.State.SPAM else article)
+    _remember_own_comment(request, response, comment)
+    return response
+
+
+@require_GET
+def restore(request: HttpRequest, key: str) -> HttpResponse:
+    """Where a comment that failed the CSRF check comes back (see runnerhub.csrf): the form,
+    rendered by us, with what the reader typed, for them to read and post again."""
+    typed = restore_take(request, key)
+    if typed is None:
+        return restore_refused(request)
+    # Find the article and the comment replied to exactly as a post would.
+    check = CommentForm(typed, user=None)
+    check.is_valid()
+    article, parent = check.cleaned_data.get("article"), check.cleaned_data.get("parent")
+    form = new_comment_form(article, request.user, parent=parent)
+    form.initial.update(
+        name=typed["name"], email=typed["email"], text=typed["text"], notify=bool(typed["notify"])
+    )
+    keep_render_time(form, typed["rendered"])
+    return _form_page(
+        request,
+        form,
+        status=200,
+        article=article,
+        parent=parent,
+        problem="For your security your comment was not posted yet: the page it came from "
+        "was open for a long time, in another tab, or on another website. Nothing you typed "
+        "is lost: check it below and press Post. If this happens again, please allow "
+        "cookies for this site.",
+    )
 
 
 def reply_page(request: HttpRequest, pk: int) -> HttpResponse:

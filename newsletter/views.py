@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from runnerhub.antispam import keep_render_time
+from runnerhub.csrf import restorable, restore_refused, restore_take
 from runnerhub.ratelimit import client_ip, hit
 from runnerhub.views import one_click_unsubscribe
 
@@ -60,6 +62,7 @@ def _problem(request: HttpRequest, form: SignupForm, *, status: int, message: st
     )
 
 
+@restorable(fields=("email", "first_name", "source", "rendered"), url_name="newsletter:restore")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """The /newsletter/ page; the banner on every page posts here too (with or without JS)."""
@@ -82,6 +85,30 @@ def signup(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"ok": True, "message": THANKS})
     messages.success(request, THANKS)
     return redirect("newsletter:signup")
+
+
+@require_GET
+def restore(request: HttpRequest, key: str) -> HttpResponse:
+    """Where a sign-up that failed the CSRF check comes back (see runnerhub.csrf): the form
+    with the address and name typed. The consent box is left for the person to tick."""
+    typed = restore_take(request, key)
+    if typed is None:
+        return restore_refused(request)
+    form = SignupForm(
+        initial={
+            "email": typed["email"],
+            "first_name": typed["first_name"],
+            "source": local_path(typed["source"]),
+        }
+    )
+    keep_render_time(form, typed["rendered"])
+    problem = (
+        "For your security you are not signed up yet: the page it came from was open for a "
+        "long time, in another tab, or on another website. Nothing you typed is lost: check "
+        "it below, tick the box and press Join. If this happens again, please allow cookies "
+        "for this site."
+    )
+    return render(request, "newsletter/signup.html", {"form": form, "problem": problem})
 
 
 @require_http_methods(["GET", "POST"])

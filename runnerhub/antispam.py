@@ -38,3 +38,14 @@ class AntiSpamMixin(forms.Form):
         except (signing.BadSignature, TypeError, ValueError):
             return True
         return time.time() - float(rendered) < settings.ANTISPAM_MIN_SECONDS
+
+
+def keep_render_time(form: AntiSpamMixin, value: object) -> None:
+    """Give a form shown again (after a CSRF failure) the render time of the one the person
+    first filled in, when that is really ours: the time trap then measures their typing,
+    not how fast they press the button a second time."""
+    try:
+        signing.loads(value, salt=SALT, max_age=MAX_AGE)
+    except (signing.BadSignature, TypeError, ValueError):
+        return
+    form.initial["rendered"] = value

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from .csrf import Restorable, restore_stash
 from .images import save_editor_image
 
 
@@ -77,17 +79,34 @@ def editor_image_upload(request: HttpRequest) -> JsonResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form posted without a valid CSRF token (an old tab, blocked cookies): nothing the
-    person typed is lost. The page shows it again in a fresh form they can send with a click."""
-    fields = [
-        (key, value)
-        for key, values in request.POST.lists()
-        if key != "csrfmiddlewaretoken"
-        for value in values
-    ]
+    """A form posted without a valid CSRF token: an old tab, blocked cookies, or another
+    site posting in the person's name. Nothing of the request is ever re-posted from here.
+    A public form keeps what the reader typed (see runnerhub.csrf); under /admin/, from a
+    signed-in user, or for a script (it falls back to a plain post), nothing is shown."""
+    restorable = _restorable_view(request)
+    if restorable is not None:
+        key = restore_stash(request, restorable)
+        if key is not None:
+            response = HttpResponseRedirect(reverse(restorable.url_name, kwargs={"key": key}))
+            response.status_code = 303  # see other: the browser follows with a GET
+            return response
     return render(
         request,
         "403_csrf.html",
-        {"fields": fields, "action": request.path, "cookies_missing": not request.COOKIES},
+        {"cookies_missing": not request.COOKIES, "signed_in": request.user.is_authenticated},
         status=403,
     )
+
+
+def _restorable_view(request: HttpRequest) -> Restorable | None:
+    if request.method != "POST" or request.user.is_authenticated:
+        return None
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return None
+    if request.path_info.startswith(reverse("admin:index")):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(match.func, "csrf_restorable", None)

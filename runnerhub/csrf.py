@@ -1,0 +1,85 @@
+"""Public forms that failed the CSRF check (an old tab, a lost cookie) without losing what
+the reader typed, and without ever letting a foreign page get a request through.
+
+The CSRF failure page never re-posts anything. For a public form marked `@restorable`, it
+keeps the form's own visible fields in the shared cache for a while and sends the browser
+(303) to that form's restore page. That GET is a top-level navigation, so the browser sends
+our cookies with it: a reader who is really signed in (whose session cookie a cross-site
+POST does not carry) gets nothing back, and an anonymous reader gets the form page, rendered
+by us, with their text filled in, to read and send themselves.
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .ratelimit import client_ip, hit
+
+RESTORE_SECONDS = 60 * 60
+MAX_VALUE_LENGTH = 10_000  # well above every restorable field's own limit
+STASHES_PER_WINDOW = 30  # per address, so nobody can fill the cache from one machine
+STASH_WINDOW = 10 * 60
+_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+@dataclass(frozen=True)
+class Restorable:
+    fields: tuple[str, ...]
+    url_name: str  # a GET view taking `key`, that renders the form with restore_take()
+
+
+def restorable(*, fields: tuple[str, ...], url_name: str):
+    """Mark a public POST view: after a CSRF failure these fields (and only these) may come
+    back in the form that `url_name` renders. Never use it on a view that acts for a
+    signed-in user."""
+
+    def decorate(view):
+        view.csrf_restorable = Restorable(tuple(fields), url_name)
+        return view
+
+    return decorate
+
+
+def _cache_key(key: str) -> str:
+    return f"csrf-restore:{key}"
+
+
+def restore_stash(request: HttpRequest, restorable: Restorable) -> str | None:
+    """Keep the form's fields for an hour; the key, or None when this address stashed too
+    many forms lately."""
+    ip = client_ip(request)
+    if not hit("csrf-restore", ip, limit=STASHES_PER_WINDOW, window=STASH_WINDOW):
+        return None
+    data = {
+        name: value[:MAX_VALUE_LENGTH] if isinstance(value, str) else ""
+        for name in restorable.fields
+        for value in [request.POST.get(name, "")]
+    }
+    key = secrets.token_urlsafe(24)
+    cache.set(_cache_key(key), {"data": data, "ip": ip}, timeout=RESTORE_SECONDS)
+    return key
+
+
+def restore_take(request: HttpRequest, key: str) -> dict[str, str] | None:
+    """The fields kept under `key`, once; None when the key is unknown, used or expired, was
+    made from another address, or when the reader is signed in (a signed-in person never
+    gets a form filled in from a request that failed the CSRF check)."""
+    if not isinstance(key, str) or not _KEY.match(key):
+        return None
+    entry = cache.get(_cache_key(key))
+    if entry is None:
+        return None
+    cache.delete(_cache_key(key))
+    if entry.get("ip") != client_ip(request) or request.user.is_authenticated:
+        return None
+    return entry["data"]
+
+
+def restore_refused(request: HttpRequest) -> HttpResponse:
+    """The answer of a restore page that has nothing (more) to give back."""
+    context = {"expired": True, "signed_in": request.user.is_authenticated}
+    return render(request, "403_csrf.html", context, status=403)

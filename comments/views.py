@@ -85,10 +85,11 @@ def _parent_of(form):
 def post_comment(request: HttpRequest) -> HttpResponse:
     form = CommentForm(request.POST, user=request.user)
     is_staff = request.user.is_authenticated and request.user.is_staff
+    if not form.is_valid():
+        return _form_page(request, form, status=400)  # a typo to fix is not a post: not counted
     if not is_staff and not hit(
         "comments", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW
     ):
-        form.is_valid()  # so that the page can show the article and keep every field
         return _form_page(
             request,
             form,
@@ -96,8 +97,6 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             problem="You have posted several comments in the last minute. Please wait a "
             "minute and press Post again: everything you typed is still here.",
         )
-    if not form.is_valid():
-        return _form_page(request, form, status=400)
     data = form.cleaned_data
     article = data["article"]
     if not comments_open(article, SiteSettings.load().comments_close_after_days):

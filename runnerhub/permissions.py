@@ -1,4 +1,6 @@
-"""Role groups (see PRODUCT.md), filled by each app's own data migration."""
+"""Role groups, filled by each app's own data migration: Editors (articles, topics, tags,
+products, newsletter issues and subscribers) and Moderators (comments and the inbox).
+Superusers alone manage users and groups (see "Roles" in README.md)."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions

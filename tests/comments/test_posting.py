@@ -175,6 +175,14 @@ def test_rate_limit_gives_a_friendly_429_and_keeps_the_text(client, article, pos
     assert Comment.objects.count() == 5
 
 
+def test_only_what_is_posted_counts_towards_the_rate_limit(client, article, post_data):
+    for _ in range(8):
+        assert client.post(URL, post_data(email="not an address")).status_code == 400
+    for i in range(5):
+        assert client.post(URL, post_data(text=f"Question {i}?")).status_code == 302
+    assert client.post(URL, post_data(text="One too many")).status_code == 429
+
+
 def test_rate_limit_is_per_ip(article, post_data):
     one = Client(REMOTE_ADDR="10.0.0.1")
     two = Client(REMOTE_ADDR="10.0.0.2")

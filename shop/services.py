@@ -2,16 +2,13 @@
 
 import concurrent.futures
 import datetime
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .linkcheck import LINK_TIMEOUT_SECONDS, check_url
 from .models import ClickCount, Product, ShopCategory
-
-LINK_TIMEOUT_SECONDS = 5
 
 
 def click_record(
@@ -43,33 +40,6 @@ def click_record(
         )
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    max_redirections = 5
-
-
-def check_url(url: str, timeout: float = LINK_TIMEOUT_SECONDS) -> tuple[bool, str]:
-    """(broken, status) for one address: HEAD first, GET when HEAD is not allowed."""
-    opener = urllib.request.build_opener(_NoRedirect)
-    headers = {"User-Agent": "RunnerHub link checker (+https://runnerhub.test/)"}
-    for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                return response.status >= 400, f"HTTP {response.status}"
-        except urllib.error.HTTPError as error:
-            if method == "HEAD" and error.code in (403, 405, 501):
-                continue  # some shops refuse HEAD: ask again with GET
-            if 300 <= error.code < 400:
-                return True, "redirect loop"
-            return error.code >= 400, f"HTTP {error.code}"
-        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                return True, "timeout"
-            return True, f"unreachable: {str(reason)[:40]}"
-    return True, "no answer"
-
-
 def links_check(
     *,
     products=None,
@@ -92,7 +62,7 @@ def links_check(
             broken, status = future.result()
             with transaction.atomic():
                 type(item).objects.filter(pk=item.pk).update(
-                    link_broken=broken, link_status=status, link_checked_at=now
+                    link_broken=broken, link_status=status[:60], link_checked_at=now
                 )
             summary["checked"] += 1
             summary["broken"] += broken

@@ -2,13 +2,38 @@
 
 import concurrent.futures
 import datetime
+import logging
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .linkcheck import LINK_TIMEOUT_SECONDS, check_url
 from .models import ClickCount, Product, ShopCategory
+
+logger = logging.getLogger(__name__)
+
+# A reader who clicks the same link from the same article again within this time (back,
+# click again; a double click; a reload of the shop page through /go/) is counted once.
+CLICK_WINDOW_SECONDS = 30 * 60
+
+
+def click_is_first(*, client: str, target: str, article_id: int | None, medium: str) -> bool:
+    """True the first time `client` (address and user agent) clicks `target` from this
+    article and medium within CLICK_WINDOW_SECONDS.
+
+    One `cache.add` (atomic in Redis, so every process agrees), no database query. The key
+    is a keyed hash (HMAC with SECRET_KEY), so the cache never holds a reader's address."""
+    digest = salted_hmac(
+        "shop.click", f"{client}\n{target}\n{article_id or 0}\n{medium}", algorithm="sha256"
+    ).hexdigest()[:40]
+    try:
+        return cache.add(f"shop:click:{digest}", 1, timeout=CLICK_WINDOW_SECONDS)
+    except Exception:  # the cache is down: count the click rather than fail the redirect
+        logger.warning("shop click de-duplication skipped: cache unavailable", exc_info=True)
+        return True
 
 
 def click_record(

@@ -16,6 +16,7 @@ import socketserver
 import threading
 
 import pytest
+from django.core.cache import cache
 
 from shop.models import _host_verdict
 
@@ -76,6 +77,13 @@ def network(monkeypatch):
     _host_verdict.cache_clear()  # the forms' short memory of DNS answers
     yield pretend
     _host_verdict.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()  # click de-duplication keys
+    yield
+    cache.clear()
 
 
 class _Recorder(socketserver.BaseRequestHandler):

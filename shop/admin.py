@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.db.models import Q, Sum
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.admin import ArticleAdmin as BaseArticleAdmin
 from articles.models import Article
 
-from .models import ArticleProduct, ClickCount, Product, ShopCategory
+from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check
 
 
@@ -47,6 +48,24 @@ class BrokenFilter(admin.SimpleListFilter):
 
 class LinkAdminMixin:
     actions = ["check_links"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "url" not in form.changed_data:
+            return
+        # The form refuses local and private addresses; a name that cannot be looked up
+        # is saved (see validate_shop_url), and the editor should know.
+        host = urlsplit(obj.url).hostname or ""
+        if host_verdict(host) == "unknown":
+            self.message_user(
+                request,
+                _(
+                    "Saved, but %(host)s could not be looked up just now. Check the address: "
+                    "the link check will mark it broken while it cannot be reached."
+                )
+                % {"host": host[:100]},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("link"), ordering="link_broken")
     def link_state(self, obj) -> str:

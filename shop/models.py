@@ -1,3 +1,5 @@
+import functools
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,22 +13,68 @@ from articles.models import Article
 from runnerhub.fields import HttpsURLField
 from runnerhub.images import SafeImageField, make_renditions
 
+from . import linkcheck
+
+# How long a form waits for a shop address's DNS lookup.
+SHOP_URL_LOOKUP_SECONDS = 2
+
+
+def host_verdict(host: str) -> str:
+    """ "public", "refused" (local or private) or "unknown" (could not be looked up now).
+
+    For the forms only: a save validates the address in the form field, again in the model
+    and admin asks once more for its warning, so answers are remembered for up to 30
+    seconds. The link checker never uses this: it resolves every time it connects."""
+    return _host_verdict(host.lower(), int(time.monotonic() // 30))
+
+
+@functools.lru_cache(maxsize=256)
+def _host_verdict(host: str, _window: int) -> str:
+    try:
+        linkcheck.public_addresses(host, timeout=SHOP_URL_LOOKUP_SECONDS)
+    except linkcheck.AddressRefused:
+        return "refused"
+    except linkcheck.LookupFailed:
+        return "unknown"
+    return "public"
+
 
 def validate_shop_url(value: str) -> None:
-    """Only http(s) addresses, and only on the shop's own domains when those are set."""
-    parts = urlsplit(value or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname or value.startswith("//"):
+    """Only http(s) addresses on the public internet, and only on the shop's own domains
+    when those are set.
+
+    A host that is, or resolves to, a loopback, private, link-local, multicast or reserved
+    address is refused (the link checker would otherwise request it from inside our
+    network). A name that cannot be looked up right now is accepted: the link checker
+    judges every address again when it connects, so nothing is opened by accepting it, and
+    an editor is not stopped by a DNS hiccup (admin warns instead)."""
+    try:
+        parts = urlsplit(value or "")
+        scheme, host = parts.scheme, parts.hostname
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:  # "http://[", "http://host:99999"
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or value.startswith("//"):
         raise ValidationError(
             _("Enter a full shop address starting with https:// (or http://)."),
             code="shop_url_scheme",
         )
     allowed = [d.lower().lstrip(".") for d in settings.SHOP_ALLOWED_DOMAINS]
-    host = parts.hostname.lower()
+    host = host.lower()
     if allowed and not any(host == d or host.endswith("." + d) for d in allowed):
         raise ValidationError(
             _("%(host)s is not one of the shop's domains (%(allowed)s)."),
             code="shop_url_domain",
-            params={"host": host, "allowed": ", ".join(allowed)},
+            params={"host": host[:100], "allowed": ", ".join(allowed)},
+        )
+    if host_verdict(host) == "refused":  # "unknown" is accepted: see above
+        raise ValidationError(
+            _(
+                "%(host)s is or leads to a local or private network address. A shop "
+                "address must be on the public internet."
+            ),
+            code="shop_url_private",
+            params={"host": host[:100]},
         )
 
 

@@ -2,16 +2,38 @@
 
 import concurrent.futures
 import datetime
-import urllib.error
-import urllib.request
+import logging
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from .linkcheck import LINK_TIMEOUT_SECONDS, check_url
 from .models import ClickCount, Product, ShopCategory
 
-LINK_TIMEOUT_SECONDS = 5
+logger = logging.getLogger(__name__)
+
+# A reader who clicks the same link from the same article again within this time (back,
+# click again; a double click; a reload of the shop page through /go/) is counted once.
+CLICK_WINDOW_SECONDS = 30 * 60
+
+
+def click_is_first(*, client: str, target: str, article_id: int | None, medium: str) -> bool:
+    """True the first time `client` (address and user agent) clicks `target` from this
+    article and medium within CLICK_WINDOW_SECONDS.
+
+    One `cache.add` (atomic in Redis, so every process agrees), no database query. The key
+    is a keyed hash (HMAC with SECRET_KEY), so the cache never holds a reader's address."""
+    digest = salted_hmac(
+        "shop.click", f"{client}\n{target}\n{article_id or 0}\n{medium}", algorithm="sha256"
+    ).hexdigest()[:40]
+    try:
+        return cache.add(f"shop:click:{digest}", 1, timeout=CLICK_WINDOW_SECONDS)
+    except Exception:  # the cache is down: count the click rather than fail the redirect
+        logger.warning("shop click de-duplication skipped: cache unavailable", exc_info=True)
+        return True
 
 
 def click_record(
@@ -43,33 +65,6 @@ def click_record(
         )
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    max_redirections = 5
-
-
-def check_url(url: str, timeout: float = LINK_TIMEOUT_SECONDS) -> tuple[bool, str]:
-    """(broken, status) for one address: HEAD first, GET when HEAD is not allowed."""
-    opener = urllib.request.build_opener(_NoRedirect)
-    headers = {"User-Agent": "RunnerHub link checker (+https://runnerhub.test/)"}
-    for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                return response.status >= 400, f"HTTP {response.status}"
-        except urllib.error.HTTPError as error:
-            if method == "HEAD" and error.code in (403, 405, 501):
-                continue  # some shops refuse HEAD: ask again with GET
-            if 300 <= error.code < 400:
-                return True, "redirect loop"
-            return error.code >= 400, f"HTTP {error.code}"
-        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                return True, "timeout"
-            return True, f"unreachable: {str(reason)[:40]}"
-    return True, "no answer"
-
-
 def links_check(
     *,
     products=None,
@@ -92,7 +87,7 @@ def links_check(
             broken, status = future.result()
             with transaction.atomic():
                 type(item).objects.filter(pk=item.pk).update(
-                    link_broken=broken, link_status=status, link_checked_at=now
+                    link_broken=broken, link_status=status[:60], link_checked_at=now
                 )
             summary["checked"] += 1
             summary["broken"] += broken

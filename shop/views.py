@@ -5,11 +5,12 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from runnerhub.ratelimit import client_ip
 
 from .blocks import product_href
 from .links import is_bot, with_utm
 from .models import ClickCount, Product, ShopCategory
-from .services import click_record
+from .services import click_is_first, click_record
 
 MAX_SLUG = 120
 MAX_ID = 2**63 - 1
@@ -40,9 +41,19 @@ def _article_slug(article_id: int | None):
 
 
 def _outbound(
-    request: HttpRequest, url: str, medium: str, campaign: str | None, count
+    request: HttpRequest,
+    url: str,
+    *,
+    target: str,
+    article_id: int | None,
+    medium: str,
+    campaign: str | None,
+    count,
 ) -> HttpResponse:
-    if not is_bot(request.META.get("HTTP_USER_AGENT", "")):
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if not is_bot(agent) and click_is_first(
+        client=f"{client_ip(request)} {agent}", target=target, article_id=article_id, medium=medium
+    ):
         count()
     response = HttpResponseRedirect(with_utm(url, medium=medium, campaign=campaign))
     add_never_cache_headers(response)
@@ -55,7 +66,9 @@ def go_product(request: HttpRequest, slug: str) -> HttpResponse:
     """Count a click and send the reader to the product's stored shop address.
 
     Two queries at most: the product with its category and the claimed article's slug in
-    one, the atomic count upsert in the other. Only stored addresses are ever used."""
+    one, the atomic count upsert in the other (none when the same reader clicked it from
+    the same article a moment ago: that is one cache round-trip). Only stored addresses
+    are ever used."""
     article_id, medium = _source(request)
     product = (
         Product.objects.select_related("category")
@@ -74,9 +87,11 @@ def go_product(request: HttpRequest, slug: str) -> HttpResponse:
     return _outbound(
         request,
         product.url,
-        medium,
-        product.article_slug,
-        lambda: click_record(product_id=product.pk, article_id=known_article, medium=medium),
+        target=f"p{product.pk}",
+        article_id=known_article,
+        medium=medium,
+        campaign=product.article_slug,
+        count=lambda: click_record(product_id=product.pk, article_id=known_article, medium=medium),
     )
 
 
@@ -97,9 +112,13 @@ def go_category(request: HttpRequest, slug: str) -> HttpResponse:
     return _outbound(
         request,
         category.url,
-        medium,
-        category.article_slug,
-        lambda: click_record(category_id=category.pk, article_id=known_article, medium=medium),
+        target=f"c{category.pk}",
+        article_id=known_article,
+        medium=medium,
+        campaign=category.article_slug,
+        count=lambda: click_record(
+            category_id=category.pk, article_id=known_article, medium=medium
+        ),
     )
 
 

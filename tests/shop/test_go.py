@@ -3,6 +3,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -54,7 +55,10 @@ def test_redirects_with_utm_and_counts(browser_client, product, django_assert_ma
         1,
     )
     assert click.day == timezone.localdate()
-    browser_client.get(f"/go/foam-roller/?a={article.pk}")
+    # The same reader again is not counted again (and costs one query less); another is.
+    with django_assert_max_num_queries(1):
+        browser_client.get(f"/go/foam-roller/?a={article.pk}")
+    browser_client.get(f"/go/foam-roller/?a={article.pk}", REMOTE_ADDR="198.51.100.20")
     click.refresh_from_db()
     assert click.count == 2
 
@@ -190,20 +194,89 @@ def test_fifty_concurrent_clicks_are_all_counted():
     barrier = threading.Barrier(50)
     errors = []
 
-    def click():
+    def click(reader: int):
         try:
             barrier.wait(timeout=30)
-            response = Client(HTTP_USER_AGENT=BROWSER).get(f"/go/hot-item/?a={article.pk}")
+            response = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"198.51.100.{reader}").get(
+                f"/go/hot-item/?a={article.pk}"
+            )
             assert response.status_code == 302
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=click) for _ in range(50)]
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(50)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
     assert ClickCount.objects.get(product=product, article=article).count == 50
+
+
+def test_a_reader_is_counted_once_per_target_and_article(product, django_assert_num_queries):
+    """/go/ click inflation: one reader's repeated clicks count once in the window."""
+    article, other_article = ArticleFactory(), ArticleFactory()
+    category = ShopCategoryFactory(slug="recovery")
+    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    with django_assert_num_queries(2):
+        reader.get(f"/go/foam-roller/?a={article.pk}")
+    for _ in range(99):
+        with django_assert_num_queries(1):  # the product lookup only: no count query
+            assert reader.get(f"/go/foam-roller/?a={article.pk}").status_code == 302
+    assert ClickCount.objects.get(article=article).count == 1
+    # Another reader, another article, another target, the newsletter: each counts once.
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.8").get(
+        f"/go/foam-roller/?a={article.pk}"
+    )
+    for _ in range(3):
+        reader.get(f"/go/foam-roller/?a={other_article.pk}")
+        reader.get(f"/go/shop/recovery/?a={article.pk}")
+        reader.get("/go/foam-roller/?m=newsletter")
+    counts = {
+        (c.product_id, c.category_id, c.article_id, c.medium): c.count
+        for c in ClickCount.objects.all()
+    }
+    assert counts == {
+        (product.pk, None, article.pk, "article"): 2,
+        (product.pk, None, other_article.pk, "article"): 1,
+        (None, category.pk, article.pk, "article"): 1,
+        (product.pk, None, None, "newsletter"): 1,
+    }
+
+
+def test_the_same_address_with_another_browser_is_another_reader(product):
+    article = ArticleFactory()
+    for agent in (BROWSER, BROWSER.replace("Linux x86_64", "Windows NT 10.0")):
+        for _ in range(3):
+            Client(HTTP_USER_AGENT=agent).get(f"/go/foam-roller/?a={article.pk}")
+    assert ClickCount.objects.get().count == 2
+
+
+def test_readers_behind_a_trusted_proxy_are_told_apart(product, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    article = ArticleFactory()
+    for reader in ("203.0.113.7", "203.0.113.8", "203.0.113.7"):
+        Client(HTTP_USER_AGENT=BROWSER, HTTP_X_FORWARDED_FOR=reader).get(
+            f"/go/foam-roller/?a={article.pk}"
+        )
+    assert ClickCount.objects.get().count == 2
+
+
+def test_the_cache_never_holds_a_readers_address(product):
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.77").get("/go/foam-roller/")
+    keys = list(cache._cache)  # LocMemCache's store: the test settings' cache
+    assert len(keys) == 1
+    assert "203.0.113.77" not in keys[0] and "Mozilla" not in keys[0]
+    assert keys[0].startswith(":1:shop:click:")
+
+
+def test_a_cache_outage_still_redirects_and_counts(product, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unavailable")
+
+    monkeypatch.setattr(cache, "add", down)
+    response = Client(HTTP_USER_AGENT=BROWSER).get("/go/foam-roller/")
+    assert response.status_code == 302
+    assert ClickCount.objects.get().count == 1

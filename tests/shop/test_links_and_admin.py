@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
+from shop.linkcheck import check_url
 from shop.models import ClickCount, Product, ShopCategory
-from shop.services import check_url
 from tests.articles.factories import ArticleFactory
 from tests.runnerhub.factories import StaffFactory
+from tests.shop.conftest import PUBLIC_IP
 from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,13 +55,22 @@ class FakeShop(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def fake_shop():
+def fake_shop_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeShop)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
     server.shutdown()
+
+
+@pytest.fixture
+def fake_shop(fake_shop_server, network):
+    """The shop at a public name and address, served (through the pretend network) by the
+    fake shop on loopback: the checker's default rules apply unchanged."""
+    network.names["shop.example"] = [PUBLIC_IP]
+    network.routes[(PUBLIC_IP, 80)] = fake_shop_server.server_address[:2]
+    return "http://shop.example"
 
 
 @pytest.mark.parametrize(
@@ -78,9 +88,13 @@ def test_check_url(fake_shop, path, broken, status):
     assert check_url(fake_shop + path, timeout=1) == (broken, status)
 
 
-def test_unreachable_host():
-    broken, status = check_url("http://127.0.0.1:1/", timeout=1)
+def test_unreachable_host(fake_shop):
+    broken, status = check_url("http://shop.example:1/", timeout=1)
     assert broken and status.startswith("unreachable")
+    assert check_url("http://no-such-shop.example/", timeout=1) == (
+        True,
+        "unreachable: name not found",
+    )
 
 
 def test_command_marks_broken_links_and_falls_back(fake_shop, settings, capsys, client):

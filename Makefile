@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format serve worker clean
+.PHONY: run test lint format serve worker clean editor
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
@@ -42,6 +42,11 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The CKEditor 5 build in runnerhub/static/runnerhub/editor/ (committed, so `make run` needs no
+# Node): exactly the versions of runnerhub/editor/package-lock.json, no install scripts.
+editor:
+	cd runnerhub/editor && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent build
 
 clean:
 	rm -rf $(VENV) var media staticfiles .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from runnerhub.sanitize import sanitize_html
+from runnerhub.widgets import RichTextEditor
 
 from . import embeds, services
 from .models import Article, FAQItem, Tag, Topic
@@ -17,6 +18,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+        widgets = {"body": RichTextEditor}
 
     def clean_body(self):
         body = self.cleaned_data["body"]

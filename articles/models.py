@@ -9,7 +9,6 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_ckeditor_5.fields import CKEditor5Field
 
 from articles.embeds import SHORTCODE
 from runnerhub.fields import HttpsURLField
@@ -127,9 +126,9 @@ class Article(models.Model):
     lead = models.TextField(
         _("lead"), max_length=600, help_text=_("One to three sentences under the title.")
     )
-    body = CKEditor5Field(
+    # Rich text from the admin's editor (runnerhub.widgets.RichTextEditor), sanitized on save.
+    body = models.TextField(
         _("body"),
-        config_name="default",
         help_text=_(
             "To place a block, put it alone on its own line: [video] for the video, "
             "[product foam-roller] for a product card, [shop muscle-recovery] for a button "

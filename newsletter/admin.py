@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from runnerhub import dashboard
 from runnerhub.validators import validate_deliverable_email
+from runnerhub.widgets import RichTextEditor
 
 from . import compose, csv_io
 from .emails import issue_preview_html
@@ -232,6 +233,7 @@ class IssueAdminForm(forms.ModelForm):
     class Meta:
         model = Issue
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+        widgets = {"body": RichTextEditor}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

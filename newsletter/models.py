@@ -2,7 +2,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_ckeditor_5.fields import CKEditor5Field
 
 from runnerhub.sanitize import sanitize_html
 
@@ -65,7 +64,7 @@ class Issue(models.Model):
         blank=True,
         help_text=_("The grey line mail apps show after the subject."),
     )
-    body = CKEditor5Field(_("body"), config_name="default")
+    body = models.TextField(_("body"))  # rich text: runnerhub.widgets.RichTextEditor in admin
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )

@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
-    "django_ckeditor_5",
     "django_tasks",
     "django_tasks_db",
     "articles",
@@ -212,54 +211,3 @@ ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)
 
 IMAGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
-
-CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
-CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor_image_upload"
-CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
-CKEDITOR_5_CUSTOM_CSS = "runnerhub/css/admin.css"
-CKEDITOR_5_CONFIGS = {
-    "default": {
-        "toolbar": {
-            "items": [
-                "heading",
-                "|",
-                "bold",
-                "italic",
-                "link",
-                "|",
-                "bulletedList",
-                "numberedList",
-                "blockQuote",
-                "insertTable",
-                "|",
-                "imageUpload",
-                "|",
-                "undo",
-                "redo",
-            ],
-            "shouldNotGroupWhenFull": True,
-        },
-        "heading": {
-            "options": [
-                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {
-                    "model": "heading2",
-                    "view": "h2",
-                    "title": "Section heading",
-                    "class": "ck-heading_heading2",
-                },
-                {
-                    "model": "heading3",
-                    "view": "h3",
-                    "title": "Sub-heading",
-                    "class": "ck-heading_heading3",
-                },
-            ]
-        },
-        "image": {
-            "toolbar": ["imageTextAlternative", "|", "toggleImageCaption"],
-        },
-        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
-        "link": {"defaultProtocol": "https://"},
-    }
-}

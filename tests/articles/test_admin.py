@@ -125,7 +125,12 @@ def test_image_without_alt_text_is_refused(client, editor):
 def test_add_form_helps_the_editor(client, editor):
     html = client.get(ADD_URL).content.decode()
     assert "data-prepopulated-fields" in html and "#id_slug" in html
-    assert "ck-editor" in html or "django_ckeditor_5" in html
+    # The body is our CKEditor widget: a textarea the script finds by its data attributes
+    # (uploads through our own view), and our build of CKEditor, with no inline script.
+    assert 'data-rich-text=""' in html and 'data-upload-url="/editor/upload/"' in html
+    assert '<script src="/static/runnerhub/editor/ckeditor.js">' in html
+    assert '<script src="/static/runnerhub/js/editor.js">' in html
+    assert "django_ckeditor_5" not in html
     # The author defaults to the editor, listed by public name.
     assert f'<option value="{editor.pk}" selected>{editor.public_name}</option>' in html
     assert "/articles/this-part/" in html

@@ -270,7 +270,7 @@ class CommentAdmin(admin.ModelAdmin):
                 name="comments_comment_inbox",
             ),
             path(
-                "<int:pk>/reply/",
+                "<id:pk>/reply/",
                 self.admin_site.admin_view(self.reply_view),
                 name="comments_comment_reply",
             ),

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from runnerhub.antispam import AntiSpamMixin
+from runnerhub.ids import parse_id
 from runnerhub.validators import validate_deliverable_email
 
 from .models import Comment
-
-MAX_ID = 2**63 - 1
 
 
 def validate_single_line(value: str) -> None:
@@ -67,10 +66,8 @@ class CommentForm(AntiSpamMixin, forms.Form):
                 self.fields[field].widget = forms.HiddenInput()
 
     def clean_article(self):
-        value = self.cleaned_data["article"]
-        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
-            raise ValidationError(_("This article cannot be found."), code="article")
-        article = Article.objects.published().filter(pk=int(value)).first()
+        pk = parse_id(self.cleaned_data["article"])
+        article = Article.objects.published().filter(pk=pk).first() if pk else None
         if article is None:
             raise ValidationError(_("This article cannot be found."), code="article")
         return article
@@ -79,11 +76,12 @@ class CommentForm(AntiSpamMixin, forms.Form):
         value = (self.cleaned_data.get("parent") or "").strip()
         if not value:
             return None
-        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        pk = parse_id(value)
+        if pk is None:
             raise ValidationError(
                 _("The comment you are replying to cannot be found."), code="parent"
             )
-        parent = Comment.objects.filter(pk=int(value)).select_related("article").first()
+        parent = Comment.objects.filter(pk=pk).select_related("article").first()
         if parent is None or parent.state != Comment.State.PUBLISHED:
             raise ValidationError(
                 _(

@@ -6,6 +6,6 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
-    path("reply/<int:pk>/", views.reply_page, name="reply"),
+    path("reply/<id:pk>/", views.reply_page, name="reply"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -638,13 +638,13 @@ class IssueAdmin(admin.ModelAdmin):
             return path(route, self.admin_site.admin_view(func), name=f"newsletter_issue_{name}")
 
         own = [
-            view(self.preview_view, "preview", "<int:pk>/preview/"),
-            view(self.preview_email_view, "preview_email", "<int:pk>/preview/email/"),
-            view(self.fill_view, "fill", "<int:pk>/fill/"),
-            view(self.send_test_view, "send_test", "<int:pk>/send-test/"),
-            view(self.send_view, "send", "<int:pk>/send/"),
-            view(self.failures_view, "failures", "<int:pk>/failures/"),
-            view(self.retry_failed_view, "retry_failed", "<int:pk>/retry-failed/"),
+            view(self.preview_view, "preview", "<id:pk>/preview/"),
+            view(self.preview_email_view, "preview_email", "<id:pk>/preview/email/"),
+            view(self.fill_view, "fill", "<id:pk>/fill/"),
+            view(self.send_test_view, "send_test", "<id:pk>/send-test/"),
+            view(self.send_view, "send", "<id:pk>/send/"),
+            view(self.failures_view, "failures", "<id:pk>/failures/"),
+            view(self.retry_failed_view, "retry_failed", "<id:pk>/retry-failed/"),
         ]
         return own + super().get_urls()
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from runnerhub.antispam import AntiSpamMixin
+from runnerhub.fields import DeliverableEmailField
 from runnerhub.ids import parse_id
-from runnerhub.validators import validate_deliverable_email
 
 from .models import Comment
 
@@ -38,11 +38,10 @@ class CommentForm(AntiSpamMixin, forms.Form):
         validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = DeliverableEmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("Never shown. We use it only to tell you about replies."),
-        validators=[validate_deliverable_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     text = forms.CharField(

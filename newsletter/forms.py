@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.forms import validate_single_line
 from runnerhub.antispam import AntiSpamMixin
-from runnerhub.validators import validate_deliverable_email
+from runnerhub.fields import DeliverableEmailField
 
 from .models import CONSENT_TEXT
 
@@ -70,14 +70,13 @@ class LocalPathField(forms.Field):
 
 
 class SignupForm(AntiSpamMixin, forms.Form):
-    email = forms.EmailField(
+    email = DeliverableEmailField(
         label=_("Email"),
         max_length=254,
         error_messages={
             "required": _("Please enter your email address."),
             "invalid": _("Please enter a valid email address, like name@example.com."),
         },
-        validators=[validate_deliverable_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
     )
     first_name = forms.CharField(

@@ -160,6 +160,12 @@ def test_replies_nest_to_four_levels_then_attach_at_the_fourth(article):
         ("email", "not-an-email", "Enter a valid email address."),
         ("email", "jo@example.com\r\nBcc: victim@example.com", "Enter a valid email address."),
         ("email", "jo@" + "é" * 60 + ".com", "We could not send email to this address"),
+        # the email header parser raised IndexError, TypeError, AttributeError (issue 8)
+        ("email", '"', "Enter a valid email address."),
+        ("email", '"@', "Enter a valid email address."),
+        ("email", '""', "Enter a valid email address."),
+        ("email", "<>", "Enter a valid email address."),
+        ("email", "a@[", "Enter a valid email address."),
         ("name", "Jo\r\nBcc: victim@example.com", "no line breaks"),
         ("email", "", "This field is required."),
         ("name", "", "This field is required."),
@@ -208,6 +214,15 @@ def test_lone_surrogates_and_invalid_utf8_in_any_field(client, article, post_dat
         body = urlencode({k: v for k, v in data.items() if k != field}) + f"&{field}=x{raw}y"
         response = client.post(URL, body, content_type="application/x-www-form-urlencoded")
         assert response.status_code in (302, 400), (field, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("remote", "stored"), [("fe80::1%eth0", "fe80::1"), ("unix:/run/gunicorn.sock", None)]
+)
+def test_an_odd_remote_address_is_stored_clean_or_not_at_all(article, post_data, remote, stored):
+    response = Client(REMOTE_ADDR=remote).post(URL, post_data())
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address == stored
 
 
 def test_removed_parent_is_a_clear_error(client, article, post_data):

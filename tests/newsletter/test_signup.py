@@ -4,6 +4,7 @@ and bad input (never a 500)."""
 import re
 import time
 from datetime import timedelta
+from html import escape
 from urllib.parse import quote
 
 import pytest
@@ -318,6 +319,24 @@ def test_bad_input_gets_a_specific_message(post, overrides, field, message):
     answer = post(json=True, **overrides)
     assert answer.status_code == 400
     assert any(message in error for error in answer.json()["errors"][field])
+
+
+@pytest.mark.parametrize("email", ['"', '"@', '""', "<>", "a@["])
+def test_an_address_that_broke_the_email_parser_is_a_400_and_kept(post, email):
+    response = post(follow=False, email=email)
+    assert response.status_code == 400
+    html = response.content.decode()
+    shown = re.search(r'id="id_email_error"[^>]*>([^<]*)</p>', html).group(1)
+    assert shown == "Please enter a valid email address, like name@example.com."
+    assert html.count("Please enter a valid email address") == 1  # one message, not two
+    assert f'value="{escape(email)}"' in html
+    answer = post(json=True, email=email)
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["email"] == [
+        "Please enter a valid email address, like name@example.com."
+    ]
+    assert answer.json()["values"]["email"] == email
+    assert not Subscriber.objects.exists()
 
 
 @pytest.mark.parametrize("field", ["email", "first_name"])

@@ -8,24 +8,9 @@ from articles.models import Article
 from runnerhub.antispam import AntiSpamMixin
 from runnerhub.fields import DeliverableEmailField
 from runnerhub.ids import parse_id
+from runnerhub.validators import validate_single_line_text, validate_storable_text
 
 from .models import Comment
-
-
-def validate_single_line(value: str) -> None:
-    if any(not ch.isprintable() for ch in value):
-        raise ValidationError(
-            _("Please use only letters, numbers and punctuation (no line breaks)."),
-            code="control_characters",
-        )
-
-
-def validate_printable_text(value: str) -> None:
-    if any(not (ch.isprintable() or ch in "\n\r\t") for ch in value):
-        raise ValidationError(
-            _("The text contains characters we cannot store. Please remove them."),
-            code="control_characters",
-        )
 
 
 class CommentForm(AntiSpamMixin, forms.Form):
@@ -35,7 +20,7 @@ class CommentForm(AntiSpamMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=80,
-        validators=[validate_single_line],
+        validators=[validate_single_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = DeliverableEmailField(
@@ -47,7 +32,7 @@ class CommentForm(AntiSpamMixin, forms.Form):
     text = forms.CharField(
         label=_("Your question or comment"),
         max_length=5000,
-        validators=[validate_printable_text],
+        validators=[validate_storable_text],
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     notify = forms.BooleanField(

@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from comments.forms import validate_single_line
 from runnerhub.antispam import AntiSpamMixin
 from runnerhub.fields import DeliverableEmailField
+from runnerhub.validators import validate_single_line_text
 
 from .models import CONSENT_TEXT
 
@@ -83,7 +83,7 @@ class SignupForm(AntiSpamMixin, forms.Form):
         label=_("First name (optional)"),
         max_length=80,
         required=False,
-        validators=[validate_single_line],
+        validators=[validate_single_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     consent = forms.BooleanField(

@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from html import escape
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory, ReplyFactory
 from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.names import NAMES, TEXTS
 
 pytestmark = pytest.mark.django_db
 URL = "/comments/post/"
@@ -203,6 +205,55 @@ def test_bad_input_gets_a_specific_message_and_keeps_the_rest(
         if kept != field:
             assert data[kept] in html or data[kept].replace("'", "&#x27;") in html
     assert not Comment.objects.exists()
+
+
+# Every script and emoji people write with (issue 8.6) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [(n, TEXTS[i % len(TEXTS)]) for i, n in enumerate(NAMES)]
+)
+def test_real_names_and_texts_are_stored_and_shown_as_typed(client, article, post_data, name, text):
+    response = client.post(URL, post_data(name=name, text=text), follow=True)
+    assert response.status_code == 200
+    comment = Comment.objects.get()
+    assert (comment.name, comment.text) == (name, text)
+    html = response.content.decode()
+    assert f'<span class="comment__name">{escape(name)}</span>' in html
+    for line in text.splitlines():
+        assert escape(line.strip()) in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("text", "Calves\x00", "NUL character (U+0000)"),
+        ("name", "Jo\tRunner", "invisible control character (U+0009"),
+        ("name", "Jo\u2028Runner", "no line breaks"),
+    ],
+)
+def test_what_cannot_be_stored_is_named_and_the_rest_kept(
+    client, article, post_data, field, value, message
+):
+    data = post_data(**{field: value})
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    kept = "name" if field == "text" else "text"
+    assert escape(data[kept]) in html
+    assert not Comment.objects.exists()
+
+
+def test_a_lone_surrogate_is_refused_with_a_message(article, post_data):
+    # It cannot travel in a request (its bytes arrive as U+FFFD); the form refuses it anyway.
+    from comments.forms import CommentForm
+
+    form = CommentForm(post_data(name="Jo\ud800", text="Zoë 🏃‍♀️\udfff"))
+    assert not form.is_valid()
+    assert "broken character (U+D800" in form.errors["name"][0]
+    assert "broken character (U+DFFF" in form.errors["text"][0]
+    assert form.cleaned_data["email"] == "jo@example.com"
 
 
 @pytest.mark.parametrize("raw", ["%ED%A0%80", "%F0%28%8C%28", "%00"])

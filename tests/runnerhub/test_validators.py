@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 
 from runnerhub.fields import DeliverableEmailField
 from runnerhub.models import SiteSettings
-from runnerhub.validators import validate_deliverable_email
+from runnerhub.validators import (
+    validate_deliverable_email,
+    validate_single_line_text,
+    validate_storable_text,
+)
+from tests.runnerhub.names import NAMES, TEXTS
 
 # Each of these made sanitize_address() raise something other than ValueError (issue 8).
 PARSER_BREAKERS = ['"', '"@', '""', "<>", '"\\', "a@[", '"a"@', "@", "a@", '"@example.com']
@@ -80,3 +85,54 @@ def test_the_staff_alert_address_must_be_deliverable(client):
         client.post(url, {**form, "staff_notification_email": "a@shop.example"}).status_code == 302
     )
     assert SiteSettings.load().staff_notification_email == "a@shop.example"
+
+
+# Text PostgreSQL can store (issue 8.6) -------------------------------------------------
+
+
+@pytest.mark.parametrize("value", NAMES)
+def test_real_names_are_single_line_text(value):
+    validate_single_line_text(value)
+    validate_storable_text(value)
+
+
+@pytest.mark.parametrize("value", TEXTS)
+def test_real_texts_are_storable(value):
+    validate_storable_text(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "message"),
+    [
+        ("Jo\x00", "nul", "NUL character (U+0000)"),
+        ("Jo\ud800", "surrogate", "broken character (U+D800"),
+        ("\udfffJo", "surrogate", "broken character (U+DFFF"),
+    ],
+)
+def test_nul_and_lone_surrogates_are_refused_by_both(value, code, message):
+    for validate in (validate_storable_text, validate_single_line_text):
+        with pytest.raises(ValidationError) as error:
+            validate(value)
+        assert error.value.code == code
+        assert message in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Jo\nRunner", "line_break"),
+        ("Jo\r\nBcc: x@example.com", "line_break"),
+        ("Jo\u2028Runner", "line_break"),
+        ("Jo\x85Runner", "line_break"),
+        ("Jo\tRunner", "control_character"),
+        ("Jo\x07", "control_character"),
+        ("Jo\x1b[31m", "control_character"),
+        ("Jo\x7f", "control_character"),
+        ("Jo\x9b", "control_character"),
+    ],
+)
+def test_a_name_stays_on_one_line_without_control_characters(value, code):
+    with pytest.raises(ValidationError) as error:
+        validate_single_line_text(value)
+    assert error.value.code == code
+    validate_storable_text(value)  # in a comment's text they are fine

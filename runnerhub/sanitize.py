@@ -4,8 +4,10 @@ Whatever the editor (or a pasted body, or a crafted request) sends, only this al
 stored: nothing that can run script survives, and links get rel="noopener".
 """
 
+import posixpath
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.conf import settings
@@ -29,11 +31,49 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _in_media(path: str) -> bool:
+    """Whether a URL path names a file under MEDIA_URL, as a server would resolve it.
+
+    Checked on the resolved path, not on the string: "/media/../go/x/" starts with
+    "/media/" but is /go/x/. Anything a server might resolve differently from us is
+    refused outright: a backslash, "//", a "." or ".." segment (also percent-encoded), or a
+    "%" left after decoding once (a server that decodes twice would see what we did not)."""
+    media = urlsplit(settings.MEDIA_URL).path
+    decoded = unquote(path)
+    if "\\" in path or "\\" in decoded or "%" in decoded or "//" in decoded:
+        return False
+    if any(segment in (".", "..") for segment in decoded.split("/")):
+        return False
+    return posixpath.normpath(decoded).startswith(media)
+
+
+def _our_hosts() -> set[str]:
+    hosts = {urlsplit(settings.SITE_URL).hostname, urlsplit(settings.MEDIA_URL).hostname}
+    hosts |= {h.lower() for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")}
+    return {h for h in hosts if h}
+
+
+def image_src(value: str) -> str | None:
+    """`value` if an image may load from it, else None.
+
+    Only our own uploads or someone else's https address: a src on this site outside
+    MEDIA_URL would make every reader's browser request that address (a /go/ link would
+    count a click per reader, an admin URL would run with the reader's session)."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # an unbalanced "[" read as an IPv6 host
+        return None
+    if parts.scheme == "https" and host:
+        return value if host not in _our_hosts() or _in_media(parts.path) else None
+    relative = not parts.scheme and not parts.netloc
+    media_here = not urlsplit(settings.MEDIA_URL).netloc
+    return value if relative and media_here and _in_media(parts.path) else None
+
+
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
-    # Images only from our own uploads or a full https address: a bare relative src would
-    # make every reader's browser request an arbitrary address on this site.
     if element == "img" and attribute == "src":
-        return value if value.startswith((settings.MEDIA_URL, "https://")) else None
+        return image_src(value)
     return value
 
 

@@ -89,3 +89,61 @@ def test_images_only_from_our_uploads_or_https():
         '<img alt="a"><img src="/media/editor/a.jpg" alt="b">'
         '<img src="https://cdn.example/a.jpg" alt="c"><img alt="d">'
     )
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../admin/",
+        "/media/../go/foam-roller/",  # a click counted for every reader of the page
+        "/media/./../go/foam-roller/",
+        "/media/editor/../../go/foam-roller/",
+        "/media/%2e%2e/go/foam-roller/",
+        "/media/%2E%2E/go/foam-roller/",
+        "/media/.%2e/go/foam-roller/",
+        "/media/%252e%252e/go/foam-roller/",  # decoded twice by some servers
+        "/media/&#46;&#46;/admin/",  # entities are decoded before the check
+        "/media/..%2fgo/foam-roller/",
+        "/media/..\\go\\foam-roller/",
+        "/media/%5c..%5cgo/foam-roller/",
+        "/media//evil.example/pixel.gif",
+        "/media/",
+        "//evil.example/pixel.gif",
+        "https://testserver/go/foam-roller/",  # our own site, spelled out in full
+        "https://TestServer/media/../go/foam-roller/",
+        "https://reader@testserver/admin/",
+    ],
+)
+def test_an_image_src_that_resolves_outside_our_uploads_is_dropped(src):
+    assert sanitize_html(f'<img src="{src}" alt="x">') == '<img alt="x">'
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/editor/2025/01/0123456789abcdef-1600x900.jpg",
+        "/media/heroes/my%20photo.jpg",
+        "https://testserver/media/editor/a.jpg",
+        "https://cdn.example/a.jpg",
+        "https://cdn.example/../a.jpg",  # someone else's address: theirs to resolve
+    ],
+)
+def test_our_uploads_and_other_sites_https_images_stay(src):
+    assert sanitize_html(f'<img src="{src}" alt="x">') == f'<img src="{src}" alt="x">'
+
+
+def test_uploads_on_a_media_host_of_their_own(settings):
+    settings.MEDIA_URL = "https://media.runnerhub.example/uploads/"
+    keep = '<img src="https://media.runnerhub.example/uploads/a.jpg" alt="">'
+    assert sanitize_html(keep) == keep
+    for src in ("/uploads/a.jpg", "https://media.runnerhub.example/uploads/../x"):
+        assert sanitize_html(f'<img src="{src}" alt="">') == '<img alt="">'
+
+
+@pytest.mark.django_db
+def test_a_saved_article_never_makes_readers_request_a_shop_link(client):
+    from tests.articles.factories import ArticleFactory
+
+    article = ArticleFactory(body='<p>Roll it.</p><img src="/media/../go/foam-roller/" alt="">')
+    assert "/go/" not in article.body_html
+    assert "/go/foam-roller/" not in client.get(article.get_absolute_url()).content.decode()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from runnerhub import dashboard
-from runnerhub.validators import validate_deliverable_email
+from runnerhub.validators import validate_deliverable_email, validate_rich_text
 
 from . import compose, csv_io
 from .emails import issue_preview_html
@@ -241,6 +241,11 @@ class IssueAdminForm(forms.ModelForm):
             )
         if "body" in self.fields and "_fill_week" in self.data:
             self.fields["body"].required = False  # the draft of the week fills it
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        validate_rich_text(body)
+        return body
 
     def moves_schedule(self) -> bool:
         """A scheduled issue saved with another "send at": its jobs must be booked again

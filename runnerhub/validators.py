@@ -8,6 +8,8 @@ from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from .sanitize import SHOWN_AS_CODE, lost_tail
+
 
 def validate_deliverable_email(value: str) -> None:
     """An address of valid shape that a message can also be addressed to.
@@ -76,3 +78,45 @@ def validate_single_line_text(value: str) -> None:
             code="control_character",
             params={"code": ord(found)},
         )
+
+
+def validate_rich_text(value: str) -> None:
+    """Editor HTML that the sanitizer keeps whole. An unclosed <style>, <script>,
+    <noscript>, <iframe>, <template>, <object> or comment would take everything after it
+    with it, and an unclosed <textarea>, <title>, <xmp>, <noembed>, <noframes> or a
+    <plaintext> would turn it into visible code: refused here, naming the culprit, rather
+    than saved cut short without a word."""
+    culprit = lost_tail(value or "")
+    if culprit is None:
+        return
+    name = culprit[1:-1] if culprit.startswith("<") and culprit.endswith(">") else ""
+    if culprit == "<!--":
+        message = _(
+            "The text has an unclosed HTML comment (<!--): everything after it would be "
+            "lost. Remove it or close it with -->."
+        )
+    elif name == "plaintext":
+        message = _(
+            "The text has a <plaintext> tag: everything after it would show as code. Remove it."
+        )
+    elif name in SHOWN_AS_CODE:
+        message = _(
+            "The text has an unclosed <%(name)s> tag: everything after it would show as "
+            "code. Remove it or close it with </%(name)s>."
+        )
+    elif name:
+        message = _(
+            "The text has an unclosed <%(name)s> tag: everything after it would be lost. "
+            "Remove it or close it with </%(name)s>."
+        )
+    elif culprit:
+        message = _(
+            "The text ends in an unfinished tag (%(tag)s…): it would be lost. Finish it or "
+            "remove it."
+        )
+    else:
+        message = _(
+            "Part of the text would be lost when it is cleaned (an unclosed tag or "
+            "comment). Check the HTML near the end."
+        )
+    raise ValidationError(message, code="unclosed", params={"name": name, "tag": culprit})

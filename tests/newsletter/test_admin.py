@@ -116,6 +116,16 @@ def test_editor_adds_an_issue_with_an_offer_block(client, editor):
     assert [b.title for b in issue.blocks.all()] == ["20% off foam rollers"]
 
 
+@pytest.mark.parametrize("opener", ["<noscript>", "<style>", "<!--"])
+def test_a_body_the_sanitizer_would_cut_short_is_refused_and_kept(client, editor, opener):
+    body = f"<p>Hello runners.</p>{opener}<p>This week: calves, hills and a sale.</p>"
+    response = client.post(ISSUES + "add/", form_data(body=body))
+    assert response.status_code == 200
+    assert "everything after it would be lost" in text_of(response)
+    assert body in text_of(response)  # in the editor, as typed
+    assert not Issue.objects.exists()
+
+
 def test_fill_from_the_week_fills_an_empty_new_issue(client, editor):
     ArticleFactory(title="Calf raises, done right", slug="calf-raises")
     ArticleFactory(title="An old one", publish_at=timezone.now() - timedelta(days=30))

@@ -1050,7 +1050,8 @@ class SubscriberAdmin(admin.ModelAdmin):
             return redirect("admin:newsletter_subscriber_import")
         stored = request.session.get(IMPORT_SESSION_KEY) or {}
         token = request.POST.get("token", "")
-        if not token or not secrets.compare_digest(str(stored.get("token", "")), token):
+        expected = str(stored.get("token", "")).encode()
+        if not token or not secrets.compare_digest(expected, token.encode()):  # bytes: any text
             self.message_user(
                 request,
                 _("This import is no longer waiting (it was applied or replaced). Upload again."),

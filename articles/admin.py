@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from runnerhub.sanitize import sanitize_html
+from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
 from . import embeds, services
@@ -22,6 +23,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
+        validate_rich_text(body)
         found = embeds.problems(sanitize_html(body))
         if found:
             raise forms.ValidationError(found, code="embed")

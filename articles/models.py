@@ -71,7 +71,7 @@ class ArticleQuerySet(models.QuerySet):
 
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-_VIMEO_ID = re.compile(r"^\d{5,12}$")
+_VIMEO_ID = re.compile(r"^[0-9]{5,12}\Z")  # ASCII digits: \d also matches "١٢٣٤٥"
 
 
 def parse_video_url(url: str) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Topic
 from runnerhub import dashboard
+from runnerhub.validators import validate_storable_text
 
 from . import services
 from .models import Comment
@@ -30,6 +31,7 @@ class StaffReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your answer"),
         max_length=5000,
+        validators=[validate_storable_text],
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
     )
 
@@ -270,7 +272,7 @@ class CommentAdmin(admin.ModelAdmin):
                 name="comments_comment_inbox",
             ),
             path(
-                "<int:pk>/reply/",
+                "<id:pk>/reply/",
                 self.admin_site.admin_view(self.reply_view),
                 name="comments_comment_reply",
             ),

@@ -6,27 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from runnerhub.antispam import AntiSpamMixin
-from runnerhub.validators import validate_deliverable_email
+from runnerhub.fields import DeliverableEmailField
+from runnerhub.ids import parse_id
+from runnerhub.validators import validate_single_line_text, validate_storable_text
 
 from .models import Comment
-
-MAX_ID = 2**63 - 1
-
-
-def validate_single_line(value: str) -> None:
-    if any(not ch.isprintable() for ch in value):
-        raise ValidationError(
-            _("Please use only letters, numbers and punctuation (no line breaks)."),
-            code="control_characters",
-        )
-
-
-def validate_printable_text(value: str) -> None:
-    if any(not (ch.isprintable() or ch in "\n\r\t") for ch in value):
-        raise ValidationError(
-            _("The text contains characters we cannot store. Please remove them."),
-            code="control_characters",
-        )
 
 
 class CommentForm(AntiSpamMixin, forms.Form):
@@ -36,20 +20,19 @@ class CommentForm(AntiSpamMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=80,
-        validators=[validate_single_line],
+        validators=[validate_single_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = DeliverableEmailField(
         label=_("Email"),
         max_length=254,
         help_text=_("Never shown. We use it only to tell you about replies."),
-        validators=[validate_deliverable_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     text = forms.CharField(
         label=_("Your question or comment"),
         max_length=5000,
-        validators=[validate_printable_text],
+        validators=[validate_storable_text],
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     notify = forms.BooleanField(
@@ -67,10 +50,8 @@ class CommentForm(AntiSpamMixin, forms.Form):
                 self.fields[field].widget = forms.HiddenInput()
 
     def clean_article(self):
-        value = self.cleaned_data["article"]
-        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
-            raise ValidationError(_("This article cannot be found."), code="article")
-        article = Article.objects.published().filter(pk=int(value)).first()
+        pk = parse_id(self.cleaned_data["article"])
+        article = Article.objects.published().filter(pk=pk).first() if pk else None
         if article is None:
             raise ValidationError(_("This article cannot be found."), code="article")
         return article
@@ -79,11 +60,12 @@ class CommentForm(AntiSpamMixin, forms.Form):
         value = (self.cleaned_data.get("parent") or "").strip()
         if not value:
             return None
-        if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        pk = parse_id(value)
+        if pk is None:
             raise ValidationError(
                 _("The comment you are replying to cannot be found."), code="parent"
             )
-        parent = Comment.objects.filter(pk=int(value)).select_related("article").first()
+        parent = Comment.objects.filter(pk=pk).select_related("article").first()
         if parent is None or parent.state != Comment.State.PUBLISHED:
             raise ValidationError(
                 _(

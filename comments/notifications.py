@@ -22,7 +22,7 @@ def comment_from_token(token: str) -> Comment | None:
         pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(pk, int):
+    if type(pk) is not int:  # not a bool either
         return None
     return Comment.objects.filter(pk=pk).first()
 

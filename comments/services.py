@@ -1,10 +1,13 @@
 """Writes with side effects on comments: creation, moderation, staff answers, unsubscribes."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
 from articles.models import Article, FAQItem
 
@@ -62,7 +65,47 @@ def comment_create(
         _published(comment)
     if comment.state != Comment.State.SPAM and parent is None and not is_staff:
         notifications.notify_staff_of_question(comment)
+    if ip_address:
+        transaction.on_commit(_queue_ip_purge)
     return comment
+
+
+IP_PURGE_MARKER = "comments:ip-purge-queued"
+
+
+def _queue_ip_purge() -> None:
+    # New addresses arrive with new comments: that is when old ones are cleared, at most
+    # once a day (the marker is in the shared cache, so across all processes).
+    from .tasks import purge_comment_ips
+
+    if cache.add(IP_PURGE_MARKER, True, timeout=24 * 60 * 60):
+        purge_comment_ips.enqueue()
+
+
+def comment_ips_to_purge(*, days: int) -> QuerySet:
+    """Comments older than `days` days that still have an IP address."""
+    cutoff = timezone.now() - timedelta(days=days)
+    return Comment.objects.filter(created_at__lt=cutoff, ip_address__isnull=False)
+
+
+def comment_ips_purge(
+    *, days: int, batch_size: int = 1000, progress: Callable[[int], None] | None = None
+) -> int:
+    """Forget the IP address of comments older than `days` days; return how many.
+
+    An address is kept only for abuse control (spotting a spammer's other comments), which
+    needs days, not years. Cleared in batches, each its own short transaction, so a first
+    run over years of comments never holds a long lock; `progress` hears the running total."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = comment_ips_to_purge(days=days).order_by("pk").values("pk")[:batch_size]
+            cleared = Comment.objects.filter(pk__in=batch).update(ip_address=None)
+        if not cleared:
+            return total
+        total += cleared
+        if progress is not None:
+            progress(total)
 
 
 def comment_reply_as_staff(*, parent: Comment, user, text: str) -> Comment:

@@ -6,7 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/", views.post_comment, name="post"),
-    path("reply/<int:pk>/", views.reply_page, name="reply"),
+    path("reply/<id:pk>/", views.reply_page, name="reply"),
     path("restore/<str:key>/", views.restore, name="restore"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

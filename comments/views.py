@@ -173,11 +173,7 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
 
 def reply_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Without JavaScript, a Reply link leads here: the comment and a form under it."""
-    parent = (
-        Comment.objects.published().select_related("article").filter(pk=pk).first()
-        if pk < 2**63
-        else None
-    )
+    parent = Comment.objects.published().select_related("article").filter(pk=pk).first()
     if parent is None or not parent.article.is_public:
         raise Http404("This comment cannot be found.")
     form = new_comment_form(parent.article, request.user, parent=parent)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from runnerhub import dashboard
-from runnerhub.validators import validate_deliverable_email
+from runnerhub.validators import validate_deliverable_email, validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
 from . import compose, csv_io
@@ -243,6 +243,11 @@ class IssueAdminForm(forms.ModelForm):
             )
         if "body" in self.fields and "_fill_week" in self.data:
             self.fields["body"].required = False  # the draft of the week fills it
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        validate_rich_text(body)
+        return body
 
     def moves_schedule(self) -> bool:
         """A scheduled issue saved with another "send at": its jobs must be booked again
@@ -640,13 +645,13 @@ class IssueAdmin(admin.ModelAdmin):
             return path(route, self.admin_site.admin_view(func), name=f"newsletter_issue_{name}")
 
         own = [
-            view(self.preview_view, "preview", "<int:pk>/preview/"),
-            view(self.preview_email_view, "preview_email", "<int:pk>/preview/email/"),
-            view(self.fill_view, "fill", "<int:pk>/fill/"),
-            view(self.send_test_view, "send_test", "<int:pk>/send-test/"),
-            view(self.send_view, "send", "<int:pk>/send/"),
-            view(self.failures_view, "failures", "<int:pk>/failures/"),
-            view(self.retry_failed_view, "retry_failed", "<int:pk>/retry-failed/"),
+            view(self.preview_view, "preview", "<id:pk>/preview/"),
+            view(self.preview_email_view, "preview_email", "<id:pk>/preview/email/"),
+            view(self.fill_view, "fill", "<id:pk>/fill/"),
+            view(self.send_test_view, "send_test", "<id:pk>/send-test/"),
+            view(self.send_view, "send", "<id:pk>/send/"),
+            view(self.failures_view, "failures", "<id:pk>/failures/"),
+            view(self.retry_failed_view, "retry_failed", "<id:pk>/retry-failed/"),
         ]
         return own + super().get_urls()
 
@@ -1047,7 +1052,8 @@ class SubscriberAdmin(admin.ModelAdmin):
             return redirect("admin:newsletter_subscriber_import")
         stored = request.session.get(IMPORT_SESSION_KEY) or {}
         token = request.POST.get("token", "")
-        if not token or not secrets.compare_digest(str(stored.get("token", "")), token):
+        expected = str(stored.get("token", "")).encode()
+        if not token or not secrets.compare_digest(expected, token.encode()):  # bytes: any text
             self.message_user(
                 request,
                 _("This import is no longer waiting (it was applied or replaced). Upload again."),

@@ -49,7 +49,7 @@ def inline_styles(html: str) -> str:
 
 EMAIL_WIDTH = 552  # the 600 px layout less its padding
 _IMG = re.compile(r"<img\b[^>]*>")
-_SIZE = re.compile(r'\s(width|height)="(\d+)"')
+_SIZE = re.compile(r'\s(width|height)="([0-9]{1,6})"')  # bounded: int() of any size
 _LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
 _IMG_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"[^>]*>')
 

@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from comments.forms import validate_single_line
 from runnerhub.antispam import AntiSpamMixin
-from runnerhub.validators import validate_deliverable_email
+from runnerhub.fields import DeliverableEmailField
+from runnerhub.validators import validate_single_line_text
 
 from .models import CONSENT_TEXT
 
@@ -70,21 +70,20 @@ class LocalPathField(forms.Field):
 
 
 class SignupForm(AntiSpamMixin, forms.Form):
-    email = forms.EmailField(
+    email = DeliverableEmailField(
         label=_("Email"),
         max_length=254,
         error_messages={
             "required": _("Please enter your email address."),
             "invalid": _("Please enter a valid email address, like name@example.com."),
         },
-        validators=[validate_deliverable_email],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
     )
     first_name = forms.CharField(
         label=_("First name (optional)"),
         max_length=80,
         required=False,
-        validators=[validate_single_line],
+        validators=[validate_single_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     consent = forms.BooleanField(

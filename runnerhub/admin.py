@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .fields import DeliverableEmailField
 from .models import SiteSettings, User
+
+# Addresses we send email to (staff replies, the new-question alerts) are checked here, not
+# in a worker that could only fail.
+DELIVERABLE_EMAIL = {models.EmailField: {"form_class": DeliverableEmailField}}
 
 admin.site.site_header = _("RunnerHub admin")
 admin.site.site_title = _("RunnerHub admin")
@@ -23,6 +29,7 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "public_name", "public_title", "email", "is_staff", "is_active")
     search_fields = ("username", "display_name", "first_name", "last_name", "email")
+    formfield_overrides = DELIVERABLE_EMAIL
 
     @admin.display(description=_("public name"))
     def public_name(self, obj: User) -> str:
@@ -32,6 +39,8 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
     """One row for the whole site: the list view goes straight to it."""
+
+    formfield_overrides = DELIVERABLE_EMAIL
 
     def has_add_permission(self, request):
         return False

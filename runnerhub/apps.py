@@ -6,3 +6,8 @@ class RunnerHubConfig(AppConfig):
     name = "runnerhub"
     verbose_name = _("Site and people")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import ids
+
+        ids.register()  # before any URLconf (the apps' and the admin's) is loaded

@@ -1,4 +1,7 @@
+from django import forms
 from django.db import models
+
+from .validators import validate_deliverable_email
 
 
 class HttpsURLField(models.URLField):
@@ -6,3 +9,10 @@ class HttpsURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class DeliverableEmailField(forms.EmailField):
+    """A form field for an address we will send email to: one validator checks the shape and
+    then that a message can be addressed to it, so each problem gets one message."""
+
+    default_validators = [validate_deliverable_email]

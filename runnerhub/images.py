@@ -197,7 +197,10 @@ def save_editor_image(fileobj, storage: Storage = default_storage) -> str:
 
 _IMG_TAG = re.compile(r"<img\b([^>]*)>")
 _ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
-_EDITOR_NAME = re.compile(r"/editor/\d{4}/\d{2}/([0-9a-f]{16})-(\d+)x(\d+)\.(jpg|webp)$")
+# ASCII digits of a bounded length: int() of a hand-edited 5,000-digit size would fail.
+_EDITOR_NAME = re.compile(
+    r"/editor/[0-9]{4}/[0-9]{2}/([0-9a-f]{16})-([0-9]{1,5})x([0-9]{1,5})\.(jpg|webp)\Z"
+)
 
 
 def enhance_images(html: str, sizes: str = "(min-width: 760px) 720px, 100vw") -> str:

@@ -14,8 +14,10 @@ from django.http import HttpRequest
 
 
 def _valid_ip(value: str) -> str | None:
+    """The address in its canonical form, or None. An IPv6 zone ("fe80::1%eth0") is dropped:
+    it names a network card of the machine that saw it, and PostgreSQL's inet refuses it."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value.strip().split("%", 1)[0]))
     except ValueError:
         return None
 
@@ -25,7 +27,8 @@ def client_ip(request: HttpRequest) -> str:
     of which appends the address it saw to X-Forwarded-For, the reader's is that many
     entries from the right: entries further left are whatever the client sent, and cannot
     be trusted. With no trusted proxy the header is ignored."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    # The server sets REMOTE_ADDR, but not always to an IP address (a Unix socket, a zone).
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", "")) or "unknown"
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies <= 0 or not forwarded:

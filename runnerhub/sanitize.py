@@ -4,8 +4,11 @@ Whatever the editor (or a pasted body, or a crafted request) sends, only this al
 stored: nothing that can run script survives, and links get rel="noopener".
 """
 
+import posixpath
+import re
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.conf import settings
@@ -29,12 +32,53 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _in_media(path: str) -> bool:
+    """Whether a URL path names a file under MEDIA_URL, as a server would resolve it.
+
+    Checked on the resolved path, not on the string: "/media/../go/x/" starts with
+    "/media/" but is /go/x/. Anything a server might resolve differently from us is
+    refused outright: a backslash, "//", a "." or ".." segment (also percent-encoded), or a
+    "%" left after decoding once (a server that decodes twice would see what we did not)."""
+    media = urlsplit(settings.MEDIA_URL).path
+    decoded = unquote(path)
+    if "\\" in path or "\\" in decoded or "%" in decoded or "//" in decoded:
+        return False
+    if any(segment in (".", "..") for segment in decoded.split("/")):
+        return False
+    return posixpath.normpath(decoded).startswith(media)
+
+
+def _our_hosts() -> set[str]:
+    hosts = {urlsplit(settings.SITE_URL).hostname, urlsplit(settings.MEDIA_URL).hostname}
+    hosts |= {h.lower() for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")}
+    return {h for h in hosts if h}
+
+
+def image_src(value: str) -> str | None:
+    """`value` if an image may load from it, else None.
+
+    Only our own uploads or someone else's https address: a src on this site outside
+    MEDIA_URL would make every reader's browser request that address (a /go/ link would
+    count a click per reader, an admin URL would run with the reader's session)."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # an unbalanced "[" read as an IPv6 host
+        return None
+    if parts.scheme == "https" and host:
+        return value if host not in _our_hosts() or _in_media(parts.path) else None
+    relative = not parts.scheme and not parts.netloc
+    media_here = not urlsplit(settings.MEDIA_URL).netloc
+    return value if relative and media_here and _in_media(parts.path) else None
+
+
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
-    # Images only from our own uploads or a full https address: a bare relative src would
-    # make every reader's browser request an arbitrary address on this site.
     if element == "img" and attribute == "src":
-        return value if value.startswith((settings.MEDIA_URL, "https://")) else None
+        return image_src(value)
     return value
+
+
+CLEAN_CONTENT_TAGS = {"script", "style", "template", "noscript", "iframe", "object"}
 
 
 def sanitize_html(value: str | None) -> str:
@@ -45,7 +89,7 @@ def sanitize_html(value: str | None) -> str:
     return nh3.clean(
         value,
         tags=ALLOWED_TAGS,
-        clean_content_tags={"script", "style", "template", "noscript", "iframe", "object"},
+        clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
@@ -53,6 +97,61 @@ def sanitize_html(value: str | None) -> str:
         attribute_filter=_attribute_filter,
         strip_comments=True,
     ).strip()
+
+
+# Left open, each of these takes the rest of the text with it: the parser reads the content
+# of the raw-text elements as text up to their end tag (<plaintext> has none), and the
+# sanitizer drops CLEAN_CONTENT_TAGS with their content. So does an unclosed comment.
+SHOWN_AS_CODE = {"textarea", "title", "xmp", "noembed", "noframes", "plaintext"}
+SWALLOWING = CLEAN_CONTENT_TAGS | SHOWN_AS_CODE
+_OPENER = re.compile(r"<!--|<(" + "|".join(sorted(SWALLOWING)) + r")(?=[\s/>])", re.I)
+_END_MARK = "runnerhub-end-of-text-4f1c"
+
+
+def lost_tail(value: str) -> str | None:
+    """What would make sanitize_html() lose or garble the rest of `value`: "<style>",
+    "<!--", … ("" when the culprit cannot be named), or None when nothing is lost.
+
+    The verdict is the sanitizer's own: a paragraph added at the end must come out as a
+    paragraph. The scan below only names the culprit for the message."""
+    if not value or "<" not in value:
+        return None
+    cleaned = sanitize_html(value + f"<p>{_END_MARK}</p>")
+    if _END_MARK in cleaned and f"&gt;{_END_MARK}" not in cleaned:
+        return None
+    return _first_unclosed(value) or ""
+
+
+def _first_unclosed(value: str) -> str | None:
+    position = 0
+    while found := _OPENER.search(value, position):
+        if found.group() == "<!--":
+            end = value.find("-->", found.end())
+            if end < 0:
+                return "<!--"
+            position = end + 3
+            continue
+        name = found.group(1).lower()
+        tag_end = value.find(">", found.end())
+        if name == "plaintext" or tag_end < 0:
+            return f"<{name}>"
+        if name in ("template", "object"):  # ordinary markup inside: these nest
+            depth, position = 1, tag_end + 1
+            pattern = re.compile(rf"<(/?){name}(?=[\s/>])", re.I)
+            while depth and (tag := pattern.search(value, position)):
+                depth += -1 if tag.group(1) else 1
+                position = tag.end()
+            if depth:
+                return f"<{name}>"
+            continue
+        close = re.compile(rf"</{name}(?=[\s/>])", re.I).search(value, tag_end + 1)
+        if close is None:
+            return f"<{name}>"
+        position = close.end()
+    start = value.rfind("<")
+    if start >= 0 and ">" not in value[start:]:  # a tag cut off at the end
+        return value[start : start + 40]
+    return None
 
 
 class _TextExtractor(HTMLParser):

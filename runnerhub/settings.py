@@ -207,6 +207,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)
 
+# A comment's IP address is kept this long, for abuse control only, then cleared (by a task
+# queued at most daily as comments come in, or `manage.py purge_comment_ips` from cron).
+COMMENT_IP_RETENTION_DAYS = env.int("COMMENT_IP_RETENTION_DAYS", default=30)
+
 # Rich text and images ------------------------------------------------------------------------
 
 IMAGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024

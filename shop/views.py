@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from runnerhub.ids import parse_id
 from runnerhub.ratelimit import client_ip
 
 from .blocks import product_href
@@ -13,7 +14,6 @@ from .models import ClickCount, Product, ShopCategory
 from .services import click_is_first, click_record
 
 MAX_SLUG = 120
-MAX_ID = 2**63 - 1
 
 
 def _slug_or_404(slug: str) -> str:
@@ -24,8 +24,7 @@ def _slug_or_404(slug: str) -> str:
 
 def _source(request: HttpRequest) -> tuple[int | None, str]:
     """The article id and medium a click claims; anything malformed is simply ignored."""
-    raw = request.GET.get("a", "")
-    article_id = int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    article_id = parse_id(request.GET.get("a", ""))
     medium = (
         ClickCount.Medium.NEWSLETTER
         if request.GET.get("m") == "newsletter"

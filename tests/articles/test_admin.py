@@ -1,5 +1,6 @@
 import io
 from datetime import timedelta
+from html import escape
 
 import pytest
 from django.contrib.auth.models import Group
@@ -114,6 +115,30 @@ def test_bad_images_get_a_clear_error_and_keep_the_rest(client, editor, upload, 
     assert "Short, relaxed accelerations that make you faster." in html
     assert "Four to six." in html
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("opener", "message"),
+    [
+        ("<style>", "The text has an unclosed <style> tag: everything after it would be lost."),
+        ("<noscript>", "unclosed <noscript> tag: everything after it would be lost."),
+        ("<textarea>", "unclosed <textarea> tag: everything after it would show as code."),
+    ],
+)
+def test_a_pasted_body_the_sanitizer_would_cut_short_is_refused_and_kept(
+    client, editor, opener, message
+):
+    body = f"<h2>Strides</h2>{opener}<p>Twenty-second pick-ups, four to six of them.</p>"
+    response = client.post(ADD_URL, form_data(TopicFactory(), editor, body=body))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(message) in html
+    assert escape(body) in html  # the editor's text, as typed
+    assert not Article.objects.exists()
+    fixed = body.replace(opener, "")  # the editor removes it, as the message says
+    response = client.post(ADD_URL, form_data(TopicFactory(), editor, body=fixed))
+    assert response.status_code == 302
+    assert "Twenty-second pick-ups" in Article.objects.get().body
 
 
 def test_image_without_alt_text_is_refused(client, editor):

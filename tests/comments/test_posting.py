@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from html import escape
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory, ReplyFactory
 from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.names import NAMES, TEXTS
 
 pytestmark = pytest.mark.django_db
 URL = "/comments/post/"
@@ -228,6 +230,12 @@ def test_replies_nest_to_four_levels_then_attach_at_the_fourth(article):
         ("email", "not-an-email", "Enter a valid email address."),
         ("email", "jo@example.com\r\nBcc: victim@example.com", "Enter a valid email address."),
         ("email", "jo@" + "é" * 60 + ".com", "We could not send email to this address"),
+        # the email header parser raised IndexError, TypeError, AttributeError (issue 8)
+        ("email", '"', "Enter a valid email address."),
+        ("email", '"@', "Enter a valid email address."),
+        ("email", '""', "Enter a valid email address."),
+        ("email", "<>", "Enter a valid email address."),
+        ("email", "a@[", "Enter a valid email address."),
         ("name", "Jo\r\nBcc: victim@example.com", "no line breaks"),
         ("email", "", "This field is required."),
         ("name", "", "This field is required."),
@@ -237,6 +245,19 @@ def test_replies_nest_to_four_levels_then_attach_at_the_fourth(article):
         ("parent", "-1", "cannot be found"),
         ("parent", "1\x00", "Null characters are not allowed."),
         ("article", "nope", "This article cannot be found."),
+        # isdigit() accepts these, int() refuses them (issue 8: a 500 each)
+        ("article", "²", "This article cannot be found."),
+        ("article", "①", "This article cannot be found."),
+        ("article", "¹²³", "This article cannot be found."),
+        ("article", "1" * 4301, "This article cannot be found."),
+        ("article", "١", "This article cannot be found."),
+        ("parent", "²", "cannot be found"),
+        ("parent", "①", "cannot be found"),
+        ("parent", "¹²³", "cannot be found"),
+        ("parent", "1" * 4300, "cannot be found"),
+        ("parent", "1" * 4301, "cannot be found"),
+        ("parent", "١", "cannot be found"),
+        ("parent", str(2**63), "cannot be found"),
         ("article", "", "This field is required."),
     ],
 )
@@ -254,6 +275,55 @@ def test_bad_input_gets_a_specific_message_and_keeps_the_rest(
     assert not Comment.objects.exists()
 
 
+# Every script and emoji people write with (issue 8.6) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [(n, TEXTS[i % len(TEXTS)]) for i, n in enumerate(NAMES)]
+)
+def test_real_names_and_texts_are_stored_and_shown_as_typed(client, article, post_data, name, text):
+    response = client.post(URL, post_data(name=name, text=text), follow=True)
+    assert response.status_code == 200
+    comment = Comment.objects.get()
+    assert (comment.name, comment.text) == (name, text)
+    html = response.content.decode()
+    assert f'<span class="comment__name">{escape(name)}</span>' in html
+    for line in text.splitlines():
+        assert escape(line.strip()) in html
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("text", "Calves\x00", "NUL character (U+0000)"),
+        ("name", "Jo\tRunner", "invisible control character (U+0009"),
+        ("name", "Jo\u2028Runner", "no line breaks"),
+    ],
+)
+def test_what_cannot_be_stored_is_named_and_the_rest_kept(
+    client, article, post_data, field, value, message
+):
+    data = post_data(**{field: value})
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    kept = "name" if field == "text" else "text"
+    assert escape(data[kept]) in html
+    assert not Comment.objects.exists()
+
+
+def test_a_lone_surrogate_is_refused_with_a_message(article, post_data):
+    # It cannot travel in a request (its bytes arrive as U+FFFD); the form refuses it anyway.
+    from comments.forms import CommentForm
+
+    form = CommentForm(post_data(name="Jo\ud800", text="Zoë 🏃‍♀️\udfff"))
+    assert not form.is_valid()
+    assert "broken character (U+D800" in form.errors["name"][0]
+    assert "broken character (U+DFFF" in form.errors["text"][0]
+    assert form.cleaned_data["email"] == "jo@example.com"
+
+
 @pytest.mark.parametrize("raw", ["%ED%A0%80", "%F0%28%8C%28", "%00"])
 def test_lone_surrogates_and_invalid_utf8_in_any_field(client, article, post_data, raw):
     from urllib.parse import urlencode
@@ -263,6 +333,15 @@ def test_lone_surrogates_and_invalid_utf8_in_any_field(client, article, post_dat
         body = urlencode({k: v for k, v in data.items() if k != field}) + f"&{field}=x{raw}y"
         response = client.post(URL, body, content_type="application/x-www-form-urlencoded")
         assert response.status_code in (302, 400), (field, response.status_code)
+
+
+@pytest.mark.parametrize(
+    ("remote", "stored"), [("fe80::1%eth0", "fe80::1"), ("unix:/run/gunicorn.sock", None)]
+)
+def test_an_odd_remote_address_is_stored_clean_or_not_at_all(article, post_data, remote, stored):
+    response = Client(REMOTE_ADDR=remote).post(URL, post_data())
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address == stored
 
 
 def test_removed_parent_is_a_clear_error(client, article, post_data):

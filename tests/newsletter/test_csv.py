@@ -67,6 +67,11 @@ def test_utf8_with_bom_semicolons_crlf_and_header_spellings():
         ("jo@example.com," + "J" * 81, "first name is too long (over 80 characters)"),
         ("jo@example.com,Jo,extra", "has 3 values but the header names 2 columns"),
         (POISON + ",Jo", "cannot receive email (the address cannot be encoded)"),
+        # addresses that broke the email header parser on the sign-up form (issue 8)
+        ('"""""",Jo', "invalid email address"),
+        ('"""@",Jo', "invalid email address"),
+        ("<>,Jo", "invalid email address"),
+        ("a@[,Jo", "invalid email address"),
     ],
 )
 def test_bad_rows_are_reported_with_line_and_reason(row, reason):

@@ -4,6 +4,7 @@ and bad input (never a 500)."""
 import re
 import time
 from datetime import timedelta
+from html import escape
 from urllib.parse import quote
 
 import pytest
@@ -18,6 +19,7 @@ from newsletter.models import CONSENT_TEXT, Subscriber
 from runnerhub.antispam import SALT
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import PendingSubscriberFactory, SubscriberFactory
+from tests.runnerhub.names import NAMES
 
 pytestmark = pytest.mark.django_db
 URL = "/newsletter/"
@@ -318,6 +320,54 @@ def test_bad_input_gets_a_specific_message(post, overrides, field, message):
     answer = post(json=True, **overrides)
     assert answer.status_code == 400
     assert any(message in error for error in answer.json()["errors"][field])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_first_name_in_any_script_is_stored_and_shown_as_typed(post, client, name):
+    refused = post(follow=False, first_name=name, consent="")  # the page comes back
+    assert refused.status_code == 400
+    assert f'value="{escape(name)}"' in refused.content.decode()
+    assert post(first_name=name).status_code == 200
+    subscriber = Subscriber.objects.get()
+    assert subscriber.first_name == name
+    link = CONFIRM_LINK.search(mail.outbox[0].body).group(1)
+    page = client.post(f"/newsletter/confirm/{link}/").content.decode()
+    assert f"Thanks for confirming, {escape(name)}." in page
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Zoë\x00", "NUL character (U+0000)"),
+        ("Zoë\t🏃‍♀️", "invisible control character (U+0009"),
+        ("Zoë\u2029Runner", "no line breaks"),
+    ],
+)
+def test_a_first_name_that_cannot_be_stored_is_named_and_the_rest_kept(post, name, message):
+    response = post(follow=False, first_name=name)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'value="jo@example.com"' in html
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("email", ['"', '"@', '""', "<>", "a@["])
+def test_an_address_that_broke_the_email_parser_is_a_400_and_kept(post, email):
+    response = post(follow=False, email=email)
+    assert response.status_code == 400
+    html = response.content.decode()
+    shown = re.search(r'id="id_email_error"[^>]*>([^<]*)</p>', html).group(1)
+    assert shown == "Please enter a valid email address, like name@example.com."
+    assert html.count("Please enter a valid email address") == 1  # one message, not two
+    assert f'value="{escape(email)}"' in html
+    answer = post(json=True, email=email)
+    assert answer.status_code == 400
+    assert answer.json()["errors"]["email"] == [
+        "Please enter a valid email address, like name@example.com."
+    ]
+    assert answer.json()["values"]["email"] == email
+    assert not Subscriber.objects.exists()
 
 
 @pytest.mark.parametrize("field", ["email", "first_name"])

@@ -2,6 +2,7 @@
 
 import re
 import time
+import zlib
 from datetime import timedelta
 from unittest import mock
 
@@ -219,6 +220,86 @@ def test_a_link_from_before_an_unsubscribe_is_used_up(client, run_emails):
     assert client.post(new).status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.ACTIVE
+
+
+# No personal data in a link (issue 8.7c) ------------------------------------------------
+
+
+def payload_of(token: str) -> str:
+    """What anyone who sees the link can read: the signed part, base64 (zlib if marked)."""
+    payload = token.split(":")[0]
+    compressed = payload.startswith(".")
+    data = signing.b64_decode(payload.lstrip(".").encode())
+    return (zlib.decompress(data) if compressed else data).decode()
+
+
+def test_a_confirm_link_shows_nothing_of_the_address(client, run_emails):
+    with run_emails():
+        subscriber_signup(email="Jo.Runner@example.com", source="/newsletter/")
+    token = CONFIRM_LINK.search(mail.outbox[0].body).group(1).split("/")[3]
+    readable = payload_of(token).lower()
+    for part in ("@", "jo.runner", "example"):
+        assert part not in readable
+    subscriber = Subscriber.objects.get()
+    assert readable.startswith(f"[{subscriber.pk},")
+    assert client.post(f"/newsletter/confirm/{token}/").status_code == 200
+
+
+def test_a_confirm_link_still_works_when_only_the_case_of_the_address_changed(client, pending):
+    url = confirm_url(pending)
+    Subscriber.objects.filter(pk=pending.pk).update(email="JO@Example.com")
+    assert client.post(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        lambda s: [s.pk, int(time.time() * 1000), "0" * 20],
+        lambda s: [s.pk, int(time.time() * 1000)],
+        lambda s: [str(s.pk), int(time.time() * 1000), "0" * 20],
+        lambda s: [s.pk, "now", "0" * 20],
+        lambda s: [s.pk, int(time.time() * 1000), None],
+        lambda s: [10**30, int(time.time() * 1000), "0" * 20],
+    ],
+    ids=["wrong-check", "short", "str-pk", "str-time", "no-check", "huge-pk"],
+)
+def test_a_signed_but_wrong_payload_is_a_404(client, pending, payload):
+    token = signing.dumps(payload(pending), salt="newsletter.confirm")
+    assert client.post(f"/newsletter/confirm/{token}/").status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.PENDING
+
+
+def legacy_token(subscriber, email=None, age=timedelta(0)) -> str:
+    """A link as sent before tokens became opaque, with the address readable."""
+    made = int((time.time() - age.total_seconds()) * 1000)
+    payload = {"s": subscriber.pk, "e": (email or subscriber.email).lower(), "t": made}
+    with mock.patch("time.time", return_value=time.time() - age.total_seconds()):
+        return signing.dumps(payload, salt="newsletter.confirm", compress=True)
+
+
+def test_links_sent_before_the_change_work_for_their_48_hours(client, pending):
+    assert "jo@example.com" in payload_of(legacy_token(pending))  # what they looked like
+    assert client.get(f"/newsletter/confirm/{legacy_token(pending)}/").status_code == 200
+    expired = legacy_token(pending, age=CONFIRM_MAX_AGE + timedelta(minutes=1))
+    assert client.post(f"/newsletter/confirm/{expired}/").status_code == 410
+    other = legacy_token(pending, email="someone-else@example.com")
+    assert client.post(f"/newsletter/confirm/{other}/").status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.PENDING
+    assert client.post(f"/newsletter/confirm/{legacy_token(pending)}/").status_code == 200
+    pending.refresh_from_db()
+    assert pending.status == Subscriber.Status.ACTIVE
+
+
+def test_other_links_carry_ids_only():
+    from comments.notifications import unsubscribe_token as comment_token
+    from tests.comments.factories import CommentFactory
+
+    subscriber = SubscriberFactory(email="jo@example.com")
+    comment = CommentFactory(email="sam@example.com", name="Sam Stride")
+    assert payload_of(unsubscribe_token(subscriber)) == str(subscriber.pk)
+    assert payload_of(comment_token(comment)) == str(comment.pk)
 
 
 # Unsubscribing ---------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def test_limit_is_shared_across_processes_through_redis():
         (1, "not-an-ip", "10.0.0.2"),
         (1, "2001:db8::1", "2001:db8::1"),
         (1, "", "10.0.0.2"),
+        (1, "fe80::1%eth0", "fe80::1"),  # a zone: PostgreSQL's inet refuses it
     ],
 )
 def test_client_ip_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
@@ -74,3 +75,13 @@ def test_client_ip_behind_trusted_proxies(rf, settings, proxies, forwarded, expe
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [("10.0.0.2", "10.0.0.2"), ("fe80::1%eth0", "fe80::1"), ("", "unknown"), ("/run/x", "unknown")],
+)
+def test_client_ip_is_an_ip_address_or_unknown(rf, remote, expected):
+    from runnerhub.ratelimit import client_ip
+
+    assert client_ip(rf.get("/", REMOTE_ADDR=remote)) == expected

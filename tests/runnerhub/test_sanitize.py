@@ -1,6 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from runnerhub.sanitize import html_to_text, sanitize_html
+from runnerhub.validators import validate_rich_text
 
 DANGEROUS = [
     ("<script>alert(1)</script><p>ok</p>", ["<script", "alert(1)"]),
@@ -89,3 +91,121 @@ def test_images_only_from_our_uploads_or_https():
         '<img alt="a"><img src="/media/editor/a.jpg" alt="b">'
         '<img src="https://cdn.example/a.jpg" alt="c"><img alt="d">'
     )
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../admin/",
+        "/media/../go/foam-roller/",  # a click counted for every reader of the page
+        "/media/./../go/foam-roller/",
+        "/media/editor/../../go/foam-roller/",
+        "/media/%2e%2e/go/foam-roller/",
+        "/media/%2E%2E/go/foam-roller/",
+        "/media/.%2e/go/foam-roller/",
+        "/media/%252e%252e/go/foam-roller/",  # decoded twice by some servers
+        "/media/&#46;&#46;/admin/",  # entities are decoded before the check
+        "/media/..%2fgo/foam-roller/",
+        "/media/..\\go\\foam-roller/",
+        "/media/%5c..%5cgo/foam-roller/",
+        "/media//evil.example/pixel.gif",
+        "/media/",
+        "//evil.example/pixel.gif",
+        "https://testserver/go/foam-roller/",  # our own site, spelled out in full
+        "https://TestServer/media/../go/foam-roller/",
+        "https://reader@testserver/admin/",
+    ],
+)
+def test_an_image_src_that_resolves_outside_our_uploads_is_dropped(src):
+    assert sanitize_html(f'<img src="{src}" alt="x">') == '<img alt="x">'
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/editor/2025/01/0123456789abcdef-1600x900.jpg",
+        "/media/heroes/my%20photo.jpg",
+        "https://testserver/media/editor/a.jpg",
+        "https://cdn.example/a.jpg",
+        "https://cdn.example/../a.jpg",  # someone else's address: theirs to resolve
+    ],
+)
+def test_our_uploads_and_other_sites_https_images_stay(src):
+    assert sanitize_html(f'<img src="{src}" alt="x">') == f'<img src="{src}" alt="x">'
+
+
+def test_uploads_on_a_media_host_of_their_own(settings):
+    settings.MEDIA_URL = "https://media.runnerhub.example/uploads/"
+    keep = '<img src="https://media.runnerhub.example/uploads/a.jpg" alt="">'
+    assert sanitize_html(keep) == keep
+    for src in ("/uploads/a.jpg", "https://media.runnerhub.example/uploads/../x"):
+        assert sanitize_html(f'<img src="{src}" alt="">') == '<img alt="">'
+
+
+@pytest.mark.django_db
+def test_a_saved_article_never_makes_readers_request_a_shop_link(client):
+    from tests.articles.factories import ArticleFactory
+
+    article = ArticleFactory(body='<p>Roll it.</p><img src="/media/../go/foam-roller/" alt="">')
+    assert "/go/" not in article.body_html
+    assert "/go/foam-roller/" not in client.get(article.get_absolute_url()).content.decode()
+
+
+# Nothing cut short without a word (issue 8.7b) -------------------------------------------
+
+AFTER = "<p>Everything after it: <strong>the rest of the article</strong>.</p>"
+
+
+@pytest.mark.parametrize(
+    ("opener", "message"),
+    [
+        ("<style>", "unclosed <style> tag: everything after it would be lost"),
+        ("<STYLE type='text/css'>", "unclosed <style> tag"),
+        ("<noscript>", "unclosed <noscript> tag: everything after it would be lost"),
+        ("<script>", "unclosed <script> tag"),
+        ("<iframe src='https://x.example'>", "unclosed <iframe> tag"),
+        ("<template>", "unclosed <template> tag"),
+        ("<object>", "unclosed <object> tag"),
+        ("<textarea>", "unclosed <textarea> tag: everything after it would show as code"),
+        ("<title>", "unclosed <title> tag"),
+        ("<xmp>", "unclosed <xmp> tag"),
+        ("<noembed>", "unclosed <noembed> tag"),
+        ("<noframes>", "unclosed <noframes> tag"),
+        ("<plaintext>", "a <plaintext> tag: everything after it would show as code"),
+        ("<!-- note to self", "unclosed HTML comment (<!--)"),
+    ],
+)
+def test_an_unclosed_swallowing_tag_is_refused_by_name(opener, message):
+    body = f"<p>Before.</p>{opener}{AFTER}"
+    assert "the rest of the article" not in sanitize_html(body) or "&lt;" in sanitize_html(body)
+    with pytest.raises(ValidationError) as error:
+        validate_rich_text(body)
+    assert error.value.code == "unclosed"
+    assert message in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"<p>Before.</p><style>p {{ color: red }}</style>{AFTER}",
+        f"<p>Before.</p><noscript><p>Turn on JavaScript</p></noscript>{AFTER}",
+        f"<p>Before.</p><!-- a note -->{AFTER}",
+        f"<p>Before.</p><!-->{AFTER}",
+        f"<p>Before.</p><template><template></template></template>{AFTER}",
+        f"<p>Writing &lt;style&gt; in a sentence is fine.</p>{AFTER}",
+        f'<p title="<style>">An attribute is not a tag.</p>{AFTER}',
+        f"<pre>&lt;/textarea&gt;</pre>{AFTER}",
+        f"<p>5 &lt; 6</p><table><tr><td>unclosed table</td></tr>{AFTER}",
+        f"<p>An unclosed <b>bold {AFTER}",
+        "",
+        "Plain text without tags",
+    ],
+)
+def test_closed_tags_and_ordinary_html_pass(body):
+    validate_rich_text(body)
+
+
+def test_a_tag_cut_off_at_the_end_is_named():
+    with pytest.raises(ValidationError) as error:
+        validate_rich_text('<p>Roll it.</p><a href="https://shop.example/roller')
+    assert 'unfinished tag (<a href="https://shop.example/roller' in error.value.messages[0]

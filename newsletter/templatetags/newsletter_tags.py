@@ -4,7 +4,7 @@ from ..forms import SignupForm, local_path
 
 register = template.Library()
 
-# Set by site.js when a reader dismisses the banner or signs up with it: the server then
+# Set by newsletter.js when a reader dismisses the banner or signs up with it: the server then
 # leaves the banner out, so hiding it never makes the page jump.
 HIDE_COOKIE = "newsletter_banner"
 HIDE_VALUE = "hidden"

@@ -3,14 +3,24 @@
 (function () {
   "use strict";
 
-  // Read by the server (newsletter_tags), which then leaves the banner out: no layout jump.
-  var HIDE_COOKIE =
-    "newsletter_banner=hidden; path=/; max-age=15552000; SameSite=Lax" +
-    (location.protocol === "https:" ? "; Secure" : "");
+  // Read by the server (newsletter_tags), which then draws the banner on one line on phones
+  // ("seen") or leaves it out ("hidden"): the page never changes once shown, so nothing jumps.
+  var BANNER_COOKIE = "newsletter_banner";
   var FIELDS = ["email", "first_name", "consent"];
 
+  function bannerState() {
+    var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + BANNER_COOKIE + "=([^;]*)"));
+    return match ? match[1] : "";
+  }
+
+  function rememberBanner(state) {
+    document.cookie =
+      BANNER_COOKIE + "=" + state + "; path=/; max-age=15552000; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+  }
+
   function hideBannerFromNowOn() {
-    document.cookie = HIDE_COOKIE;
+    rememberBanner("hidden");
   }
 
   function showErrors(form, errors) {
@@ -94,8 +104,25 @@
     });
   }
 
+  // The one-line banner (phones, after the first page): Join opens the form in place. Without
+  // JavaScript it is a plain link to /newsletter/.
+  function openBanner(link) {
+    link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      var banner = link.closest("[data-newsletter]");
+      var email = banner && banner.querySelector('input[type="email"]');
+      if (!email) return;
+      event.preventDefault();
+      banner.classList.remove("nl-banner--collapsed");
+      email.focus();
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-newsletter-form]"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-newsletter-open]"), openBanner);
+    // This page showed the whole banner: the next ones show it on one line (on phones).
+    if (document.querySelector(".nl-banner--banner") && !bannerState()) rememberBanner("seen");
     Array.prototype.forEach.call(document.querySelectorAll("[data-newsletter-dismiss]"), function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {

@@ -59,7 +59,7 @@ IMPORT_SESSION_KEY = "newsletter_csv_import"
 RETRIED_SESSION_KEY = "newsletter_retried"  # issue pk -> when this editor pressed Retry
 WORKER_COMMAND = "python manage.py db_worker --queue-name '*'"
 SHOWN_ERRORS = 200
-CSS = {"all": ("runnerhub/css/admin.css",)}
+CSS = {"all": ("newsletter/admin.css",)}
 
 
 def badge(colour: str, label: str) -> str:

@@ -4,10 +4,12 @@ from ..forms import SignupForm, local_path
 
 register = template.Library()
 
-# Set by site.js when a reader dismisses the banner or signs up with it: the server then
-# leaves the banner out, so hiding it never makes the page jump.
+# Set by newsletter.js: "seen" once a page has shown the banner (later pages show it on one
+# line on phones), "hidden" when the reader dismisses it or signs up with it (later pages leave
+# it out). The server decides, so neither ever makes a page jump.
 HIDE_COOKIE = "newsletter_banner"
 HIDE_VALUE = "hidden"
+SEEN_VALUE = "seen"
 
 
 def _form(request, prefix: str) -> SignupForm:
@@ -24,13 +26,14 @@ def _form(request, prefix: str) -> SignupForm:
 def newsletter_banner(context):
     """The site-wide call to action under the header."""
     request = context.get("request")
-    hidden = request is not None and request.COOKIES.get(HIDE_COOKIE) == HIDE_VALUE
+    state = request.COOKIES.get(HIDE_COOKIE) if request is not None else None
     return {
-        "form": None if hidden else _form(request, "nl-banner"),
+        "form": None if state == HIDE_VALUE else _form(request, "nl-banner"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "variant": "banner",
         "article": False,
+        "collapsed": state == SEEN_VALUE,
         "prefix": "nl-banner",
     }
 

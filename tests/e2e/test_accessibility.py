@@ -84,3 +84,21 @@ def test_demo_pages_have_no_serious_accessibility_violations(
         page.goto(DEMO_PAGES[0])
         shot(page, screenshot_dir, f"axe-demo-article-{viewport['width']}.png")
     assert not problems, "\n".join(problems)
+
+
+def test_the_phone_banner_in_each_state_has_no_serious_violations(new_context, live_server):
+    """A first page's compact banner (at rest and in use) and later pages' one-line banner,
+    with the topic menu's scroll signs."""
+    rich_article()
+    page = new_context(viewport=PHONE).new_page()
+    stub_third_party(page, live_server.url)
+    problems = []
+    page.goto("/")
+    expect(page.locator("aside.nl-banner")).to_be_visible()
+    problems += _blocking_violations(page)
+    page.locator("aside.nl-banner").get_by_label("Email", exact=True).focus()
+    problems += _blocking_violations(page)
+    page.goto("/articles/runners-knee/")
+    expect(page.locator("aside .nl-banner__open")).to_be_visible()
+    problems += _blocking_violations(page)
+    assert not problems, _describe(problems)

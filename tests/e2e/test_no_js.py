@@ -34,8 +34,8 @@ def test_reading_and_searching_without_javascript(new_context, live_server, scre
     expect(poster).to_have_attribute("href", YOUTUBE_URL)
     expect(page.locator("iframe")).to_have_count(0)
     shot(page, screenshot_dir, "nojs-article-phone.png", load_lazy=False)
-    # Without site.js, pressing play opens the video's own page in a new tab (stubbed here)
-    # instead of embedding it: proof that script really is off.
+    # Without articles/video.js, pressing play opens the video's own page in a new tab (stubbed
+    # here) instead of embedding it: proof that script really is off.
     with context.expect_page() as popup:
         poster.click()
     expect(popup.value).to_have_url(YOUTUBE_URL)

@@ -487,12 +487,48 @@ def test_the_banner_adds_no_query(client):
             html = hidden.get(url).content.decode()
         assert "nl-banner--banner" not in html
         assert len(with_banner) == len(without_banner)
+        seen = Client()
+        seen.cookies["newsletter_banner"] = "seen"
+        seen.get(url)
+        with CaptureQueriesContext(connection) as one_line:
+            html = seen.get(url).content.decode()
+        assert "nl-banner--collapsed" in html
+        assert len(one_line) == len(with_banner)
 
 
 def test_a_reader_who_dismissed_the_banner_does_not_see_it(client):
     client.cookies["newsletter_banner"] = "hidden"
     html = client.get("/").content.decode()
     assert "nl-banner--banner" not in html
+
+
+def test_a_reader_who_has_seen_the_banner_gets_it_on_one_line(client):
+    """After a first page (newsletter.js sets the cookie), phones show the banner as one line
+    whose Join opens the same form in place, or leads to /newsletter/ without JavaScript."""
+    first = client.get("/").content.decode()
+    assert '<aside class="nl-banner nl-banner--banner" ' in first
+    assert "data-newsletter-open" not in first
+    client.cookies["newsletter_banner"] = "seen"
+    html = client.get("/").content.decode()
+    banner = re.search(
+        r'<aside class="nl-banner nl-banner--banner nl-banner--collapsed".*?</aside>', html, re.S
+    )
+    assert banner
+    banner = banner.group(0)
+    assert re.search(
+        r'<a class="button nl-banner__open" href="/newsletter/" data-newsletter-open>', banner
+    )
+    assert 'Join<span class="visually-hidden"> the newsletter</span></a>' in banner
+    # The whole form is there (wider screens show it as before; Join opens it on phones).
+    assert f'action="{URL}" method="post"' in banner
+    assert CONSENT_TEXT.replace("'", "&#x27;") in banner
+    assert 'type="email" name="email"' in banner
+
+
+def test_an_unknown_banner_cookie_shows_the_whole_banner(client):
+    client.cookies["newsletter_banner"] = "something-else"
+    html = client.get("/").content.decode()
+    assert '<aside class="nl-banner nl-banner--banner" ' in html
 
 
 def test_the_signup_page_has_one_form_and_no_banner(client):

@@ -1,68 +1,26 @@
-/* RunnerHub: progressive enhancement only; every page works without this file. */
-(function () {
-  "use strict";
-
-  // Click-to-load video: nothing is requested from YouTube or Vimeo until the reader presses
-  // play. Without JavaScript the poster is a plain link to the video.
-  var EMBEDS = {
-    youtube: function (id) {
-      return "https://www.youtube-nocookie.com/embed/" + encodeURIComponent(id) + "?autoplay=1";
-    },
-    vimeo: function (id) {
-      return "https://player.vimeo.com/video/" + encodeURIComponent(id) + "?autoplay=1&dnt=1";
-    },
-  };
-
-  function loadVideo(figure, poster) {
-    var embed = EMBEDS[figure.getAttribute("data-video-provider")];
-    var id = figure.getAttribute("data-video-id");
-    if (!embed || !id) return false;
-    var heading = document.querySelector("h1");
-    var frame = document.createElement("iframe");
-    frame.className = "video__frame";
-    frame.src = embed(id);
-    frame.title = "Video" + (heading ? ": " + heading.textContent.trim() : "");
-    frame.setAttribute("allow", "autoplay; encrypted-media; picture-in-picture; fullscreen");
-    frame.setAttribute("allowfullscreen", "");
-    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
-    poster.replaceWith(frame);
-    frame.focus();
-    return true;
-  }
-
-  function init() {
-    var figures = document.querySelectorAll("figure.video[data-video-provider][data-video-id]");
-    Array.prototype.forEach.call(figures, function (figure) {
-      var poster = figure.querySelector(".video__poster");
-      if (!poster) return;
-      poster.addEventListener("click", function (event) {
-        // Let modified clicks (new tab, new window) through to the plain link.
-        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-        if (loadVideo(figure, poster)) event.preventDefault();
-      });
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();
-
 /* Newsletter sign-up (banner, in-article box, /newsletter/ page): answered in place. Without
    JavaScript the forms post to /newsletter/, which answers with a page. */
 (function () {
   "use strict";
 
-  // Read by the server (newsletter_tags), which then leaves the banner out: no layout jump.
-  var HIDE_COOKIE =
-    "newsletter_banner=hidden; path=/; max-age=15552000; SameSite=Lax" +
-    (location.protocol === "https:" ? "; Secure" : "");
+  // Read by the server (newsletter_tags), which then draws the banner on one line on phones
+  // ("seen") or leaves it out ("hidden"): the page never changes once shown, so nothing jumps.
+  var BANNER_COOKIE = "newsletter_banner";
   var FIELDS = ["email", "first_name", "consent"];
 
+  function bannerState() {
+    var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + BANNER_COOKIE + "=([^;]*)"));
+    return match ? match[1] : "";
+  }
+
+  function rememberBanner(state) {
+    document.cookie =
+      BANNER_COOKIE + "=" + state + "; path=/; max-age=15552000; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+  }
+
   function hideBannerFromNowOn() {
-    document.cookie = HIDE_COOKIE;
+    rememberBanner("hidden");
   }
 
   function showErrors(form, errors) {
@@ -146,8 +104,25 @@
     });
   }
 
+  // The one-line banner (phones, after the first page): Join opens the form in place. Without
+  // JavaScript it is a plain link to /newsletter/.
+  function openBanner(link) {
+    link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      var banner = link.closest("[data-newsletter]");
+      var email = banner && banner.querySelector('input[type="email"]');
+      if (!email) return;
+      event.preventDefault();
+      banner.classList.remove("nl-banner--collapsed");
+      email.focus();
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-newsletter-form]"), enhance);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-newsletter-open]"), openBanner);
+    // This page showed the whole banner: the next ones show it on one line (on phones).
+    if (document.querySelector(".nl-banner--banner") && !bannerState()) rememberBanner("seen");
     Array.prototype.forEach.call(document.querySelectorAll("[data-newsletter-dismiss]"), function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {

@@ -1,0 +1,210 @@
+"""Each app serves its own styles and scripts, and the pages that show an app's parts load
+them in <head> (so nothing shows unstyled or jumps). These tests keep the split of the old
+single site.css from silently growing back together."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.staticfiles import finders
+
+from comments.models import Comment
+from newsletter.models import Issue, Subscriber
+from tests.articles.factories import ArticleFactory
+from tests.comments.factories import CommentFactory
+from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+# Static file -> the app whose static/ folder must hold it.
+OWNED = {
+    "runnerhub/css/fonts.css": "runnerhub",
+    "runnerhub/css/site.css": "runnerhub",
+    "runnerhub/css/admin.css": "runnerhub",
+    "articles/articles.css": "articles",
+    "articles/video.js": "articles",
+    "comments/comments.css": "comments",
+    "comments/comments.js": "comments",
+    "shop/shop.css": "shop",
+    "newsletter/newsletter.css": "newsletter",
+    "newsletter/newsletter.js": "newsletter",
+    "newsletter/admin.css": "newsletter",
+}
+
+# Markup that only an app's own templates write -> that app's stylesheet.
+PARTS = {
+    "articles/articles.css": r'class="(card|article__|prose|hero-band|result)',
+    "comments/comments.css": r'class="(comments|comment-|comment |comment__)',
+    "shop/shop.css": r'class="(product-card|gear-box|shop-cta|shop-embed|product-grid)',
+    "newsletter/newsletter.css": r'class="nl-',
+}
+SITE_CSS = ("runnerhub/css/fonts.css", "runnerhub/css/site.css")
+
+
+def _css_selectors(path: str) -> str:
+    """The selectors of a stylesheet, without comments and declarations."""
+    text = re.sub(r"/\*.*?\*/", "", Path(finders.find(path)).read_text(), flags=re.S)
+    return "\n".join(re.findall(r"([^{};]+)\{", text))
+
+
+def _head_and_body(html: str) -> tuple[str, str]:
+    head, _, body = html.partition("</head>")
+    assert body, "no </head>"
+    return head, body
+
+
+def _stylesheets(head: str) -> list[str]:
+    return re.findall(r'<link rel="stylesheet" href="/static/([^"]+)">', head)
+
+
+def _scripts(html: str) -> list[str]:
+    return re.findall(r'<script src="/static/([^"]+)"', html)
+
+
+@pytest.mark.parametrize("path,app", sorted(OWNED.items()))
+def test_each_static_file_lives_in_its_own_app(path, app):
+    found = finders.find(path)
+    assert found, f"{path} is missing"
+    assert Path(found).is_relative_to(BASE_DIR / app / "static"), found
+
+
+def test_the_old_site_script_is_gone():
+    assert finders.find("runnerhub/js/site.js") is None
+
+
+def test_the_site_base_css_holds_no_app_styles():
+    selectors = _css_selectors("runnerhub/css/site.css")
+    for app_selector in (
+        r"\.comment",
+        r"\.badge",
+        r"\.gear",
+        r"\.product",
+        r"\.shop",
+        r"\.button--shop",
+        r"\.nl-",
+        r"\.card",
+        r"\.prose",
+        r"\.video",
+        r"\.faq",
+        r"\.hero-band",
+        r"\.article",
+    ):
+        assert not re.search(app_selector + r"[\w-]*", selectors), app_selector
+
+
+def test_each_app_css_styles_its_own_parts():
+    assert re.search(r"\.comment\b", _css_selectors("comments/comments.css"))
+    assert re.search(r"\.gear-box\b", _css_selectors("shop/shop.css"))
+    assert re.search(r"\.nl-banner\b", _css_selectors("newsletter/newsletter.css"))
+    assert re.search(r"\.prose\b", _css_selectors("articles/articles.css"))
+    admin_css = _css_selectors("runnerhub/css/admin.css")
+    assert ".nl-" not in admin_css and "#issue_form" not in admin_css
+    assert re.search(r"\.nl-progress\b", _css_selectors("newsletter/admin.css"))
+
+
+def test_fonts_are_declared_once():
+    sheets = sorted(
+        p
+        for app in ("runnerhub", "articles", "comments", "shop", "newsletter")
+        for p in (BASE_DIR / app / "static").rglob("*.css")
+    )
+    assert len(sheets) >= 8
+    declaring = [p.name for p in sheets if "@font-face" in p.read_text()]
+    assert declaring == ["fonts.css"]
+    # The editor's preview in admin takes the same declarations.
+    editor_css = BASE_DIR / "runnerhub/static/runnerhub/css/admin.css"
+    assert '@import url("fonts.css")' in editor_css.read_text()
+
+
+@pytest.fixture
+def pages(db):
+    """A page of every kind, with every part a page can show."""
+    category = ShopCategoryFactory(slug="muscle-recovery", name="Muscle recovery")
+    roller = ProductFactory(slug="roller", category=category)
+    article = ArticleFactory(
+        slug="hamstrings",
+        body="<p>Rolling helps.</p><p>[shop muscle-recovery]</p><p>[product roller]</p>",
+    )
+    ArticleProductFactory(article=article, product=roller)
+    question = CommentFactory(article=article)
+    assert question.state == Comment.State.PUBLISHED
+    return {
+        "home": "/",
+        "list": "/articles/",
+        "topic": article.topic.get_absolute_url(),
+        "search": "/search/?q=rolling",
+        "article": article.get_absolute_url(),
+        "reply": f"/comments/reply/{question.pk}/",
+        "shop": category.get_absolute_url(),
+        "newsletter": "/newsletter/",
+        "404": "/nowhere/",
+    }
+
+
+def test_pages_load_the_styles_of_the_parts_they_show_in_head(client, pages):
+    seen = set()
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        head, body = _head_and_body(response.content.decode())
+        sheets = _stylesheets(head)
+        assert sheets[:2] == list(SITE_CSS), name
+        assert not _stylesheets(body), f"{name}: a stylesheet after <head> would flash unstyled"
+        for sheet in sheets:
+            assert finders.find(sheet), f"{name} links {sheet}, which does not exist"
+        for sheet, markup in PARTS.items():
+            if re.search(markup, body):
+                seen.add(sheet)
+                assert sheet in sheets, f"{name} shows parts of {sheet} but does not load it"
+        assert len(sheets) == len(set(sheets)), f"{name} loads a stylesheet twice"
+    assert seen == set(PARTS), "the pages above no longer show every app's parts"
+
+
+def test_the_article_page_has_every_part_and_its_assets(client, pages):
+    head, body = _head_and_body(client.get(pages["article"]).content.decode())
+    assert _stylesheets(head) == [
+        "runnerhub/css/fonts.css",
+        "runnerhub/css/site.css",
+        "newsletter/newsletter.css",
+        "articles/articles.css",
+        "comments/comments.css",
+        "shop/shop.css",
+    ]
+    for part in ('class="comment ', 'class="gear-box', 'class="product-card', "nl-banner--article"):
+        assert part in body, part
+    assert _scripts(body) == [
+        "comments/comments.js",
+        "newsletter/newsletter.js",
+        "articles/video.js",
+    ]
+
+
+def test_every_page_loads_the_newsletter_script_once(client, pages):
+    for name, url in pages.items():
+        scripts = _scripts(client.get(url).content.decode())
+        assert scripts.count("newsletter/newsletter.js") == 1, name
+        assert len(scripts) == len(set(scripts)), name
+
+
+def test_the_500_page_stands_alone_on_the_site_css():
+    html = (BASE_DIR / "runnerhub/templates/500.html").read_text()
+    assert re.findall(r"\{% static '([^']+\.css)' %\}", html) == list(SITE_CSS)
+
+
+@pytest.mark.django_db
+def test_the_newsletter_admin_serves_its_own_css(admin_client):
+    for model in (Issue, Subscriber):
+        media = str(admin.site._registry[model].media)
+        assert "/static/newsletter/admin.css" in media
+        assert "runnerhub/css/admin.css" not in media
+    issue = Issue.objects.create(subject="Hills", preheader="Up and down")
+    for url in (
+        f"/admin/newsletter/issue/{issue.pk}/change/",
+        f"/admin/newsletter/issue/{issue.pk}/preview/",
+        "/admin/newsletter/subscriber/",
+        "/admin/newsletter/subscriber/import/",
+    ):
+        html = admin_client.get(url).content.decode()
+        assert html.count("/static/newsletter/admin.css") == 1, url

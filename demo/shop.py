@@ -16,9 +16,9 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from articles.models import Article
 from runnerhub.images import clean_image
+from shop.models import ArticleProduct, Product, ShopCategory
 
-from .demo_content import BODY_BLOCKS, CATEGORIES, GEAR, LONG_ARTICLE, PRODUCTS
-from .models import ArticleProduct, Product, ShopCategory
+from .content.shop import BODY_BLOCKS, CATEGORIES, GEAR, LONG_ARTICLE, PRODUCTS
 
 
 def load(stdout) -> None:

@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from demo.shop import insert_blocks, make_product_image
+from demo.images import make_product_image
+from demo.shop import insert_blocks
 from shop.models import ArticleProduct, Product, ShopCategory
 
 pytestmark = pytest.mark.django_db

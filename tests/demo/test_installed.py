@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.demo
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Run in a fresh interpreter: the suite's own settings always install the demo.

@@ -6,7 +6,7 @@ from demo.images import make_product_image
 from demo.shop import insert_blocks
 from shop.models import ArticleProduct, Product, ShopCategory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def _snapshot():

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "shop",
     "newsletter",
 ]
+if DEBUG:
+    # The local demo's content and `load_demo` (demo/): never installed, nor imported, in
+    # production.
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

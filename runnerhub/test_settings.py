@@ -6,8 +6,11 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 
 from runnerhub.settings import *  # noqa: F403
-from runnerhub.settings import STORAGES
+from runnerhub.settings import INSTALLED_APPS, STORAGES
 
+# The suite tests the demo too, so it installs the demo app whatever DEBUG is.
+if "demo" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

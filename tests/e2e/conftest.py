@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
-from runnerhub.demo_images import make_hero_image
+from demo.images import make_hero_image
 from runnerhub.images import clean_image
 from tests.articles.factories import ArticleFactory, FAQItemFactory, TagFactory, TopicFactory
 from tests.runnerhub.factories import StaffFactory

@@ -59,6 +59,7 @@ DEMO_PAGES = [
 ]
 
 
+@pytest.mark.demo
 def test_demo_pages_have_no_serious_accessibility_violations(
     new_context, live_server, settings, screenshot_dir
 ):

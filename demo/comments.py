@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 
 from articles.models import Article
+from comments.models import Comment
 from runnerhub.models import SiteSettings
-
-from .models import Comment
 
 # (key, parent key, author: a staff username or (name, email), hours after publishing, text)
 THREAD = [

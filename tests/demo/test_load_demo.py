@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, FAQItem, Tag, Topic
 from comments.models import Comment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def test_demo_refuses_to_load_without_debug(settings):

@@ -40,7 +40,7 @@ CATEGORIES = [
     },
 ]
 
-# `drawing` names the illustration shop.demo draws for the product image.
+# `drawing` names the illustration demo.images draws for the product image.
 PRODUCTS = [
     {
         "slug": "foam-roller",

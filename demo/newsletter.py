@@ -6,9 +6,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
-
-from .models import CONSENT_TEXT, Delivery, Issue, IssueBlock, Subscriber
-from .sending import issue_start
+from newsletter.models import CONSENT_TEXT, Delivery, Issue, IssueBlock, Subscriber
+from newsletter.sending import issue_start
 
 # (email, first name, status, days ago)
 SUBSCRIBERS = [

@@ -2,10 +2,11 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from shop.demo import insert_blocks, make_product_image
+from demo.images import make_product_image
+from demo.shop import insert_blocks
 from shop.models import ArticleProduct, Product, ShopCategory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def _snapshot():

@@ -1,20 +1,15 @@
 """Load the demo content of every app and make sure the local demo logins exist.
 
-Each installed app may ship a `demo` module with `load(stdout)`; they run in INSTALLED_APPS
-order, so an app's demo can build on the apps it depends on. Running it again adds nothing
+The apps' content loads in the order of demo.loader.LOADERS. Running it again adds nothing
 twice.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from demo.loader import load_all
 from runnerhub.auth import DEMO_EMAIL_DOMAIN
 from runnerhub.permissions import EDITORS, MODERATORS
 
@@ -29,20 +24,14 @@ class Command(BaseCommand):
     help = "Load the demo content and the local demo logins (only with DEBUG on)."
 
     def handle(self, *args, **options):
+        # The app is installed only with DEBUG on; this also covers settings that install it
+        # otherwise (the test settings do) and DEBUG turned off at run time.
         if not settings.DEBUG:
             raise CommandError(
                 "The demo content and its well-known logins exist only with DEBUG on; "
                 "refusing to load them into what looks like a production site."
             )
-        for app_config in apps.get_app_configs():
-            module_name = f"{app_config.name}.demo"
-            if find_spec(module_name) is None:
-                continue
-            self.stdout.write(
-                self.style.MIGRATE_HEADING(f"Demo content: {app_config.verbose_name}")
-            )
-            with transaction.atomic():
-                import_module(module_name).load(stdout=self.stdout)
+        load_all(stdout=self.stdout, style=self.style)
         self._ensure_logins()
 
     def _ensure_logins(self) -> None:

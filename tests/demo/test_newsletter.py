@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from newsletter.models import Delivery, Issue, Subscriber
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def test_demo_newsletter_is_idempotent_and_sends_nothing(settings, capsys):

@@ -9,12 +9,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from runnerhub.demo_images import make_body_image, make_hero_image
+from articles.models import Article, FAQItem, Tag, Topic
 from runnerhub.images import clean_image, save_editor_image
 from runnerhub.permissions import EDITORS, MODERATORS
 
-from .demo_content import ARTICLES, AUTHORS, TOPICS
-from .models import Article, FAQItem, Tag, Topic
+from .content.articles import ARTICLES, AUTHORS, TOPICS
+from .images import make_body_image, make_hero_image
 
 BODY_IMAGE_MARKER = "<h2>2."
 

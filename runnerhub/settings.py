@@ -1,5 +1,6 @@
 """RunnerHub settings, read from the environment (see the configuration table in README.md)."""
 
+import logging
 import secrets
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_ckeditor_5",
     "django_tasks",
     "django_tasks_db",
+    "django_guid",
     "articles",
     "comments",
     "shop",
@@ -61,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every later middleware's log lines carry the request's id.
+    "runnerhub.logs.replace_invalid_request_id",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,12 +187,57 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 CSRF_FAILURE_VIEW = "runnerhub.views.csrf_failure"
 
+# Logs go to stderr, one record a line: time, level, logger, the request's id and the message.
+# LOG_FORMAT=json writes each record as one JSON object (time, level, logger, message,
+# request_id, exc_info) for a log collector. The request id comes from a valid X-Request-ID
+# sent by the load balancer, else a new UUID; it is returned in the response's X-Request-ID
+# header (runnerhub/logs.py). Outside a request (workers, commands) it is "-"/null.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+# Python warnings (a missing static folder, a deprecation) become log records too, so that
+# in JSON mode nothing else reaches stderr.
+logging.captureWarnings(True)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "UUID_FORMAT": "string",
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,  # no cross-origin script reads it
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "runnerhub.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (a plain console one with DEBUG, runserver's request lines)
+        # would write a second, differently formatted copy: everything goes through ours.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},  # one INFO line per request otherwise
+    },
 }
 
 # Shop links: when set, product and category addresses must be on these domains

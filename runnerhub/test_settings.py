@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# The suite never reads a developer's .env (it would change what is tested: a DATABASE_URL,
+# S3 media, JSON logs); only the real environment counts, as in CI. Subprocesses inherit this.
+os.environ.setdefault("ENV_FILE", "")
 
 from runnerhub.settings import *  # noqa: F403
 from runnerhub.settings import STORAGES

@@ -1,6 +1,7 @@
 """RunnerHub settings, read from the environment (see the configuration table in README.md)."""
 
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -12,6 +13,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+# A .env file beside manage.py (git-ignored; .env.example lists every setting) fills in what
+# the real environment leaves unset: a variable set in the environment always wins.
+# ENV_FILE, from the real environment only, names another file, or none when empty (the test
+# settings do that, so that a developer's .env never changes what the suite tests).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -8,7 +8,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 import nh3
-from django.conf import settings
+
+from .images import media_base_url
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -30,10 +31,11 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
-    # Images only from our own uploads or a full https address: a bare relative src would
-    # make every reader's browser request an arbitrary address on this site.
+    # Images only from our own uploads (wherever media are stored) or a full https address: a
+    # bare relative src would make every reader's browser request an arbitrary address on
+    # this site.
     if element == "img" and attribute == "src":
-        return value if value.startswith((settings.MEDIA_URL, "https://")) else None
+        return value if value.startswith((media_base_url(), "https://")) else None
     return value
 
 

@@ -145,13 +145,50 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded media (hero, product and editor images and their renditions) live in Django's
+# default storage: files under MEDIA_ROOT, or with MEDIA_STORAGE=s3 an S3-compatible bucket
+# (AWS S3, MinIO, Cloudflare R2, ...) through django-storages. Every read and write goes
+# through the storage API, and pages only build URLs, so nothing else differs.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_options = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        # Unset: AWS itself; e.g. https://<account>.r2.cloudflarestorage.com or MinIO's address.
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=""),
+        "region_name": env.str("AWS_S3_REGION_NAME", default=""),
+        # Unset: boto3 finds credentials itself (an instance or task role, ~/.aws).
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+        # Where readers fetch media: a CDN or the bucket's public host name.
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=""),
+        "location": env.str("AWS_LOCATION", default=""),  # a folder inside the bucket
+        # e.g. public-read for a bucket that uses ACLs; unset: the bucket policy decides.
+        "default_acl": env.str("AWS_DEFAULT_ACL", default=""),
+    }
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {key: value for key, value in _media_options.items() if value}
+        | {
+            # Media are public and their URLs are stored in article bodies, so they must not
+            # expire: plain URLs, no signed query strings.
+            "querystring_auth": False,
+            # Two uploads called hero.jpg must not replace each other (the default on S3).
+            "file_overwrite": False,
+            # A stored name is never reused (a new upload gets a new name): cache for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
 # Django serves uploaded media itself only for the demo; production puts media on S3-compatible
 # storage or behind the web server.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and MEDIA_STORAGE == "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -18,6 +18,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="runnerhub-test-media-")
 SERVE_MEDIA = True
 STORAGES = {
     **STORAGES,
+    # Tests that need S3 switch to it themselves (tests/runnerhub/test_s3_media.py).
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

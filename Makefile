@@ -3,19 +3,32 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+WORKERS ?= 2
+# Extra pip-compile arguments for `make lock`, e.g. --upgrade or --upgrade-package redis.
+LOCK_ARGS ?=
+LOCK_VENV := var/pip-tools
+# The lock is resolved against PyPI alone, whatever this machine's pip configuration adds
+# (wheel folders, extra indexes, constraint files), so it holds only PyPI's files and hashes.
+PIP_PYPI_ONLY := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL \
+	-u PIP_CONSTRAINT -u PIP_NO_INDEX PIP_CONFIG_FILE=/dev/null
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PIP_PYPI_ONLY) $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
+	|| { echo "RunnerHub needs Python 3.11 (found: $(PYTHON))"; exit 1; }
 
-.PHONY: run test lint format serve worker clean editor
+.PHONY: run serve worker test lint format lock editor clean
 
+# Every line of the requirements files has hashes, so pip checks every file it installs.
 $(VENV)/.installed: requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
-		|| { echo "RunnerHub needs Python 3.11 (found: $(PYTHON))"; exit 1; }
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
+# requirements-dev.txt holds the production packages too, at the same versions.
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 # The local demo: SQLite unless DATABASE_URL is set, emails printed here, DEBUG on.
@@ -29,6 +42,20 @@ run: $(VENV)/.installed
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST)
 
+# The production setup on this machine: gunicorn (gunicorn.conf.py), DEBUG off, collected
+# static files served by WhiteNoise. SECRET_KEY comes from the environment or .env. Plain
+# http and no web server in front here, so unless set in the environment: no secure-only
+# cookies and Django serves the uploads. Emails wait for `make worker`.
+serve: export DEBUG = 0
+serve: export ALLOWED_HOSTS ?= $(firstword $(subst :, ,$(HOST))),localhost
+serve: export SITE_URL ?= http://$(HOST)
+serve: export SECURE_COOKIES ?= 0
+serve: export SERVE_MEDIA ?= 1
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn runnerhub.wsgi --bind $(HOST) --workers $(WORKERS)
+
 # A background worker on its own (production runs one or more per host).
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker --queue-name '*'
@@ -38,14 +65,17 @@ worker: $(VENV)/.installed
 # ones, which flush the data the migrations wrote). PYTEST_ARGS goes to both runs, and a -m in
 # it replaces the split; exit status 5 (nothing selected, e.g. PYTEST_ARGS=tests/articles) is
 # no failure.
-test: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -m "not demo" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(VENV)/bin/pytest -m demo $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# Checks only, as `make test` and CI do; `make format` changes files.
 lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
@@ -53,6 +83,19 @@ lint: $(VENV)/.installed-dev
 # Node): exactly the versions of runnerhub/editor/package-lock.json, no install scripts.
 editor:
 	cd runnerhub/editor && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent build
+
+# Pin requirements.in and requirements-dev.in, with everything they need and hashes, into
+# requirements.txt and requirements-dev.txt. Existing pins are kept unless LOCK_ARGS says
+# --upgrade (everything) or --upgrade-package NAME. pip-tools lives in its own venv, so a
+# broken or conflicted lock never stops the lock from being made again.
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+$(LOCK_VENV)/bin/pip-compile:
+	$(CHECK_PYTHON)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(PIP_PYPI_ONLY) $(LOCK_VENV)/bin/pip install --quiet pip-tools==7.6.2
 
 clean:
 	rm -rf $(VENV) var media staticfiles .pytest_cache .ruff_cache

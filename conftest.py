@@ -19,6 +19,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rate limits, counted clicks and kept forms of
+    one test never leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _chromium_path() -> str | None:
     for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "chromium"):
         if candidate and shutil.which(candidate):

@@ -195,6 +195,12 @@ def save_editor_image(fileobj, storage: Storage = default_storage) -> str:
     return storage.url(name)
 
 
+def media_base_url(storage: Storage = default_storage) -> str:
+    """The address every stored file's URL starts with: MEDIA_URL on the file system, the
+    bucket's (or its custom domain's) address on S3."""
+    return storage.url("x").removesuffix("x")
+
+
 _IMG_TAG = re.compile(r"<img\b([^>]*)>")
 _ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 # ASCII digits of a bounded length: int() of a hand-edited 5,000-digit size would fail.

@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 import nh3
 from django.conf import settings
 
+from .images import media_base_url
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
     "mark", "code", "pre", "blockquote", "ul", "ol", "li", "a", "figure", "figcaption",
@@ -32,14 +34,15 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def _in_media(path: str) -> bool:
-    """Whether a URL path names a file under MEDIA_URL, as a server would resolve it.
+def _in_media(path: str, media: str | None = None) -> bool:
+    """Whether a URL path names a file under `media` (MEDIA_URL's path), as a server would
+    resolve it.
 
     Checked on the resolved path, not on the string: "/media/../go/x/" starts with
     "/media/" but is /go/x/. Anything a server might resolve differently from us is
     refused outright: a backslash, "//", a "." or ".." segment (also percent-encoded), or a
     "%" left after decoding once (a server that decodes twice would see what we did not)."""
-    media = urlsplit(settings.MEDIA_URL).path
+    media = urlsplit(settings.MEDIA_URL).path if media is None else media
     decoded = unquote(path)
     if "\\" in path or "\\" in decoded or "%" in decoded or "//" in decoded:
         return False
@@ -65,11 +68,14 @@ def image_src(value: str) -> str | None:
         host = parts.hostname
     except ValueError:  # an unbalanced "[" read as an IPv6 host
         return None
+    base = urlsplit(media_base_url())
+    if base.netloc and (parts.scheme, parts.netloc) == (base.scheme, base.netloc):
+        # Media on a host of their own (an S3 bucket, a CDN; maybe plain http in development).
+        return value if _in_media(parts.path, base.path) else None
     if parts.scheme == "https" and host:
         return value if host not in _our_hosts() or _in_media(parts.path) else None
     relative = not parts.scheme and not parts.netloc
-    media_here = not urlsplit(settings.MEDIA_URL).netloc
-    return value if relative and media_here and _in_media(parts.path) else None
+    return value if relative and not base.netloc and _in_media(parts.path) else None
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:

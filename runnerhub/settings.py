@@ -1,5 +1,7 @@
 """RunnerHub settings, read from the environment (see the configuration table in README.md)."""
 
+import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -11,6 +13,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+# A .env file beside manage.py (git-ignored; .env.example lists every setting) fills in what
+# the real environment leaves unset: a variable set in the environment always wins.
+# ENV_FILE, from the real environment only, names another file, or none when empty (the test
+# settings do that, so that a developer's .env never changes what the suite tests).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -53,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks",
     "django_tasks_db",
+    "django_guid",
     "articles",
     "comments",
     "shop",
@@ -64,6 +74,9 @@ if DEBUG:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    # First, so that every later middleware's log lines carry the request's id.
+    "runnerhub.logs.replace_invalid_request_id",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,13 +148,50 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded media (hero, product and editor images and their renditions) live in Django's
+# default storage: files under MEDIA_ROOT, or with MEDIA_STORAGE=s3 an S3-compatible bucket
+# (AWS S3, MinIO, Cloudflare R2, ...) through django-storages. Every read and write goes
+# through the storage API, and pages only build URLs, so nothing else differs.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_options = {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+        # Unset: AWS itself; e.g. https://<account>.r2.cloudflarestorage.com or MinIO's address.
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=""),
+        "region_name": env.str("AWS_S3_REGION_NAME", default=""),
+        # Unset: boto3 finds credentials itself (an instance or task role, ~/.aws).
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+        # Where readers fetch media: a CDN or the bucket's public host name.
+        "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=""),
+        "location": env.str("AWS_LOCATION", default=""),  # a folder inside the bucket
+        # e.g. public-read for a bucket that uses ACLs; unset: the bucket policy decides.
+        "default_acl": env.str("AWS_DEFAULT_ACL", default=""),
+    }
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {key: value for key, value in _media_options.items() if value}
+        | {
+            # Media are public and their URLs are stored in article bodies, so they must not
+            # expire: plain URLs, no signed query strings.
+            "querystring_auth": False,
+            # Two uploads called hero.jpg must not replace each other (the default on S3).
+            "file_overwrite": False,
+            # A stored name is never reused (a new upload gets a new name): cache for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
 # Django serves uploaded media itself only for the demo; production puts media on S3-compatible
 # storage or behind the web server.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG and MEDIA_STORAGE == "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -185,12 +235,57 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 CSRF_FAILURE_VIEW = "runnerhub.views.csrf_failure"
 
+# Logs go to stderr, one record a line: time, level, logger, the request's id and the message.
+# LOG_FORMAT=json writes each record as one JSON object (time, level, logger, message,
+# request_id, exc_info) for a log collector. The request id comes from a valid X-Request-ID
+# sent by the load balancer, else a new UUID; it is returned in the response's X-Request-ID
+# header (runnerhub/logs.py). Outside a request (workers, commands) it is "-"/null.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+# Python warnings (a missing static folder, a deprecation) become log records too, so that
+# in JSON mode nothing else reaches stderr.
+logging.captureWarnings(True)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "UUID_FORMAT": "string",
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,  # no cross-origin script reads it
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "runnerhub.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (a plain console one with DEBUG, runserver's request lines)
+        # would write a second, differently formatted copy: everything goes through ours.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "django_guid": {"level": "WARNING"},  # one INFO line per request otherwise
+    },
 }
 
 # Shop links: when set, product and category addresses must be on these domains

@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# The suite never reads a developer's .env (it would change what is tested: a DATABASE_URL,
+# S3 media, JSON logs); only the real environment counts, as in CI. Subprocesses inherit this.
+os.environ.setdefault("ENV_FILE", "")
 
 from runnerhub.settings import *  # noqa: F403
 from runnerhub.settings import INSTALLED_APPS, STORAGES
@@ -18,6 +21,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="runnerhub-test-media-")
 SERVE_MEDIA = True
 STORAGES = {
     **STORAGES,
+    # Tests that need S3 switch to it themselves (tests/runnerhub/test_s3_media.py).
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

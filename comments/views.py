@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from runnerhub.antispam import keep_render_time
-from runnerhub.csrf import restorable, restore_refused, restore_take
+from runnerhub.csrf import RESTORED_FIELD, restorable, restore_refused, restore_take
 from runnerhub.models import SiteSettings
 from runnerhub.ratelimit import client_ip, hit
 from runnerhub.views import one_click_unsubscribe
@@ -85,6 +85,12 @@ def _parent_of(form):
 def post_comment(request: HttpRequest) -> HttpResponse:
     form = CommentForm(request.POST, user=request.user)
     is_staff = request.user.is_authenticated and request.user.is_staff
+    restored = request.POST.get(RESTORED_FIELD) == "1"
+    form.restored = restored  # kept on every page that shows the form again
+    if restored and request.user.is_authenticated:
+        # Its text came from a request that failed the CSRF check, maybe another site's:
+        # never sent in a signed-in person's name (they signed in after it was shown).
+        return restore_refused(request)
     if not form.is_valid():
         return _form_page(request, form, status=400)  # a typo to fix is not a post: not counted
     if not is_staff and not hit(
@@ -113,7 +119,9 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             ip_address=client_ip(request) if client_ip(request) != "unknown" else None,
             submission_key=data["submission_key"],
             looks_like_bot=form.looks_like_bot(),
-            own_comment_ids=own_comment_ids(request),
+            # A form shown again after a CSRF failure may hold another site's text: it is
+            # moderated like a first comment, whatever proof the browser holds.
+            own_comment_ids=() if restored else own_comment_ids(request),
         )
     except IntegrityError:
         # The same form posted twice (a double click): show the comment the first post made.
@@ -123,10 +131,6 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return redirect(permalink(comment))
     if comment.state == Comment.State.PUBLISHED:
         messages.success(request, "Thanks! Your comment is published.")
-        if not is_staff:
-            response = redirect(permalink(comment))
-            _remember_own_comment(request, response, comment)
-            return response
     else:
         # Spam gets the same answer as a comment awaiting moderation: bots learn nothing.
         if comment.state == Comment.State.PENDING:
@@ -138,7 +142,10 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             "moderator approves it.",
         )
     response = redirect(permalink(comment) if comment.state != Comment.State.SPAM else article)
-    _remember_own_comment(request, response, comment)
+    if not request.user.is_authenticated:
+        # An account is its own proof; a cookie left behind by a signed-in person (a shop's
+        # shared computer) would let the next person in that browser skip moderation.
+        _remember_own_comment(request, response, comment)
     return response
 
 
@@ -158,6 +165,7 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
         name=typed["name"], email=typed["email"], text=typed["text"], notify=bool(typed["notify"])
     )
     keep_render_time(form, typed["rendered"])
+    form.restored = True
     return _form_page(
         request,
         form,
@@ -166,8 +174,9 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
         parent=parent,
         problem="For your security your comment was not posted yet: the page it came from "
         "was open for a long time, in another tab, or on another website. Nothing you typed "
-        "is lost: check it below and press Post. If this happens again, please allow "
-        "cookies for this site.",
+        "is lost: check it below and press Post. If you did not write this, leave this "
+        "page: nothing has been posted. If this happens again, please allow cookies for "
+        "this site.",
     )
 
 

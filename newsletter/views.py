@@ -105,8 +105,8 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
     problem = (
         "For your security you are not signed up yet: the page it came from was open for a "
         "long time, in another tab, or on another website. Nothing you typed is lost: check "
-        "it below, tick the box and press Join. If this happens again, please allow cookies "
-        "for this site."
+        "it below, tick the box and press Join. If you did not type this, leave this page: "
+        "nothing has been sent. If this happens again, please allow cookies for this site."
     )
     return render(request, "newsletter/signup.html", {"form": form, "problem": problem})
 

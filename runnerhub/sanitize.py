@@ -51,10 +51,32 @@ def _in_media(path: str, media: str | None = None) -> bool:
     return posixpath.normpath(decoded).startswith(media)
 
 
-def _our_hosts() -> set[str]:
-    hosts = {urlsplit(settings.SITE_URL).hostname, urlsplit(settings.MEDIA_URL).hostname}
-    hosts |= {h.lower() for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")}
-    return {h for h in hosts if h}
+# Someone else's image host: a dotted DNS name. An IP address or a one-label name such as
+# localhost would point every reader's browser into their own network.
+_DNS_NAME = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
+
+
+def _plain_host(value: str, parts) -> str | None:
+    """The host of an absolute image address when it is spelled one way only (ASCII, IDNs as
+    punycode, no user name, percent sign or backslash), without a trailing dot; else None.
+    Browsers read percent-encoded, full-width or ideographic-dot spellings, a trailing dot
+    or a "\\@" as our own host, or as another host than the one we checked."""
+    if "\\" in value or "@" in parts.netloc or "%" in parts.netloc:
+        return None
+    host = (parts.hostname or "").removesuffix(".")
+    return host if host.isascii() else None
+
+
+def _is_ours(host: str) -> bool:
+    """Whether a host name serves this site (SITE_URL, MEDIA_URL, ALLOWED_HOSTS, including
+    its ".example.com" wildcards)."""
+    exact = {urlsplit(settings.SITE_URL).hostname, urlsplit(settings.MEDIA_URL).hostname}
+    patterns = [h.lower() for h in settings.ALLOWED_HOSTS if h != "*"]
+    return (
+        host in exact
+        or host in patterns
+        or any(p.startswith(".") and (host == p[1:] or host.endswith(p)) for p in patterns)
+    )
 
 
 def image_src(value: str) -> str | None:
@@ -73,7 +95,10 @@ def image_src(value: str) -> str | None:
         # Media on a host of their own (an S3 bucket, a CDN; maybe plain http in development).
         return value if _in_media(parts.path, base.path) else None
     if parts.scheme == "https" and host:
-        return value if host not in _our_hosts() or _in_media(parts.path) else None
+        host = _plain_host(value, parts)
+        if host is not None and _is_ours(host):
+            return value if _in_media(parts.path) else None
+        return value if host is not None and _DNS_NAME.match(host) else None
     relative = not parts.scheme and not parts.netloc
     return value if relative and not base.netloc and _in_media(parts.path) else None
 

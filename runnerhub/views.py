@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .csrf import Restorable, restore_stash
+from .csrf import Restorable, restore_redirect
 from .images import save_editor_image
 
 
@@ -84,12 +84,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     A public form keeps what the reader typed (see runnerhub.csrf); under /admin/, from a
     signed-in user, or for a script (it falls back to a plain post), nothing is shown."""
     restorable = _restorable_view(request)
-    if restorable is not None:
-        key = restore_stash(request, restorable)
-        if key is not None:
-            response = HttpResponseRedirect(reverse(restorable.url_name, kwargs={"key": key}))
-            response.status_code = 303  # see other: the browser follows with a GET
-            return response
+    if restorable is not None and (response := restore_redirect(request, restorable)):
+        return response
     return render(
         request,
         "403_csrf.html",

@@ -39,6 +39,20 @@ def _host_verdict(host: str, _window: int) -> str:
     return "public"
 
 
+def shop_url_is_ambiguous(value: str) -> bool:
+    """Whether browsers may read another host from `value` than Python does: a backslash
+    ("https://evil.example\\@shop.example.com/" is evil.example to a browser), a user name,
+    white space or a control character. The /go/ redirect refuses such a stored address
+    too, so an allowlist can never be stepped around by spelling."""
+    try:
+        netloc = urlsplit(value).netloc
+    except ValueError:
+        return True
+    return (
+        "\\" in value or "@" in netloc or any(ch.isspace() or not ch.isprintable() for ch in value)
+    )
+
+
 def validate_shop_url(value: str) -> None:
     """Only http(s) addresses on the public internet, and only on the shop's own domains
     when those are set.
@@ -58,6 +72,14 @@ def validate_shop_url(value: str) -> None:
         raise ValidationError(
             _("Enter a full shop address starting with https:// (or http://)."),
             code="shop_url_scheme",
+        )
+    if shop_url_is_ambiguous(value):
+        raise ValidationError(
+            _(
+                "Enter the shop address without a user name, backslash, space or control "
+                "character: browsers would read another host from it than we check."
+            ),
+            code="shop_url_ambiguous",
         )
     allowed = [d.lower().lstrip(".") for d in settings.SHOP_ALLOWED_DOMAINS]
     host = host.lower()

@@ -20,17 +20,37 @@ logger = logging.getLogger(__name__)
 CLICK_WINDOW_SECONDS = 30 * 60
 
 
-def click_is_first(*, client: str, target: str, article_id: int | None, medium: str) -> bool:
-    """True the first time `client` (address and user agent) clicks `target` from this
-    article and medium within CLICK_WINDOW_SECONDS.
+# Readers who share an address (an office, a mobile network's NAT) still count one by one,
+# by their browsers; but one address counts at most this many readers per link, article and
+# window, so a script that changes its user agent on every request cannot inflate a count.
+CLICKS_PER_ADDRESS = 5
 
-    One `cache.add` (atomic in Redis, so every process agrees), no database query. The key
-    is a keyed hash (HMAC with SECRET_KEY), so the cache never holds a reader's address."""
-    digest = salted_hmac(
-        "shop.click", f"{client}\n{target}\n{article_id or 0}\n{medium}", algorithm="sha256"
-    ).hexdigest()[:40]
+
+def click_is_first(
+    *, address: str, agent: str, target: str, article_id: int | None, medium: str
+) -> bool:
+    """True the first time a reader (address and user agent) clicks `target` from this
+    article and medium within CLICK_WINDOW_SECONDS, for at most CLICKS_PER_ADDRESS readers
+    of one address.
+
+    Cache round-trips only (`add` and `incr` are atomic in Redis, so every process agrees),
+    no database query. Keys are keyed hashes (HMAC with SECRET_KEY), so the cache never
+    holds a reader's address or user agent."""
+    link = f"{target}\n{article_id or 0}\n{medium}"
+
+    def key(*parts: str) -> str:
+        digest = salted_hmac("shop.click", "\n".join(parts), algorithm="sha256")
+        return f"shop:click:{digest.hexdigest()[:40]}"
+
     try:
-        return cache.add(f"shop:click:{digest}", 1, timeout=CLICK_WINDOW_SECONDS)
+        if not cache.add(key(address, agent, link), 1, timeout=CLICK_WINDOW_SECONDS):
+            return False
+        per_address = key(address, link)
+        if cache.add(per_address, 1, timeout=CLICK_WINDOW_SECONDS):
+            return True
+        return cache.incr(per_address) <= CLICKS_PER_ADDRESS
+    except ValueError:  # the per-address count expired between add and incr
+        return True
     except Exception:  # the cache is down: count the click rather than fail the redirect
         logger.warning("shop click de-duplication skipped: cache unavailable", exc_info=True)
         return True

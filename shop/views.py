@@ -10,7 +10,7 @@ from runnerhub.ratelimit import client_ip
 
 from .blocks import product_href
 from .links import is_bot, with_utm
-from .models import ClickCount, Product, ShopCategory
+from .models import ClickCount, Product, ShopCategory, shop_url_is_ambiguous
 from .services import click_is_first, click_record
 
 MAX_SLUG = 120
@@ -49,9 +49,11 @@ def _outbound(
     campaign: str | None,
     count,
 ) -> HttpResponse:
+    if shop_url_is_ambiguous(url):  # stored before the forms refused such spellings
+        raise Http404("This shop link cannot be followed.")
     agent = request.META.get("HTTP_USER_AGENT", "")
     if not is_bot(agent) and click_is_first(
-        client=f"{client_ip(request)} {agent}", target=target, article_id=article_id, medium=medium
+        address=client_ip(request), agent=agent, target=target, article_id=article_id, medium=medium
     ):
         count()
     response = HttpResponseRedirect(with_utm(url, medium=medium, campaign=campaign))

@@ -180,3 +180,51 @@ def test_an_old_tab_gets_its_signup_back_with_javascript(new_context, live_serve
     form.get_by_role("button", name="Join the newsletter").click()
     expect(form.locator("[data-newsletter-status]")).to_contain_text("Check your inbox")
     assert Subscriber.objects.get().email == "zoe@example.com"
+
+
+def test_a_forged_question_under_a_returning_readers_address_waits(
+    new_context, attacker, live_server, screenshot_dir
+):
+    """The reader's browser holds the signed proof of an approved comment. Another site
+    posts a question under her address; whatever she then presses, it waits for a
+    moderator."""
+    import time
+
+    from django.core import signing
+
+    from runnerhub.antispam import SALT
+
+    article = ArticleFactory(title="Hamstring strains", slug="hamstring-strains")
+    reader = new_context().new_page()
+    reader.goto(article.get_absolute_url())
+    form = reader.locator("#comment-form")
+    form.get_by_label("Name", exact=True).fill("Hannah W")
+    form.get_by_label("Email", exact=True).fill("hannah.w@example.com")
+    form.get_by_label("Your question or comment").fill("Do calves need rest days?")
+    reader.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post").click()
+    expect(reader.locator(".message")).to_contain_text("awaiting moderation")
+    Comment.objects.update(state=Comment.State.PUBLISHED)  # a moderator approves it
+
+    url = attacker(
+        "question",
+        "/comments/post/",
+        {
+            "article": str(article.pk),
+            "name": "Hannah W",
+            "email": "HANNAH.W@example.com",
+            "text": "Cheap pills at evil.example",
+            "notify": "on",
+            "rendered": signing.dumps(time.time() - 60, salt=SALT),
+        },
+    )
+    with reader.expect_navigation(url=lambda u: u.startswith(live_server.url)):
+        reader.goto(url)
+    shot(reader, screenshot_dir, "csrf-returning-reader.png", load_lazy=False)
+    post = reader.locator("#comment-form").get_by_role("button", name="Post")
+    if post.count():  # the kept form, filled in: she presses Post without reading
+        expect(reader.locator(".notice--warning")).to_contain_text("If you did not write this")
+        post.click()
+        expect(reader.locator(".message")).to_contain_text("awaiting moderation")
+    forged = Comment.objects.filter(text="Cheap pills at evil.example")
+    assert not forged.filter(state=Comment.State.PUBLISHED).exists()

@@ -1,6 +1,7 @@
 """A request that failed the CSRF check can never be completed by a click on a page we
 render from it; a reader's text still comes back, in a form we render ourselves."""
 
+import html as html_module
 import re
 import time
 
@@ -137,12 +138,93 @@ def test_a_signed_in_same_site_post_shows_nothing_posted(article, who):
     assert "Secret reply" not in html and not posts_anything(html)
 
 
-def test_kept_text_is_only_for_the_address_that_sent_it(article):
-    response = stale_browser(REMOTE_ADDR="198.51.100.7").post(
-        "/comments/post/", comment_data(article)
-    )
-    other = Client(REMOTE_ADDR="203.0.113.9").get(response["Location"])
+def test_kept_text_is_only_for_the_browser_that_sent_it(article):
+    """An attacker who keeps a form from their own browser cannot have it shown to anyone
+    else, even on the same address (one office, one mobile network, one load balancer)."""
+    attacker = stale_browser(REMOTE_ADDR="198.51.100.7")
+    response = attacker.post("/comments/post/", comment_data(article))
+    victim = Client(REMOTE_ADDR="198.51.100.7")
+    other = victim.get(response["Location"])
     assert other.status_code == 403 and "Typed with care" not in other.content.decode()
+    assert attacker.get(response["Location"]).status_code == 403  # used up, once
+
+
+def approved_reader(article) -> Client:
+    """A browser whose earlier comment a moderator approved: it holds the signed proof."""
+    from comments.views import OWN_COOKIE
+
+    reader = Client(enforce_csrf_checks=True)
+    html = reader.get(article.get_absolute_url()).content.decode()
+    form = html.split('id="comment-form"', 1)[1]
+    data = comment_data(article, text="My first question", email="hannah.w@example.com")
+    data.pop("is_staff_reply")
+    data["csrfmiddlewaretoken"] = page_token(form)
+    reader.post("/comments/post/", data)
+    Comment.objects.filter(text="My first question").update(state=Comment.State.PUBLISHED)
+    assert OWN_COOKIE in reader.cookies
+    return reader
+
+
+def restored_form_data(html: str) -> dict[str, str]:
+    form = html.split('id="comment-form"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    fields["text"] = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", form, re.S).group(1)
+    for name in ("name", "email"):
+        fields[name] = re.search(rf'name="{name}" value="([^"]*)"', form).group(1)
+    return {k: html_module.unescape(v) for k, v in fields.items()}
+
+
+def test_a_kept_form_never_skips_moderation(article):
+    """The review's attack: another site posts under a returning reader's address; she
+    lands on our page with the text filled in and presses Post. It waits for a moderator."""
+    reader = approved_reader(article)
+    reader.cookies["csrftoken"] = "x" * 32  # what a cross-site POST meets: no valid token
+    forged = comment_data(article, email="HANNAH.W@example.com", text="Cheap pills here")
+    forged.pop("is_staff_reply")
+    response = reader.post("/comments/post/", forged)
+    page = reader.get(response["Location"])
+    html = page.content.decode()
+    assert "If you did not write this, leave this page" in html
+    data = restored_form_data(html)
+    assert data["restored"] == "1" and data["text"] == "Cheap pills here"
+    fresh = reader.get(article.get_absolute_url()).content.decode()
+    data["csrfmiddlewaretoken"] = page_token(fresh)
+    assert reader.post("/comments/post/", {**data, "email": "not an address"}).status_code == 400
+    refused = reader.post("/comments/post/", {**data, "email": "not an address"})
+    assert 'name="restored" value="1"' in refused.content.decode()  # kept on the error page
+    reader.post("/comments/post/", data)
+    assert Comment.objects.get(text="Cheap pills here").state == Comment.State.PENDING
+    # Her own next comment, from a form of ours, still publishes at once.
+    own = {**data, "text": "A real follow-up", "submission_key": ""}
+    own.pop("restored")
+    reader.post("/comments/post/", own)
+    assert Comment.objects.get(text="A real follow-up").state == Comment.State.PUBLISHED
+
+
+def test_a_kept_form_is_refused_from_someone_signed_in_since(article):
+    browser = stale_browser()
+    response = browser.post("/comments/post/", comment_data(article, text="Kept"))
+    data = restored_form_data(browser.get(response["Location"]).content.decode())
+    browser.force_login(StaffFactory())
+    fresh = browser.get(article.get_absolute_url()).content.decode()
+    data["csrfmiddlewaretoken"] = page_token(fresh)
+    response = browser.post("/comments/post/", data)
+    assert response.status_code == 403 and "You are signed in" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "reader"])
+def test_signed_in_people_get_no_returning_commenter_cookie(article, who):
+    """A shop's shared computer: after they sign out, the next person in that browser must
+    not be taken for them."""
+    from comments.views import OWN_COOKIE
+
+    browser = Client()
+    browser.force_login(StaffFactory() if who == "staff" else UserFactory())
+    data = comment_data(article)
+    data.pop("is_staff_reply")
+    response = browser.post("/comments/post/", data)
+    assert response.status_code == 302 and OWN_COOKIE not in response.cookies
 
 
 @pytest.mark.parametrize("key", ["nope", "a" * 200, "%00" * 24, "é" * 30])

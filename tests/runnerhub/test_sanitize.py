@@ -123,6 +123,33 @@ def test_an_image_src_that_resolves_outside_our_uploads_is_dropped(src):
 @pytest.mark.parametrize(
     "src",
     [
+        # Other spellings browsers read as our own host (found by a review).
+        "https://advice%2Eexample.com/go/x/",
+        "https://ａｄｖｉｃｅ.example.com/go/x/",
+        "https://advice。example.com/go/x/",
+        "https://advice.example.com./go/x/",
+        "https://ADVICE.example.com./go/x/",
+        "https://www.advice.example.com/go/x/",  # ALLOWED_HOSTS' ".advice.example.com"
+        "https://advice.example.com\\@cdn.example/go/x",
+        "https://cdn.example\\@advice.example.com/go/x",
+        # Addresses that point every reader's browser into their own network.
+        "https://localhost./admin/",
+        "https://localhost/admin/",
+        "https://127.0.0.1/admin/",
+        "https://[::1]/admin/",
+        "https://192.168.1.1/",
+        "https://2130706433/",
+    ],
+)
+def test_other_spellings_of_our_host_and_local_addresses_are_dropped(settings, src):
+    settings.SITE_URL = "https://advice.example.com"
+    settings.ALLOWED_HOSTS = ["advice.example.com", ".advice.example.com"]
+    assert sanitize_html(f'<img src="{src}" alt="x">') == '<img alt="x">'
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
         "/media/editor/2025/01/0123456789abcdef-1600x900.jpg",
         "/media/heroes/my%20photo.jpg",
         "https://testserver/media/editor/a.jpg",

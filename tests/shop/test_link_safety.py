@@ -101,6 +101,25 @@ def test_no_loopback_spelling_reaches_the_listener(listener, network):
 @pytest.mark.parametrize(
     "url",
     [
+        "https://evil.example\\@shop.example.com/x",  # evil.example to a browser
+        "https://127.0.0.1\\@shop.example.com/",
+        "https://shop.example.com\\evil/",
+        "https://user@shop.example.com/",
+        "https://user:pass@shop.example.com/",
+        "https://shop.example.com/a b",
+        "https://shop.example.com/\x00",
+    ],
+)
+def test_addresses_browsers_would_read_otherwise_are_refused(settings, url):
+    settings.SHOP_ALLOWED_DOMAINS = ["shop.example.com"]
+    with pytest.raises(ValidationError) as refused:
+        validate_shop_url(url)
+    assert refused.value.code in ("shop_url_ambiguous", "shop_url_scheme")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
         "http://169.254.169.254/latest/meta-data/",
         "http://[fd00:ec2::254]/latest/meta-data/",
         "http://10.0.0.5/",

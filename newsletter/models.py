@@ -56,6 +56,9 @@ class Issue(models.Model):
         SENT = "sent", _("Sent")
 
     SENDING_STATE = ("status", "started_at", "finished_at")
+    # Sending or sent: the record of what went out, which no longer changes and is never
+    # sent again (newsletter.services.issue_lock_unsent guards it).
+    LOCKED = (Status.SENDING, Status.SENT)
 
     subject = models.CharField(_("subject"), max_length=150)
     preheader = models.CharField(

@@ -1,17 +1,19 @@
-"""Subscribing, confirming and unsubscribing: writes with side effects (the signed links
-they send and read are newsletter.tokens)."""
+"""Writes with side effects: subscribing, confirming and unsubscribing; starting, guarding
+and taking back the sending of an issue (the engine that sends is newsletter.sending)."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from runnerhub.tasks import queue_email
 
-from .models import CONSENT_TEXT, Subscriber
+from . import sending
+from .models import CONSENT_TEXT, Issue, Subscriber
 from .tokens import confirm_token, unsubscribe_headers, unsubscribe_url
 
 RESEND_AFTER = timedelta(hours=1)
@@ -86,9 +88,66 @@ def subscriber_confirm(*, subscriber: Subscriber) -> None:
         )
 
 
+def subscribers_unsubscribe(*, subscribers: QuerySet[Subscriber]) -> int:
+    """Unsubscribe everyone in `subscribers` not unsubscribed yet; returns how many. Effective
+    at once, also for an issue being sent right now (workers check the status right before
+    each message)."""
+    return subscribers.exclude(status=Subscriber.Status.UNSUBSCRIBED).update(
+        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
+
+
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
-    """Effective at once, also for an issue being sent right now (workers check the status
-    right before each message)."""
-    Subscriber.objects.filter(pk=subscriber.pk).exclude(
-        status=Subscriber.Status.UNSUBSCRIBED
-    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    subscribers_unsubscribe(subscribers=Subscriber.objects.filter(pk=subscriber.pk))
+
+
+# Issues -----------------------------------------------------------------------------------
+
+
+class IssueLocked(Exception):
+    """The issue is being sent or was sent: it is never sent again and no longer changes."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(f"Newsletter issue {issue.pk} is {issue.status}.")
+        self.issue = issue
+
+
+class NoConfirmedSubscribers(Exception):
+    """Nobody has confirmed yet: a send would go to nobody and leave the issue sent."""
+
+
+def issue_lock_unsent(*, issue_id: int) -> Issue:
+    """The issue, its row locked until the caller's transaction ends: a send that starts
+    elsewhere meanwhile waits for that transaction, and one that started first is refused
+    with IssueLocked (Issue.DoesNotExist if it was deleted). Call it inside a transaction;
+    outside one Django refuses the lock."""
+    issue = Issue.objects.select_for_update().get(pk=issue_id)
+    if issue.status in Issue.LOCKED:
+        raise IssueLocked(issue)
+    return issue
+
+
+@transaction.atomic
+def issue_start_sending(*, issue_id: int, in_background: bool = True) -> int:
+    """Start sending an issue to every confirmed subscriber; returns how many it goes to.
+    The one way an editor (admin) or an operator (send_newsletter) starts a send: under the
+    issue's row lock, refused when it is sending or sent (IssueLocked) or nobody has
+    confirmed (NoConfirmedSubscribers). In the background, workers send it once this
+    commits; otherwise the caller runs the sender itself (newsletter.sending.run_sender)."""
+    issue = issue_lock_unsent(issue_id=issue_id)
+    if not Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).exists():
+        raise NoConfirmedSubscribers
+    if in_background:
+        return sending.issue_send_now(issue)
+    return sending.issue_start(issue)
+
+
+def issue_unschedule(*, issue: Issue) -> bool:
+    """Take a scheduled issue back to draft; returns whether it was scheduled. The send
+    jobs booked for its time then find a draft and exit."""
+    taken_back = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SCHEDULED).update(
+        status=Issue.Status.DRAFT
+    )
+    if taken_back:
+        issue.status = Issue.Status.DRAFT
+    return bool(taken_back)

@@ -1,17 +1,21 @@
 import html
 import re
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from newsletter.admin import IMPORT_SESSION_KEY, IssueAdmin
+from newsletter import services
+from newsletter.admin.issues import IssueAdmin
+from newsletter.admin.subscribers import IMPORT_SESSION_KEY
 from newsletter.models import Delivery, Issue, Subscriber
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
@@ -443,7 +447,7 @@ def test_moving_send_at_of_a_scheduled_issue_books_the_new_time(client, editor, 
     issue = scheduled_issue()
     new_time = issue.send_at + move
     data = form_data(issue, **send_at_fields(new_time), **{button: "1"})
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         response = client.post(change_url(issue), data, follow=True)
     assert schedule.call_count == 1
     assert schedule.call_args.args[0].send_at == new_time
@@ -470,7 +474,7 @@ def test_a_moved_schedule_has_send_jobs_at_the_new_time(client, editor, settings
 def test_saving_a_scheduled_issue_without_moving_it_books_nothing(client, editor):
     issue = scheduled_issue()
     data = form_data(issue, subject="New subject", **send_at_fields(issue.send_at))
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         response = client.post(change_url(issue), data)
     assert response.status_code == 302
     assert schedule.call_count == 0
@@ -488,7 +492,7 @@ def test_saving_a_scheduled_issue_without_moving_it_books_nothing(client, editor
 def test_a_scheduled_issue_cannot_be_moved_to_no_time_or_the_past(client, editor, when, error):
     issue = scheduled_issue()
     fields = {} if when is None else send_at_fields(timezone.now() + when)
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         response = client.post(change_url(issue), form_data(issue, **fields))
     assert response.status_code == 200
     assert error in text_of(response)
@@ -500,11 +504,22 @@ def test_a_scheduled_issue_cannot_be_moved_to_no_time_or_the_past(client, editor
 
 def test_back_to_draft_may_clear_the_time(client, editor):
     issue = scheduled_issue()
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         client.post(change_url(issue), form_data(issue, _unschedule="1"))
     assert schedule.call_count == 0
     issue.refresh_from_db()
     assert (issue.status, issue.send_at) == (Issue.Status.DRAFT, None)
+
+
+def test_back_to_draft_goes_through_the_service(client, editor):
+    issue = scheduled_issue()
+    with mock.patch(
+        "newsletter.admin.issues.issue_unschedule", wraps=services.issue_unschedule
+    ) as unschedule:
+        client.post(change_url(issue), form_data(issue, _unschedule="1"))
+    assert unschedule.call_args.kwargs["issue"].pk == issue.pk
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
 
 
 # Progress --------------------------------------------------------------------------------
@@ -690,7 +705,7 @@ def test_retry_calls_the_service_and_does_not_warn_while_the_worker_picks_up(
 
 def test_retry_reports_the_count_of_the_service(client, editor):
     issue = failed_issue()
-    with mock.patch("newsletter.admin.issue_retry_failed", return_value=7) as retry:
+    with mock.patch("newsletter.admin.issues.issue_retry_failed", return_value=7) as retry:
         response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
     assert retry.call_args.args[0].pk == issue.pk
     assert "7 failed deliveries will be tried again" in words_of(response)
@@ -742,6 +757,19 @@ def test_issue_list_query_count_does_not_grow_with_issues(
     with django_assert_num_queries(6):
         response = client.get(ISSUES)
     assert words_of(response).count("2 / 3 sent · 1 failed") == 10
+
+
+def test_every_badge_is_the_one_template_coloured_by_status(client, editor):
+    for status in Issue.Status.values:
+        IssueFactory(subject=f"{status} issue", status=status)
+    for status in Subscriber.Status.values:
+        SubscriberFactory(status=status, unsubscribed_at=timezone.now())
+    listed = text_of(client.get(ISSUES)) + text_of(client.get(SUBSCRIBERS))
+    css = Path(finders.find("newsletter/admin.css")).read_text()
+    for status in [*Issue.Status.values, *Subscriber.Status.values]:
+        assert f'<span class="nl-badge nl-badge--{status}">' in listed
+        assert re.search(rf"\.nl-badge--{status}\b[^{{]*\{{\s*background: #", css), status
+    assert 'class="nl-badge" style=' not in listed
 
 
 # Subscribers -----------------------------------------------------------------------------
@@ -796,11 +824,21 @@ def test_consent_record_is_read_only(client, editor):
 
 def test_unsubscribe_action(client, editor):
     a, b = SubscriberFactory.create_batch(2)
-    client.post(SUBSCRIBERS, {"action": "unsubscribe_selected", "_selected_action": [a.pk]})
+    earlier = timezone.now() - timedelta(days=3)
+    gone = SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=earlier)
+    selected = [a.pk, gone.pk]
+    response = client.post(
+        SUBSCRIBERS,
+        {"action": "unsubscribe_selected", "_selected_action": selected},
+        follow=True,
+    )
+    assert "1 subscriber unsubscribed." in words_of(response)
     a.refresh_from_db()
     b.refresh_from_db()
+    gone.refresh_from_db()
     assert (a.status, b.status) == ("unsubscribed", "active")
     assert a.unsubscribed_at is not None
+    assert gone.unsubscribed_at == earlier  # already unsubscribed: its date is kept
 
 
 def csv_of(response) -> list[list[str]]:

@@ -31,6 +31,17 @@ class Subscriber(models.Model):
     consent_at = models.DateTimeField(_("consented"), null=True, blank=True)
     consent_source = models.CharField(_("signed up on"), max_length=300, blank=True)
 
+    # The record beyond the address: when they signed up, confirmed and left, and what they
+    # agreed to, when and where. Editors never change it (admin); an export carries it.
+    RECORD_FIELDS = (
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "consent_text",
+        "consent_at",
+        "consent_source",
+    )
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("subscriber")

@@ -45,15 +45,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     actions = ["export_selected", "unsubscribe_selected"]
     list_per_page = 100
     show_full_result_count = False  # no second COUNT(*) over a big list
-    readonly_fields = (
-        "status_badge",
-        "created_at",
-        "confirmed_at",
-        "unsubscribed_at",
-        "consent_text",
-        "consent_at",
-        "consent_source",
-    )
+    readonly_fields = ("status_badge", *Subscriber.RECORD_FIELDS)
 
     class Media:
         css = CSS

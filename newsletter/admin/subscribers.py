@@ -227,19 +227,36 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 def imported_message(added: int, plan: csv_io.Plan, parsed: csv_io.Parsed) -> str:
-    """What an import did."""
-    return _(
-        "Imported %(added)d subscribers (%(active)d confirmed, %(pending)d waiting for "
-        "confirmation, %(unsub)d unsubscribed); %(existing)d already in the list were "
-        "left unchanged; %(errors)d rows with errors were skipped."
-    ) % {
+    """What an import did, each count with its own plural form."""
+    existing, errors = len(plan.existing), len(parsed.errors)
+    counts = {
         "added": added,
         "active": plan.count(Subscriber.Status.ACTIVE),
         "pending": plan.count(Subscriber.Status.PENDING),
         "unsub": plan.count(Subscriber.Status.UNSUBSCRIBED),
-        "existing": len(plan.existing),
-        "errors": len(parsed.errors),
+        "existing": existing,
+        "errors": errors,
     }
+    parts = [
+        ngettext(
+            "Imported %(added)d subscriber (%(active)d confirmed, %(pending)d waiting for "
+            "confirmation, %(unsub)d unsubscribed)",
+            "Imported %(added)d subscribers (%(active)d confirmed, %(pending)d waiting for "
+            "confirmation, %(unsub)d unsubscribed)",
+            added,
+        ),
+        ngettext(
+            "%(existing)d already in the list was left unchanged",
+            "%(existing)d already in the list were left unchanged",
+            existing,
+        ),
+        ngettext(
+            "%(errors)d row with an error was skipped",
+            "%(errors)d rows with errors were skipped",
+            errors,
+        ),
+    ]
+    return "; ".join(part % counts for part in parts) + "."
 
 
 @dashboard.register
@@ -247,17 +264,20 @@ def newsletter_counts(request) -> list[dict]:
     if not request.user.has_perm("newsletter.view_subscriber"):
         return []
     counts = status_counts()
+    active, pending = counts[Subscriber.Status.ACTIVE], counts[Subscriber.Status.PENDING]
     changelist = reverse("admin:newsletter_subscriber_changelist")
     return [
         {
-            "label": _("newsletter subscribers"),
-            "count": counts[Subscriber.Status.ACTIVE],
+            "label": ngettext("newsletter subscriber", "newsletter subscribers", active),
+            "count": active,
             "url": f"{changelist}?status__exact=active",
             "urgent": False,
         },
         {
-            "label": _("sign-ups awaiting confirmation"),
-            "count": counts[Subscriber.Status.PENDING],
+            "label": ngettext(
+                "sign-up awaiting confirmation", "sign-ups awaiting confirmation", pending
+            ),
+            "count": pending,
             "url": f"{changelist}?status__exact=pending",
             "urgent": False,
         },

@@ -262,6 +262,13 @@ def test_schedule_in_the_future(client, editor, on_commit):
     assert issue.status == Issue.Status.DRAFT
 
 
+def test_the_schedule_button_points_up_to_the_send_at_field(client, editor):
+    page = text_of(client.get(change_url(IssueFactory())))
+    assert page.index('name="send_at_0"') < page.index('name="_schedule"')
+    assert "Sends it at the “send at” time above." in page
+    assert "time below" not in page
+
+
 def test_send_now_confirms_then_sends_to_confirmed_subscribers_only(client, editor, on_commit):
     active = SubscriberFactory.create_batch(2)
     pending = PendingSubscriberFactory()
@@ -797,18 +804,28 @@ def test_subscriber_counts_filters_and_search(client, editor):
     assert "findme@example.com" in found and "wait@example.com" not in found
 
 
-def test_admin_index_shows_subscriber_counts(client, editor):
-    SubscriberFactory.create_batch(2)
-    PendingSubscriberFactory()
+def dashboard_counts(client) -> dict[str, int]:
     page = text_of(client.get("/admin/"))
-    counts = {
+    return {
         label.strip(): int(n)
         for n, label in re.findall(
             r'rh-dashboard__count">(\d+)</span>\s*<span class="rh-dashboard__label">([^<]+)', page
         )
     }
+
+
+def test_admin_index_shows_subscriber_counts(client, editor):
+    SubscriberFactory.create_batch(2)
+    PendingSubscriberFactory()
+    counts = dashboard_counts(client)
     assert counts["newsletter subscribers"] == 2
-    assert counts["sign-ups awaiting confirmation"] == 1
+    assert counts["sign-up awaiting confirmation"] == 1  # one sign-up, not "1 sign-ups"
+
+    Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).first().delete()
+    PendingSubscriberFactory()
+    counts = dashboard_counts(client)
+    assert counts["newsletter subscriber"] == 1
+    assert counts["sign-ups awaiting confirmation"] == 2
 
 
 def test_consent_record_is_read_only(client, editor):
@@ -941,6 +958,27 @@ def test_import_dry_run_changes_nothing_then_confirm_applies(client, editor):
     response = client.post(IMPORT + "confirm/", {"token": token}, follow=True)
     assert "This import is no longer waiting" in text_of(response)
     assert Subscriber.objects.count() == 3
+
+
+def test_import_counts_of_one_read_in_the_singular(client, editor):
+    SubscriberFactory(email="known@example.com")
+    page = text_of(upload(client, b"email\nnew@example.com\nknown@example.com\nnot-an-email\n"))
+    assert re.search(
+        r'id="nl-errors">1</span><span class="nl-tile__label">row with an error,', page
+    )
+    response = confirm_import(client, page)
+    assert (
+        "Imported 1 subscriber (0 confirmed, 1 waiting for confirmation, 0 unsubscribed); "
+        "1 already in the list was left unchanged; 1 row with an error was skipped."
+    ) in words_of(response)
+
+    page = text_of(upload(client, b"email\na@example.com\nb@example.com\nx\ny\n"))
+    assert re.search(r'id="nl-errors">2</span><span class="nl-tile__label">rows with errors,', page)
+    response = confirm_import(client, page)
+    assert (
+        "Imported 2 subscribers (0 confirmed, 2 waiting for confirmation, 0 unsubscribed); "
+        "0 already in the list were left unchanged; 2 rows with errors were skipped."
+    ) in words_of(response)
 
 
 def test_import_confirm_needs_the_token_of_the_checked_file(client, editor):

@@ -237,6 +237,14 @@ def test_permanent_failure_is_recorded(db):
     assert sending.progress_of(issue.pk)["failed"] == 1
 
 
+def test_send_command_speaks_of_one_subscriber_in_the_singular(db):
+    SubscriberFactory()
+    issue = IssueFactory(subject="Hill week")
+    out = StringIO()
+    call_command("send_newsletter", str(issue.pk), "--yes", stdout=out)
+    assert "Sending “Hill week” to 1 confirmed subscriber." in out.getvalue()
+
+
 def test_send_command_refuses_when_nobody_has_confirmed(db):
     """The admin's guard: a send to nobody would leave the issue "sent" for good."""
     PendingSubscriberFactory()

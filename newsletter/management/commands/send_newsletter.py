@@ -4,6 +4,7 @@ as the background jobs, so it can run beside them (or be stopped and run again).
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from newsletter.models import Issue
 from newsletter.sending import progress_of, run_sender
@@ -66,7 +67,14 @@ class Command(BaseCommand):
                 "There are no confirmed subscribers yet, so there is nobody to send it to. "
                 "Nothing sent."
             ) from None
-        self.stdout.write(f"Sending “{issue}” to {added} confirmed subscribers.")
+        self.stdout.write(
+            ngettext(
+                "Sending “%(issue)s” to %(count)d confirmed subscriber.",
+                "Sending “%(issue)s” to %(count)d confirmed subscribers.",
+                added,
+            )
+            % {"issue": issue, "count": added}
+        )
 
     @staticmethod
     def _sent_already(issue: Issue) -> CommandError:

@@ -1,8 +1,9 @@
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -58,6 +59,19 @@ def writer(client):
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
+
+
+LONDON = ZoneInfo("Europe/London")
+NOON = datetime(2026, 6, 10, 12, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def noon():
+    """The clock stopped at noon in London. A send's lines give a time alone ("12:03") for
+    today and a date too for any other day, so a test that looks minutes back or ahead
+    must not run near midnight."""
+    with mock.patch("django.utils.timezone.now", return_value=NOON):
+        yield NOON
 
 
 def form_data(issue=None, **overrides) -> dict:
@@ -572,7 +586,7 @@ def delivery(issue, state="pending", **fields):
     return Delivery.objects.create(issue=issue, subscriber=subscriber, state=state, **fields)
 
 
-def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor, settings):
+def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor, settings, noon):
     settings.NEWSLETTER_LEASE_SECONDS = 120  # quiet for more than 4 minutes: stuck
     issue = sending_issue(started_ago=timedelta(minutes=40))
     delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=14))
@@ -604,7 +618,7 @@ def test_a_moving_send_shows_its_last_message_and_no_warning(client, editor, set
     assert "No message has gone out for" not in page
 
 
-def test_a_send_waiting_for_a_retry_shows_when_and_no_warning(client, editor, settings):
+def test_a_send_waiting_for_a_retry_shows_when_and_no_warning(client, editor, settings, noon):
     settings.NEWSLETTER_LEASE_SECONDS = 120
     issue = sending_issue(started_ago=timedelta(hours=2))
     delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=50))
@@ -633,6 +647,18 @@ def test_a_send_that_never_got_going_warns_after_two_leases(client, editor, sett
         "No message has gone out for 12 minutes. Check that a worker is running "
         "(python manage.py db_worker --queue-name '*')."
     ) in page
+
+
+def test_times_of_another_day_show_their_date(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    just_after_midnight = datetime(2026, 6, 10, 0, 5, tzinfo=LONDON)
+    with mock.patch("django.utils.timezone.now", return_value=just_after_midnight):
+        issue = sending_issue(started_ago=timedelta(minutes=40))
+        delivery(issue, "sent", sent_at=just_after_midnight - timedelta(minutes=12))
+        delivery(issue, attempts=1, next_attempt_at=just_after_midnight + timedelta(days=1))
+        page = words_of(client.get(change_url(issue)))
+    assert "Last message 12 minutes ago (9 Jun 2026, 23:53)." in page
+    assert "Next retry due in 1 day (11 Jun 2026, 00:05)." in page
 
 
 def test_list_shows_the_last_message_of_sending_issues(client, editor, settings):

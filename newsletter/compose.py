@@ -22,6 +22,7 @@ from comments.thread import permalink
 from runnerhub.sanitize import html_to_text, sanitize_html
 
 from .models import Issue
+from .services import issue_lock_unsent
 
 MAX_ARTICLES = 12
 MAX_QUESTIONS = 8
@@ -124,8 +125,9 @@ def issue_fill_from_week(*, issue: Issue, mode: str = FILL, since: datetime | No
     With FILL, an editor's text is never touched: BodyNotEmpty is raised instead."""
     if mode not in (FILL, APPEND, REPLACE):
         raise ValueError(mode)
-    if issue.status in (Issue.Status.SENDING, Issue.Status.SENT):
+    if issue.status in Issue.LOCKED:
         raise ValueError("A sent issue cannot change.")
+    issue_lock_unsent(issue_id=issue.pk)  # nor one that started sending since it was read
     draft = draft_from_week(since=since)
     if not draft:
         return False

@@ -362,17 +362,7 @@ def _cell(value) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-EXPORT_FIELDS = (
-    "email",
-    "first_name",
-    "status",
-    "created_at",
-    "confirmed_at",
-    "unsubscribed_at",
-    "consent_text",
-    "consent_at",
-    "consent_source",
-)
+EXPORT_FIELDS = ("email", "first_name", "status", *Subscriber.RECORD_FIELDS)
 
 
 def export_lines(values: Iterable[tuple]) -> Iterator[str]:

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from runnerhub.sanitize import html_to_text
 
 from .models import Issue, Subscriber
-from .services import unsubscribe_headers, unsubscribe_url
+from .tokens import unsubscribe_headers, unsubscribe_url
 
 NAME = "\x00NAME\x00"
 UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"

@@ -31,6 +31,17 @@ class Subscriber(models.Model):
     consent_at = models.DateTimeField(_("consented"), null=True, blank=True)
     consent_source = models.CharField(_("signed up on"), max_length=300, blank=True)
 
+    # The record beyond the address: when they signed up, confirmed and left, and what they
+    # agreed to, when and where. Editors never change it (admin); an export carries it.
+    RECORD_FIELDS = (
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "consent_text",
+        "consent_at",
+        "consent_source",
+    )
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("subscriber")
@@ -56,6 +67,9 @@ class Issue(models.Model):
         SENT = "sent", _("Sent")
 
     SENDING_STATE = ("status", "started_at", "finished_at")
+    # Sending or sent: the record of what went out, which no longer changes and is never
+    # sent again (newsletter.services.issue_lock_unsent guards it).
+    LOCKED = (Status.SENDING, Status.SENT)
 
     subject = models.CharField(_("subject"), max_length=150)
     preheader = models.CharField(

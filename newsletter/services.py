@@ -1,62 +1,22 @@
-"""Subscribing, confirming and unsubscribing: writes with side effects."""
+"""Writes with side effects: subscribing, confirming and unsubscribing; starting, guarding
+and taking back the sending of an issue (the engine that sends is newsletter.sending)."""
 
-import time
 from datetime import timedelta
-from enum import Enum
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from runnerhub.tasks import queue_email
 
-from .models import CONSENT_TEXT, Subscriber
+from . import sending
+from .models import CONSENT_TEXT, Issue, Subscriber
+from .tokens import confirm_token, unsubscribe_headers, unsubscribe_url
 
-CONFIRM_SALT = "newsletter.confirm"
-ADDRESS_SALT = "newsletter.confirm.address"
-UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
-CONFIRM_MAX_AGE = timedelta(hours=48)
 RESEND_AFTER = timedelta(hours=1)
-
-
-def _address_check(email: str) -> str:
-    """A short keyed hash of the address: it binds a link to the address it was sent to
-    without showing it (links are logged by mail systems), and without the secret key
-    nobody can try a list of addresses against it."""
-    return salted_hmac(ADDRESS_SALT, email.lower(), algorithm="sha256").hexdigest()[:20]
-
-
-def confirm_token(subscriber: Subscriber) -> str:
-    # Signed [pk, ms, address check]: readable, but with nothing personal in it. The time
-    # the link was made (ms) lets a link from before an unsubscribe be refused even after
-    # the address signed up again and waits for its new link.
-    return signing.dumps(
-        [subscriber.pk, int(time.time() * 1000), _address_check(subscriber.email)],
-        salt=CONFIRM_SALT,
-    )
-
-
-def unsubscribe_token(subscriber: Subscriber) -> str:
-    # No timestamp: the same link in every email, valid as long as the address is on file.
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(subscriber.pk)
-
-
-def unsubscribe_url(subscriber: Subscriber) -> str:
-    return settings.SITE_URL + reverse(
-        "newsletter:unsubscribe", args=[unsubscribe_token(subscriber)]
-    )
-
-
-def unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe, on every newsletter and welcome email."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def subscriber_signup(*, email: str, first_name: str = "", source: str = "") -> None:
@@ -106,62 +66,6 @@ def _send_confirmation(subscriber: Subscriber) -> None:
     )
 
 
-class ConfirmResult(Enum):
-    CONFIRMED = "confirmed"
-    ALREADY = "already"
-    EXPIRED = "expired"
-    INVALID = "invalid"
-    USED = "used"
-
-
-def subscriber_from_confirm_token(token: str) -> tuple[Subscriber | None, ConfirmResult]:
-    expired = False
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired:
-        # Still ours: an old link of an address that has confirmed since says so.
-        expired = True
-        data = signing.loads(token, salt=CONFIRM_SALT)
-    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        return None, ConfirmResult.INVALID
-    subscriber, made_ms = _confirm_link_target(data)
-    if subscriber is None:
-        return None, ConfirmResult.INVALID
-    if subscriber.status == Subscriber.Status.ACTIVE:
-        return subscriber, ConfirmResult.ALREADY
-    if subscriber.status == Subscriber.Status.UNSUBSCRIBED or (
-        subscriber.unsubscribed_at and made_ms < subscriber.unsubscribed_at.timestamp() * 1000
-    ):
-        # A confirmation link from before an unsubscribe must not resubscribe anyone.
-        return subscriber, ConfirmResult.USED
-    if expired:
-        return subscriber, ConfirmResult.EXPIRED
-    return subscriber, ConfirmResult.CONFIRMED
-
-
-def _confirm_link_target(data: object) -> tuple[Subscriber | None, int]:
-    """The subscriber a signed confirmation payload names, if the address still matches,
-    and when the link was made."""
-    if isinstance(data, list) and len(data) == 3:
-        pk, made_ms, check = data
-        if type(pk) is not int or type(made_ms) is not int or not isinstance(check, str):
-            return None, 0
-        subscriber = Subscriber.objects.filter(pk=pk).first()
-        if subscriber and constant_time_compare(check, _address_check(subscriber.email)):
-            return subscriber, made_ms
-        return None, 0
-    # Links sent before tokens became opaque ({"s": pk, "e": email, "t": ms}) keep working
-    # for their 48 hours: their addresses are in mail logs already, and refusing them
-    # would turn away people who signed up just before the release. Once the release is
-    # 48 hours old, every such link has expired and this branch can go.
-    if isinstance(data, dict) and type(data.get("s")) is int:
-        email, made_ms = data.get("e"), data.get("t", 0)
-        if isinstance(email, str) and type(made_ms) is int:
-            subscriber = Subscriber.objects.filter(pk=data["s"], email__iexact=email).first()
-            return subscriber, made_ms
-    return None, 0
-
-
 @transaction.atomic
 def subscriber_confirm(*, subscriber: Subscriber) -> None:
     updated = Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING).update(
@@ -184,17 +88,66 @@ def subscriber_confirm(*, subscriber: Subscriber) -> None:
         )
 
 
-def subscriber_from_unsubscribe_token(token: str) -> Subscriber | None:
-    try:
-        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
-    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        return None
-    return Subscriber.objects.filter(pk=pk).first() if type(pk) is int else None
+def subscribers_unsubscribe(*, subscribers: QuerySet[Subscriber]) -> int:
+    """Unsubscribe everyone in `subscribers` not unsubscribed yet; returns how many. Effective
+    at once, also for an issue being sent right now (workers check the status right before
+    each message)."""
+    return subscribers.exclude(status=Subscriber.Status.UNSUBSCRIBED).update(
+        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
-    """Effective at once, also for an issue being sent right now (workers check the status
-    right before each message)."""
-    Subscriber.objects.filter(pk=subscriber.pk).exclude(
-        status=Subscriber.Status.UNSUBSCRIBED
-    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    subscribers_unsubscribe(subscribers=Subscriber.objects.filter(pk=subscriber.pk))
+
+
+# Issues -----------------------------------------------------------------------------------
+
+
+class IssueLocked(Exception):
+    """The issue is being sent or was sent: it is never sent again and no longer changes."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(f"Newsletter issue {issue.pk} is {issue.status}.")
+        self.issue = issue
+
+
+class NoConfirmedSubscribers(Exception):
+    """Nobody has confirmed yet: a send would go to nobody and leave the issue sent."""
+
+
+def issue_lock_unsent(*, issue_id: int) -> Issue:
+    """The issue, its row locked until the caller's transaction ends: a send that starts
+    elsewhere meanwhile waits for that transaction, and one that started first is refused
+    with IssueLocked (Issue.DoesNotExist if it was deleted). Call it inside a transaction;
+    outside one Django refuses the lock."""
+    issue = Issue.objects.select_for_update().get(pk=issue_id)
+    if issue.status in Issue.LOCKED:
+        raise IssueLocked(issue)
+    return issue
+
+
+@transaction.atomic
+def issue_start_sending(*, issue_id: int, in_background: bool = True) -> int:
+    """Start sending an issue to every confirmed subscriber; returns how many it goes to.
+    The one way an editor (admin) or an operator (send_newsletter) starts a send: under the
+    issue's row lock, refused when it is sending or sent (IssueLocked) or nobody has
+    confirmed (NoConfirmedSubscribers). In the background, workers send it once this
+    commits; otherwise the caller runs the sender itself (newsletter.sending.run_sender)."""
+    issue = issue_lock_unsent(issue_id=issue_id)
+    if not Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).exists():
+        raise NoConfirmedSubscribers
+    if in_background:
+        return sending.issue_send_now(issue)
+    return sending.issue_start(issue)
+
+
+def issue_unschedule(*, issue: Issue) -> bool:
+    """Take a scheduled issue back to draft; returns whether it was scheduled. The send
+    jobs booked for its time then find a draft and exit."""
+    taken_back = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SCHEDULED).update(
+        status=Issue.Status.DRAFT
+    )
+    if taken_back:
+        issue.status = Issue.Status.DRAFT
+    return bool(taken_back)

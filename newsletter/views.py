@@ -10,14 +10,8 @@ from runnerhub.ratelimit import client_ip, hit
 from runnerhub.views import one_click_unsubscribe
 
 from .forms import DEFAULT_SOURCE, SignupForm, local_path
-from .services import (
-    ConfirmResult,
-    subscriber_confirm,
-    subscriber_from_confirm_token,
-    subscriber_from_unsubscribe_token,
-    subscriber_signup,
-    subscriber_unsubscribe,
-)
+from .services import subscriber_confirm, subscriber_signup, subscriber_unsubscribe
+from .tokens import ConfirmResult, subscriber_from_confirm_token, subscriber_from_unsubscribe_token
 
 RATE_LIMIT = 5
 RATE_WINDOW = 600

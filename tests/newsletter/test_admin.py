@@ -1,17 +1,22 @@
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from newsletter.admin import IMPORT_SESSION_KEY, IssueAdmin
+from newsletter import services
+from newsletter.admin.issues import IssueAdmin
+from newsletter.admin.subscribers import IMPORT_SESSION_KEY
 from newsletter.models import Delivery, Issue, Subscriber
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
@@ -54,6 +59,19 @@ def writer(client):
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
+
+
+LONDON = ZoneInfo("Europe/London")
+NOON = datetime(2026, 6, 10, 12, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def noon():
+    """The clock stopped at noon in London. A send's lines give a time alone ("12:03") for
+    today and a date too for any other day, so a test that looks minutes back or ahead
+    must not run near midnight."""
+    with mock.patch("django.utils.timezone.now", return_value=NOON):
+        yield NOON
 
 
 def form_data(issue=None, **overrides) -> dict:
@@ -258,6 +276,13 @@ def test_schedule_in_the_future(client, editor, on_commit):
     assert issue.status == Issue.Status.DRAFT
 
 
+def test_the_schedule_button_points_up_to_the_send_at_field(client, editor):
+    page = text_of(client.get(change_url(IssueFactory())))
+    assert page.index('name="send_at_0"') < page.index('name="_schedule"')
+    assert "Sends it at the “send at” time above." in page
+    assert "time below" not in page
+
+
 def test_send_now_confirms_then_sends_to_confirmed_subscribers_only(client, editor, on_commit):
     active = SubscriberFactory.create_batch(2)
     pending = PendingSubscriberFactory()
@@ -443,7 +468,7 @@ def test_moving_send_at_of_a_scheduled_issue_books_the_new_time(client, editor, 
     issue = scheduled_issue()
     new_time = issue.send_at + move
     data = form_data(issue, **send_at_fields(new_time), **{button: "1"})
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         response = client.post(change_url(issue), data, follow=True)
     assert schedule.call_count == 1
     assert schedule.call_args.args[0].send_at == new_time
@@ -470,7 +495,7 @@ def test_a_moved_schedule_has_send_jobs_at_the_new_time(client, editor, settings
 def test_saving_a_scheduled_issue_without_moving_it_books_nothing(client, editor):
     issue = scheduled_issue()
     data = form_data(issue, subject="New subject", **send_at_fields(issue.send_at))
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         response = client.post(change_url(issue), data)
     assert response.status_code == 302
     assert schedule.call_count == 0
@@ -488,7 +513,7 @@ def test_saving_a_scheduled_issue_without_moving_it_books_nothing(client, editor
 def test_a_scheduled_issue_cannot_be_moved_to_no_time_or_the_past(client, editor, when, error):
     issue = scheduled_issue()
     fields = {} if when is None else send_at_fields(timezone.now() + when)
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         response = client.post(change_url(issue), form_data(issue, **fields))
     assert response.status_code == 200
     assert error in text_of(response)
@@ -500,11 +525,22 @@ def test_a_scheduled_issue_cannot_be_moved_to_no_time_or_the_past(client, editor
 
 def test_back_to_draft_may_clear_the_time(client, editor):
     issue = scheduled_issue()
-    with mock.patch("newsletter.admin.issue_schedule") as schedule:
+    with mock.patch("newsletter.admin.issues.issue_schedule") as schedule:
         client.post(change_url(issue), form_data(issue, _unschedule="1"))
     assert schedule.call_count == 0
     issue.refresh_from_db()
     assert (issue.status, issue.send_at) == (Issue.Status.DRAFT, None)
+
+
+def test_back_to_draft_goes_through_the_service(client, editor):
+    issue = scheduled_issue()
+    with mock.patch(
+        "newsletter.admin.issues.issue_unschedule", wraps=services.issue_unschedule
+    ) as unschedule:
+        client.post(change_url(issue), form_data(issue, _unschedule="1"))
+    assert unschedule.call_args.kwargs["issue"].pk == issue.pk
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
 
 
 # Progress --------------------------------------------------------------------------------
@@ -551,15 +587,14 @@ def delivery(issue, state="pending", **fields):
 
 
 def clock(moment) -> str:
-    """How the send panel gives a time: the time today, with the date on another day (a test
-    run just after midnight sees both)."""
+    """How the send panel gives a time: the time today, with the date on another day."""
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
         return f"{local:%H:%M}"
     return f"{local:%-d %b %Y, %H:%M}"
 
 
-def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor, settings):
+def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor, settings, noon):
     settings.NEWSLETTER_LEASE_SECONDS = 120  # quiet for more than 4 minutes: stuck
     issue = sending_issue(started_ago=timedelta(minutes=40))
     delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=14))
@@ -591,7 +626,7 @@ def test_a_moving_send_shows_its_last_message_and_no_warning(client, editor, set
     assert "No message has gone out for" not in page
 
 
-def test_a_send_waiting_for_a_retry_shows_when_and_no_warning(client, editor, settings):
+def test_a_send_waiting_for_a_retry_shows_when_and_no_warning(client, editor, settings, noon):
     settings.NEWSLETTER_LEASE_SECONDS = 120
     issue = sending_issue(started_ago=timedelta(hours=2))
     delivery(issue, "sent", sent_at=timezone.now() - timedelta(minutes=50))
@@ -620,6 +655,18 @@ def test_a_send_that_never_got_going_warns_after_two_leases(client, editor, sett
         "No message has gone out for 12 minutes. Check that a worker is running "
         "(python manage.py db_worker --queue-name '*')."
     ) in page
+
+
+def test_times_of_another_day_show_their_date(client, editor, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 120
+    just_after_midnight = datetime(2026, 6, 10, 0, 5, tzinfo=LONDON)
+    with mock.patch("django.utils.timezone.now", return_value=just_after_midnight):
+        issue = sending_issue(started_ago=timedelta(minutes=40))
+        delivery(issue, "sent", sent_at=just_after_midnight - timedelta(minutes=12))
+        delivery(issue, attempts=1, next_attempt_at=just_after_midnight + timedelta(days=1))
+        page = words_of(client.get(change_url(issue)))
+    assert "Last message 12 minutes ago (9 Jun 2026, 23:53)." in page
+    assert "Next retry due in 1 day (11 Jun 2026, 00:05)." in page
 
 
 def test_list_shows_the_last_message_of_sending_issues(client, editor, settings):
@@ -699,7 +746,7 @@ def test_retry_calls_the_service_and_does_not_warn_while_the_worker_picks_up(
 
 def test_retry_reports_the_count_of_the_service(client, editor):
     issue = failed_issue()
-    with mock.patch("newsletter.admin.issue_retry_failed", return_value=7) as retry:
+    with mock.patch("newsletter.admin.issues.issue_retry_failed", return_value=7) as retry:
         response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
     assert retry.call_args.args[0].pk == issue.pk
     assert "7 failed deliveries will be tried again" in words_of(response)
@@ -753,6 +800,19 @@ def test_issue_list_query_count_does_not_grow_with_issues(
     assert words_of(response).count("2 / 3 sent · 1 failed") == 10
 
 
+def test_every_badge_is_the_one_template_coloured_by_status(client, editor):
+    for status in Issue.Status.values:
+        IssueFactory(subject=f"{status} issue", status=status)
+    for status in Subscriber.Status.values:
+        SubscriberFactory(status=status, unsubscribed_at=timezone.now())
+    listed = text_of(client.get(ISSUES)) + text_of(client.get(SUBSCRIBERS))
+    css = Path(finders.find("newsletter/admin.css")).read_text()
+    for status in [*Issue.Status.values, *Subscriber.Status.values]:
+        assert f'<span class="nl-badge nl-badge--{status}">' in listed
+        assert re.search(rf"\.nl-badge--{status}\b[^{{]*\{{\s*background: #", css), status
+    assert 'class="nl-badge" style=' not in listed
+
+
 # Subscribers -----------------------------------------------------------------------------
 
 
@@ -778,18 +838,28 @@ def test_subscriber_counts_filters_and_search(client, editor):
     assert "findme@example.com" in found and "wait@example.com" not in found
 
 
-def test_admin_index_shows_subscriber_counts(client, editor):
-    SubscriberFactory.create_batch(2)
-    PendingSubscriberFactory()
+def dashboard_counts(client) -> dict[str, int]:
     page = text_of(client.get("/admin/"))
-    counts = {
+    return {
         label.strip(): int(n)
         for n, label in re.findall(
             r'rh-dashboard__count">(\d+)</span>\s*<span class="rh-dashboard__label">([^<]+)', page
         )
     }
+
+
+def test_admin_index_shows_subscriber_counts(client, editor):
+    SubscriberFactory.create_batch(2)
+    PendingSubscriberFactory()
+    counts = dashboard_counts(client)
     assert counts["newsletter subscribers"] == 2
-    assert counts["sign-ups awaiting confirmation"] == 1
+    assert counts["sign-up awaiting confirmation"] == 1  # one sign-up, not "1 sign-ups"
+
+    Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).first().delete()
+    PendingSubscriberFactory()
+    counts = dashboard_counts(client)
+    assert counts["newsletter subscriber"] == 1
+    assert counts["sign-ups awaiting confirmation"] == 2
 
 
 def test_consent_record_is_read_only(client, editor):
@@ -805,11 +875,21 @@ def test_consent_record_is_read_only(client, editor):
 
 def test_unsubscribe_action(client, editor):
     a, b = SubscriberFactory.create_batch(2)
-    client.post(SUBSCRIBERS, {"action": "unsubscribe_selected", "_selected_action": [a.pk]})
+    earlier = timezone.now() - timedelta(days=3)
+    gone = SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=earlier)
+    selected = [a.pk, gone.pk]
+    response = client.post(
+        SUBSCRIBERS,
+        {"action": "unsubscribe_selected", "_selected_action": selected},
+        follow=True,
+    )
+    assert "1 subscriber unsubscribed." in words_of(response)
     a.refresh_from_db()
     b.refresh_from_db()
+    gone.refresh_from_db()
     assert (a.status, b.status) == ("unsubscribed", "active")
     assert a.unsubscribed_at is not None
+    assert gone.unsubscribed_at == earlier  # already unsubscribed: its date is kept
 
 
 def csv_of(response) -> list[list[str]]:
@@ -912,6 +992,27 @@ def test_import_dry_run_changes_nothing_then_confirm_applies(client, editor):
     response = client.post(IMPORT + "confirm/", {"token": token}, follow=True)
     assert "This import is no longer waiting" in text_of(response)
     assert Subscriber.objects.count() == 3
+
+
+def test_import_counts_of_one_read_in_the_singular(client, editor):
+    SubscriberFactory(email="known@example.com")
+    page = text_of(upload(client, b"email\nnew@example.com\nknown@example.com\nnot-an-email\n"))
+    assert re.search(
+        r'id="nl-errors">1</span><span class="nl-tile__label">row with an error,', page
+    )
+    response = confirm_import(client, page)
+    assert (
+        "Imported 1 subscriber (0 confirmed, 1 waiting for confirmation, 0 unsubscribed); "
+        "1 already in the list was left unchanged; 1 row with an error was skipped."
+    ) in words_of(response)
+
+    page = text_of(upload(client, b"email\na@example.com\nb@example.com\nx\ny\n"))
+    assert re.search(r'id="nl-errors">2</span><span class="nl-tile__label">rows with errors,', page)
+    response = confirm_import(client, page)
+    assert (
+        "Imported 2 subscribers (0 confirmed, 2 waiting for confirmation, 0 unsubscribed); "
+        "0 already in the list were left unchanged; 2 rows with errors were skipped."
+    ) in words_of(response)
 
 
 def test_import_confirm_needs_the_token_of_the_checked_file(client, editor):

@@ -237,6 +237,63 @@ def test_permanent_failure_is_recorded(db):
     assert sending.progress_of(issue.pk)["failed"] == 1
 
 
+def test_send_command_speaks_of_one_subscriber_in_the_singular(db):
+    SubscriberFactory()
+    issue = IssueFactory(subject="Hill week")
+    out = StringIO()
+    call_command("send_newsletter", str(issue.pk), "--yes", stdout=out)
+    assert "Sending “Hill week” to 1 confirmed subscriber." in out.getvalue()
+
+
+def test_send_command_refuses_when_nobody_has_confirmed(db):
+    """The admin's guard: a send to nobody would leave the issue "sent" for good."""
+    PendingSubscriberFactory()
+    issue = IssueFactory()
+    with pytest.raises(CommandError, match="There are no confirmed subscribers yet"):
+        call_command("send_newsletter", str(issue.pk), "--yes", stdout=StringIO())
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT and not Delivery.objects.exists()
+
+
+def test_send_command_refuses_an_issue_sent_while_it_asked(audience):
+    """The operator is asked; meanwhile an editor sends the issue and someone confirms.
+    The command's start goes through the same guard as the admin's: nothing is added to a
+    sent issue, so the newcomer does not get last week's newsletter."""
+    issue = IssueFactory()
+
+    def someone_sends_it_meanwhile(prompt):
+        sending.issue_start(issue)
+        sending.run_sender(issue.pk)
+        SubscriberFactory(email="newcomer@example.com")
+        return "y"
+
+    with (
+        mock.patch("sys.stdin.isatty", return_value=True),
+        mock.patch("builtins.input", side_effect=someone_sends_it_meanwhile),
+        pytest.raises(CommandError, match="was sent already \\(5 of 5 delivered\\)"),
+    ):
+        call_command("send_newsletter", str(issue.pk), stdout=StringIO())
+    assert "newcomer@example.com" not in [m.to[0] for m in mail.outbox]
+    assert Delivery.objects.filter(issue=issue).count() == 5
+
+
+def test_send_command_resumes_an_issue_started_while_it_asked(audience):
+    issue = IssueFactory()
+
+    def someone_starts_it_meanwhile(prompt):
+        sending.issue_start(issue)
+        return "y"
+
+    out = StringIO()
+    with (
+        mock.patch("sys.stdin.isatty", return_value=True),
+        mock.patch("builtins.input", side_effect=someone_starts_it_meanwhile),
+    ):
+        call_command("send_newsletter", str(issue.pk), stdout=out)
+    assert "already sending" in out.getvalue()
+    assert len(mail.outbox) == 5
+
+
 def test_gives_up_after_max_attempts(db):
     SubscriberFactory()
     issue = IssueFactory()

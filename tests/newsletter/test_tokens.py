@@ -12,14 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from newsletter.models import Subscriber
-from newsletter.services import (
-    CONFIRM_MAX_AGE,
-    confirm_token,
-    subscriber_signup,
-    subscriber_unsubscribe,
-    unsubscribe_token,
-    unsubscribe_url,
-)
+from newsletter.services import subscriber_signup, subscriber_unsubscribe
+from newsletter.tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token, unsubscribe_url
 from runnerhub.antispam import SALT
 from tests.newsletter.factories import PendingSubscriberFactory, SubscriberFactory
 

@@ -4,9 +4,11 @@ as the background jobs, so it can run beside them (or be stopped and run again).
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from newsletter.models import Issue
-from newsletter.sending import issue_start, progress_of, run_sender
+from newsletter.sending import progress_of, run_sender
+from newsletter.services import IssueLocked, NoConfirmedSubscribers, issue_start_sending
 
 
 class Command(BaseCommand):
@@ -28,21 +30,17 @@ class Command(BaseCommand):
         if issue is None:
             raise CommandError(f"There is no newsletter issue {issue_id}.")
         if issue.status == Issue.Status.SENT:
-            counts = progress_of(issue.pk)
-            raise CommandError(
-                f"“{issue}” was sent already ({counts['sent']} of {counts['total']} delivered)."
-            )
-        if issue.status != Issue.Status.SENDING:
+            raise self._sent_already(issue)
+        if issue.status == Issue.Status.SENDING:
+            self.stdout.write(f"Resuming “{issue}”, already sending.")
+        else:
             if not yes:
                 if not sys.stdin.isatty():
                     raise CommandError("Add --yes to start sending this issue.")
                 answer = input(f"Send “{issue}” to every confirmed subscriber now? [y/N] ")
                 if answer.strip().lower() not in ("y", "yes"):
                     raise CommandError("Nothing sent.")
-            added = issue_start(issue)
-            self.stdout.write(f"Sending “{issue}” to {added} confirmed subscribers.")
-        else:
-            self.stdout.write(f"Resuming “{issue}”, already sending.")
+            self._start(issue)
         self._progress(progress_of(issue.pk))
         totals = run_sender(issue.pk, wait_for_others=True, progress=self._progress)
         counts = progress_of(issue.pk)
@@ -53,6 +51,36 @@ class Command(BaseCommand):
                 f"{counts['skipped']} skipped (unsubscribed) of {counts['total']}; "
                 f"this process sent {totals['sent']}."
             )
+        )
+
+    def _start(self, issue: Issue) -> None:
+        """The send guard of the admin's Send now, with this process as the sender."""
+        try:
+            added = issue_start_sending(issue_id=issue.pk, in_background=False)
+        except IssueLocked as locked:  # started (or even finished) since it was read above
+            if locked.issue.status == Issue.Status.SENT:
+                raise self._sent_already(locked.issue) from None
+            self.stdout.write(f"Resuming “{issue}”, already sending.")
+            return
+        except NoConfirmedSubscribers:
+            raise CommandError(
+                "There are no confirmed subscribers yet, so there is nobody to send it to. "
+                "Nothing sent."
+            ) from None
+        self.stdout.write(
+            ngettext(
+                "Sending “%(issue)s” to %(count)d confirmed subscriber.",
+                "Sending “%(issue)s” to %(count)d confirmed subscribers.",
+                added,
+            )
+            % {"issue": issue, "count": added}
+        )
+
+    @staticmethod
+    def _sent_already(issue: Issue) -> CommandError:
+        counts = progress_of(issue.pk)
+        return CommandError(
+            f"“{issue}” was sent already ({counts['sent']} of {counts['total']} delivered)."
         )
 
     def _progress(self, counts: dict) -> None:

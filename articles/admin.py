@@ -11,7 +11,7 @@ from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
-from . import embeds, services
+from . import admin_extensions, embeds, services
 from .models import Article, FAQItem, Tag, Topic
 
 
@@ -124,6 +124,16 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ("seo_title", "seo_description"), "classes": ("collapse",)},
         ),
     )
+
+    # Other apps' inlines and panels come from the registry (articles/admin_extensions.py).
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *admin_extensions.inlines()]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *admin_extensions.panel_fields())
+
+    def get_fieldsets(self, request, obj=None):
+        return (*super().get_fieldsets(request, obj), *admin_extensions.panel_fieldsets())
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import ArticleAdmin as BaseArticleAdmin
-from articles.models import Article
+from articles import admin_extensions
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check
@@ -225,52 +224,42 @@ class ArticleProductInline(admin.TabularInline):
     fields = ("product", "note", "order")
 
 
-# The shop extends the article admin (articles knows nothing of the shop): the "Gear in this
-# article" products inline and the article's shop clicks.
-admin.site.unregister(Article)
-
-
-@admin.register(Article)
-class ArticleAdmin(BaseArticleAdmin):
-    inlines = [*BaseArticleAdmin.inlines, ArticleProductInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "shop_clicks")
-
-    def get_fieldsets(self, request, obj=None):
-        return (
-            *super().get_fieldsets(request, obj),
-            (_("Shop clicks from this article"), {"fields": ("shop_clicks",)}),
-        )
-
-    @admin.display(description=_("clicks"))
-    def shop_clicks(self, obj) -> str:
-        if not obj.pk:
-            return "—"
-        rows = (
-            ClickCount.objects.filter(article=obj, day__gte=_since(30))
-            .values("product__name", "category__name")
-            .annotate(**_click_sums(prefix=""))
-            .order_by("-clicks_30")
-        )
-        if not rows:
-            return _("No clicks to the shop in the last 30 days.")
-        body = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+def shop_clicks(article) -> str:
+    rows = (
+        ClickCount.objects.filter(article=article, day__gte=_since(30))
+        .values("product__name", "category__name")
+        .annotate(**_click_sums(prefix=""))
+        .order_by("-clicks_30")
+    )
+    if not rows:
+        return _("No clicks to the shop in the last 30 days.")
+    body = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
             (
-                (
-                    r["product__name"] or f"{r['category__name']} (category)",
-                    r["clicks_7"] or 0,
-                    r["clicks_30"],
-                )
-                for r in rows
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Product or category"),
-            _("7 days"),
-            _("30 days"),
-            body,
-        )
+                r["product__name"] or f"{r['category__name']} (category)",
+                r["clicks_7"] or 0,
+                r["clicks_30"],
+            )
+            for r in rows
+        ),
+    )
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        _("Product or category"),
+        _("7 days"),
+        _("30 days"),
+        body,
+    )
+
+
+# The shop's parts of the article admin (articles knows nothing of the shop): the "Gear in
+# this article" products inline and the article's shop clicks.
+admin_extensions.register_inline(ArticleProductInline)
+admin_extensions.register_panel(
+    "shop_clicks",
+    admin_extensions.Panel(
+        title=_("Shop clicks from this article"), label=_("clicks"), render=shop_clicks
+    ),
+)

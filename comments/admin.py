@@ -96,7 +96,13 @@ class CommentAdmin(InboxAdminMixin, admin.ModelAdmin):
         return False  # comments come from readers; staff answer with "Reply as staff"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article").with_answered()
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .with_answered()
+            .with_thread_page()  # the permalink column's page, in the same query
+        )
 
     def get_ordering(self, request):
         # The moderation queue: comments awaiting moderation first, then newest first.

@@ -101,6 +101,7 @@ class InboxAdminMixin:
         questions = (
             Comment.objects.unanswered_questions()
             .select_related("article__topic")
+            .with_thread_page()
             .order_by("created_at")
         )
         topics = Topic.objects.all()

@@ -16,7 +16,6 @@ from .forms import CommentForm, new_comment_form
 from .models import Comment, comments_open
 from .notifications import comment_from_token
 from .services import comment_create, comment_unsubscribe
-from .thread import permalink
 
 RATE_LIMIT = 5
 RATE_WINDOW = 60
@@ -120,11 +119,11 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         comment = Comment.objects.filter(submission_key=data["submission_key"]).first()
         if comment is None:
             raise
-        return redirect(permalink(comment))
+        return redirect(comment)
     if comment.state == Comment.State.PUBLISHED:
         messages.success(request, "Thanks! Your comment is published.")
         if not is_staff:
-            response = redirect(permalink(comment))
+            response = redirect(comment)
             _remember_own_comment(request, response, comment)
             return response
     else:
@@ -137,7 +136,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             "Thanks! Your comment is awaiting moderation. Only you can see it until a "
             "moderator approves it.",
         )
-    response = redirect(permalink(comment) if comment.state != Comment.State.SPAM else article)
+    response = redirect(comment if comment.state != Comment.State.SPAM else article)
     _remember_own_comment(request, response, comment)
     return response
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,22 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorFilter(admin.RelatedFieldListFilter):
+    """Authors by their public name, as on the site, not by username."""
+
+    def field_choices(self, field, request, model_admin):
+        users = field.related_model._default_manager.all()
+        return sorted(((u.pk, u.public_name) for u in users), key=lambda c: c[1].casefold())
+
+
+# User.public_name in SQL, for sorting the list by it.
+AUTHOR_PUBLIC_NAME = Coalesce(
+    NullIf("author__display_name", Value("")),
+    NullIf(Trim(Concat("author__first_name", Value(" "), "author__last_name")), Value("")),
+    "author__username",
+)
+
+
 def _thumbnail(article: Article, width: int) -> str:
     if not article.hero_renditions:
         return "—"
@@ -77,13 +94,20 @@ class ArticleAdmin(admin.ModelAdmin):
         "title",
         "state",
         "topic",
-        "author",
+        "author_name",
         "publish_at",
         "updated_at",
         "preview_link",
     )
     list_display_links = ("thumbnail", "title")
-    list_filter = (StateFilter, "status", "topic", "author", "featured", "publish_at")
+    list_filter = (
+        StateFilter,
+        "status",
+        "topic",
+        ("author", AuthorFilter),
+        "featured",
+        "publish_at",
+    )
     list_select_related = ("topic", "author")
     date_hierarchy = "publish_at"
     search_fields = ("title", "lead", "body_text", "slug")
@@ -145,6 +169,10 @@ class ArticleAdmin(admin.ModelAdmin):
             field.label_from_instance = lambda user: user.public_name
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("author"), ordering=AUTHOR_PUBLIC_NAME)
+    def author_name(self, obj: Article) -> str:
+        return obj.author.public_name
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj: Article) -> str:

@@ -225,3 +225,22 @@ def test_search_in_admin(client, editor):
     ArticleFactory(title="Cadence")
     html = client.get(LIST_URL, {"q": "fuelling"}).content.decode()
     assert "Fuelling long runs" in html and "Cadence</a>" not in html
+
+
+def test_the_list_shows_authors_by_their_public_name(client, editor):
+    dipika = StaffFactory(username="zz-dipika", display_name="Dipika Raman")
+    tom = StaffFactory(username="aa-tom", display_name="", first_name="Tom", last_name="Archer")
+    ArticleFactory(title="Calf strains", author=dipika)
+    ArticleFactory(title="Gait analysis", author=tom)
+    html = client.get(LIST_URL).content.decode()
+    assert '<td class="field-author_name">Dipika Raman</td>' in html
+    assert '<td class="field-author_name">Tom Archer</td>' in html
+    assert "zz-dipika" not in html and "aa-tom" not in html
+    # The author filter names them the same way.
+    assert f'href="?author__id__exact={dipika.pk}"' in html
+    assert "Dipika Raman</a>" in html and "Tom Archer</a>" in html
+    # Sorting the column sorts by the name shown.
+    ordered = client.get(LIST_URL, {"o": "5"}).content.decode()
+    assert ordered.index("Dipika Raman</td>") < ordered.index("Tom Archer</td>")
+    reverse = client.get(LIST_URL, {"o": "-5"}).content.decode()
+    assert reverse.index("Tom Archer</td>") < reverse.index("Dipika Raman</td>")

@@ -1,8 +1,11 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +28,18 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         validate_rich_text(body)
-        found = embeds.problems(sanitize_html(body))
-        if found:
-            raise forms.ValidationError(found, code="embed")
         return body
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "body" in cleaned_data:
+            # Blocks are checked against the article as this form will save it: [video]
+            # needs the video address typed in the same form.
+            article = construct_instance(self, copy.copy(self.instance))
+            found = embeds.problems(sanitize_html(cleaned_data["body"]), article=article)
+            if found:
+                self.add_error("body", forms.ValidationError(found, code="embed"))
+        return cleaned_data
 
 
 class FAQInline(admin.StackedInline):

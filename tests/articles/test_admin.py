@@ -244,3 +244,27 @@ def test_the_list_shows_authors_by_their_public_name(client, editor):
     assert ordered.index("Dipika Raman</td>") < ordered.index("Tom Archer</td>")
     reverse = client.get(LIST_URL, {"o": "-5"}).content.decode()
     assert reverse.index("Tom Archer</td>") < reverse.index("Dipika Raman</td>")
+
+
+def test_a_video_block_without_a_video_address_is_refused(client, editor):
+    topic = TopicFactory()
+    body = "<p>Watch this first.</p><p>[video]</p>"
+    response = client.post(ADD_URL, form_data(topic, editor, body=body))
+    assert response.status_code == 200
+    assert "[video] places the article&#x27;s video, and this article has none" in (
+        response.content.decode()
+    )
+    assert not Article.objects.exists()
+    # With the address in the same form it saves, and shows the video where the line is.
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    response = client.post(ADD_URL, form_data(topic, editor, body=body, video_url=video))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "dQw4w9WgXcQ" in page
+    # Removing the address later is refused while the line is there.
+    change = f"/admin/articles/article/{article.pk}/change/"
+    response = client.post(change, form_data(topic, editor, body=body, video_url=""))
+    assert "[video] places the article&#x27;s video" in response.content.decode()
+    article.refresh_from_db()
+    assert article.video_url == video

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from runnerhub.images import images_without_alt
 from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
@@ -216,6 +217,27 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{} ↗</a>', obj.get_absolute_url(), label
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Hero images must be described (a database check); body images are asked for in the
+        # editor, and an article saved without them is saved, with a warning.
+        missing = images_without_alt(obj.body)
+        if missing:
+            self.message_user(
+                request,
+                ngettext(
+                    "Saved, but %(count)d image in the body has no description (alt text): "
+                    "%(names)s. Readers who cannot see it get nothing: select it in the "
+                    "editor and press “Change image text alternative”.",
+                    "Saved, but %(count)d images in the body have no description (alt text): "
+                    "%(names)s. Readers who cannot see them get nothing: select each in the "
+                    "editor and press “Change image text alternative”.",
+                    len(missing),
+                )
+                % {"count": len(missing), "names": ", ".join(missing)},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):

@@ -268,3 +268,42 @@ def test_a_video_block_without_a_video_address_is_refused(client, editor):
     assert "[video] places the article&#x27;s video" in response.content.decode()
     article.refresh_from_db()
     assert article.video_url == video
+
+
+def test_body_images_without_alt_text_are_saved_with_a_warning(client, editor):
+    topic = TopicFactory()
+    body = (
+        "<p>Two drills.</p>"
+        '<figure class="image"><img src="/media/editor/2026/12/0123456789abcdef-1000x600.jpg">'
+        "</figure>"
+        '<figure class="image"><img src="https://images.example.com/drill.jpg" alt="  ">'
+        "</figure>"
+        '<figure class="image"><img src="https://images.example.com/ok.jpg" alt="A drill">'
+        "</figure>"
+    )
+    response = client.post(ADD_URL, form_data(topic, editor, body=body), follow=True)
+    html = response.content.decode()
+    assert "was added successfully" in html
+    assert (
+        "Saved, but 2 images in the body have no description (alt text): "
+        "0123456789abcdef-1000x600.jpg, drill.jpg." in html
+    )
+    assert 'class="warning"' in html
+    article = Article.objects.get()
+    # Described, the warning goes.
+    described = body.replace('1000x600.jpg">', '1000x600.jpg" alt="Hip swings">').replace(
+        'alt="  "', 'alt="Skips"'
+    )
+    data = form_data(topic, editor, body=described, **{"faqs-TOTAL_FORMS": "0"})
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data, follow=True)
+    html = response.content.decode()
+    assert "was changed successfully" in html and "no description" not in html
+    one = body.split('<figure class="image"><img src="https://images')[0]
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        form_data(topic, editor, body=one, **{"faqs-TOTAL_FORMS": "0"}),
+        follow=True,
+    )
+    assert "Saved, but 1 image in the body has no description (alt text): " in (
+        response.content.decode()
+    )

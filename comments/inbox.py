@@ -167,13 +167,17 @@ def comment_counts(request) -> list[dict]:
     unanswered = Comment.objects.unanswered_questions().count()
     return [
         {
-            "label": _("comments awaiting moderation"),
+            "label": ngettext(
+                "comment awaiting moderation", "comments awaiting moderation", pending
+            ),
             "count": pending,
             "url": f"{changelist}?state__exact=pending",
             "urgent": pending > 0,
         },
         {
-            "label": _("unanswered reader questions"),
+            "label": ngettext(
+                "unanswered reader question", "unanswered reader questions", unanswered
+            ),
             "count": unanswered,
             "url": reverse("admin:comments_comment_inbox"),
             "urgent": unanswered > 0,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import admin_extensions
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
-from .services import links_check
+from .services import links_check, links_check_message
 
 
 def _since(days: int):
@@ -88,7 +88,7 @@ class LinkAdminMixin:
         level = messages.WARNING if summary["broken"] else messages.SUCCESS
         self.message_user(
             request,
-            _("Checked %(checked)d links: %(broken)d broken.") % summary,
+            links_check_message(summary),
             level,
         )
 

@@ -248,6 +248,12 @@ class TestSearch:
         assert "No articles match" in response.content.decode()
         assert client.get("/search/").status_code == 200
 
+    def test_the_count_of_matches_in_plural_forms(self, client, corpus):
+        one = client.get("/search/", {"q": "daily"}).content.decode()
+        assert "1 article matches “daily”." in one
+        three = client.get("/search/", {"q": "hamstring"}).content.decode()
+        assert "3 articles match “hamstring”." in three
+
     def test_multiple_words_must_all_match(self, client, corpus):
         results = list(client.get("/search/", {"q": "hamstring rest"}).context["results"])
         assert results == [corpus["title"]]

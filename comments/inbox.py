@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Topic
 from runnerhub import dashboard
+from runnerhub.redirects import next_url
 from runnerhub.validators import validate_storable_text
 
 from . import services
@@ -64,9 +65,11 @@ class InboxAdminMixin:
             raise PermissionDenied
         parent = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
         form = StaffReplyForm(request.POST)
-        back = request.POST.get("next") or reverse("admin:comments_comment_change", args=[pk])
-        if not back.startswith("/admin/"):
-            back = reverse("admin:comments_comment_change", args=[pk])
+        back = next_url(
+            request,
+            default=reverse("admin:comments_comment_change", args=[pk]),
+            within=reverse("admin:index"),
+        )
         if parent.state != Comment.State.PUBLISHED:
             _keep_draft(request, pk)
             self.message_user(

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from runnerhub.images import images_without_alt
+from runnerhub.images import images_without_alt, thumbnail_html
 from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
@@ -85,17 +85,6 @@ AUTHOR_PUBLIC_NAME = Coalesce(
     NullIf(Trim(Concat("author__first_name", Value(" "), "author__last_name")), Value("")),
     "author__username",
 )
-
-
-def _thumbnail(article: Article, width: int) -> str:
-    if not article.hero_renditions:
-        return "—"
-    smallest = article.hero_renditions[0]
-    return format_html(
-        '<img src="{}" alt="" width="{}" style="height:auto;border-radius:4px">',
-        article.hero_image.storage.url(smallest["name"]),
-        width,
-    )
 
 
 @admin.register(Article)
@@ -188,11 +177,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj: Article) -> str:
-        return _thumbnail(obj, 72)
+        return thumbnail_html(obj.hero_image, obj.hero_renditions, 72)
 
     @admin.display(description=_("current image"))
     def hero_preview(self, obj: Article) -> str:
-        return _thumbnail(obj, 320)
+        return thumbnail_html(obj.hero_image, obj.hero_renditions, 320)
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, obj: Article) -> str:

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles import admin_extensions
+from runnerhub.images import thumbnail_html
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check, links_check_message
@@ -45,7 +46,24 @@ class BrokenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ClicksAdminMixin:
+    """Clicks over the last 7 and 30 days, as sortable columns (products and categories)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**_click_sums())
+
+    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
+    def clicks_7(self, obj) -> int:
+        return obj.clicks_7 or 0
+
+    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
+    def clicks_30(self, obj) -> int:
+        return obj.clicks_30 or 0
+
+
 class LinkAdminMixin:
+    """The shop address's check and state (products and categories)."""
+
     actions = ["check_links"]
 
     def save_model(self, request, obj, form, change):
@@ -94,7 +112,7 @@ class LinkAdminMixin:
 
 
 @admin.register(ShopCategory)
-class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
+class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
@@ -111,17 +129,6 @@ class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
         ("link_status", "link_checked_at"),
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**_click_sums())
-
-    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
-    def clicks_7(self, obj) -> int:
-        return obj.clicks_7 or 0
-
-    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
-    def clicks_30(self, obj) -> int:
-        return obj.clicks_30 or 0
-
     @admin.display(description=_("place in an article"))
     def embed_code(self, obj) -> str:
         if not obj.slug:
@@ -134,7 +141,7 @@ class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(LinkAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_display = (
         "thumbnail",
         "name",
@@ -162,34 +169,13 @@ class ProductAdmin(LinkAdminMixin, admin.ModelAdmin):
         (_("Link health"), {"fields": (("link_status", "link_checked_at"),)}),
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**_click_sums())
-
-    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
-    def clicks_7(self, obj) -> int:
-        return obj.clicks_7 or 0
-
-    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
-    def clicks_30(self, obj) -> int:
-        return obj.clicks_30 or 0
-
     @admin.display(description=_("image"))
     def thumbnail(self, obj) -> str:
-        if not obj.image_renditions:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="56" style="height:auto;border-radius:4px">',
-            obj.image.storage.url(obj.image_renditions[0]["name"]),
-        )
+        return thumbnail_html(obj.image, obj.image_renditions, 56)
 
     @admin.display(description=_("current image"))
     def image_preview(self, obj) -> str:
-        if not obj.image_renditions:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="240" style="height:auto;border-radius:4px">',
-            obj.image.storage.url(obj.image_renditions[0]["name"]),
-        )
+        return thumbnail_html(obj.image, obj.image_renditions, 240)
 
     @admin.display(description=_("place in an article"))
     def embed_code(self, obj) -> str:

@@ -1,17 +1,22 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from runnerhub.images import images_without_alt, thumbnail_html
 from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
-from . import embeds, services
+from . import admin_extensions, embeds, services
 from .models import Article, FAQItem, Tag, Topic
 
 
@@ -24,10 +29,18 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         validate_rich_text(body)
-        found = embeds.problems(sanitize_html(body))
-        if found:
-            raise forms.ValidationError(found, code="embed")
         return body
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "body" in cleaned_data:
+            # Blocks are checked against the article as this form will save it: [video]
+            # needs the video address typed in the same form.
+            article = construct_instance(self, copy.copy(self.instance))
+            found = embeds.problems(sanitize_html(cleaned_data["body"]), article=article)
+            if found:
+                self.add_error("body", forms.ValidationError(found, code="embed"))
+        return cleaned_data
 
 
 class FAQInline(admin.StackedInline):
@@ -58,15 +71,20 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _thumbnail(article: Article, width: int) -> str:
-    if not article.hero_renditions:
-        return "—"
-    smallest = article.hero_renditions[0]
-    return format_html(
-        '<img src="{}" alt="" width="{}" style="height:auto;border-radius:4px">',
-        article.hero_image.storage.url(smallest["name"]),
-        width,
-    )
+class AuthorFilter(admin.RelatedFieldListFilter):
+    """Authors by their public name, as on the site, not by username."""
+
+    def field_choices(self, field, request, model_admin):
+        users = field.related_model._default_manager.all()
+        return sorted(((u.pk, u.public_name) for u in users), key=lambda c: c[1].casefold())
+
+
+# User.public_name in SQL, for sorting the list by it.
+AUTHOR_PUBLIC_NAME = Coalesce(
+    NullIf("author__display_name", Value("")),
+    NullIf(Trim(Concat("author__first_name", Value(" "), "author__last_name")), Value("")),
+    "author__username",
+)
 
 
 @admin.register(Article)
@@ -77,13 +95,20 @@ class ArticleAdmin(admin.ModelAdmin):
         "title",
         "state",
         "topic",
-        "author",
+        "author_name",
         "publish_at",
         "updated_at",
         "preview_link",
     )
     list_display_links = ("thumbnail", "title")
-    list_filter = (StateFilter, "status", "topic", "author", "featured", "publish_at")
+    list_filter = (
+        StateFilter,
+        "status",
+        "topic",
+        ("author", AuthorFilter),
+        "featured",
+        "publish_at",
+    )
     list_select_related = ("topic", "author")
     date_hierarchy = "publish_at"
     search_fields = ("title", "lead", "body_text", "slug")
@@ -125,6 +150,16 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     )
 
+    # Other apps' inlines and panels come from the registry (articles/admin_extensions.py).
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *admin_extensions.inlines()]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *admin_extensions.panel_fields())
+
+    def get_fieldsets(self, request, obj=None):
+        return (*super().get_fieldsets(request, obj), *admin_extensions.panel_fieldsets())
+
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
@@ -136,13 +171,17 @@ class ArticleAdmin(admin.ModelAdmin):
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description=_("author"), ordering=AUTHOR_PUBLIC_NAME)
+    def author_name(self, obj: Article) -> str:
+        return obj.author.public_name
+
     @admin.display(description=_("image"))
     def thumbnail(self, obj: Article) -> str:
-        return _thumbnail(obj, 72)
+        return thumbnail_html(obj.hero_image, obj.hero_renditions, 72)
 
     @admin.display(description=_("current image"))
     def hero_preview(self, obj: Article) -> str:
-        return _thumbnail(obj, 320)
+        return thumbnail_html(obj.hero_image, obj.hero_renditions, 320)
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, obj: Article) -> str:
@@ -167,6 +206,27 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{} ↗</a>', obj.get_absolute_url(), label
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Hero images must be described (a database check); body images are asked for in the
+        # editor, and an article saved without them is saved, with a warning.
+        missing = images_without_alt(obj.body)
+        if missing:
+            self.message_user(
+                request,
+                ngettext(
+                    "Saved, but %(count)d image in the body has no description (alt text): "
+                    "%(names)s. Readers who cannot see it get nothing: select it in the "
+                    "editor and press “Change image text alternative”.",
+                    "Saved, but %(count)d images in the body have no description (alt text): "
+                    "%(names)s. Readers who cannot see them get nothing: select each in the "
+                    "editor and press “Change image text alternative”.",
+                    len(missing),
+                )
+                % {"count": len(missing), "names": ", ".join(missing)},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):

@@ -24,6 +24,9 @@ class Embed:
     missing: Callable | None = None
     takes_arg: bool = True
     example: str = ""
+    # needs(article) -> why this article cannot show the block ("" when it can), e.g. [video]
+    # on an article without a video address.
+    needs: Callable | None = None
 
 
 _registry: dict[str, Embed] = {}
@@ -60,8 +63,9 @@ def render_embeds(article, html: str) -> str:
     return SHORTCODE.sub(replace, html)
 
 
-def problems(html: str) -> list[str]:
-    """What an editor should fix: unknown block names and things that do not exist."""
+def problems(html: str, article=None) -> list[str]:
+    """What an editor should fix: unknown block names, things that do not exist and, given
+    the article as it will be saved, blocks it cannot show."""
     messages = []
     for name, args in sorted(_found(html).items()):
         embed = _registry.get(name)
@@ -74,6 +78,8 @@ def problems(html: str) -> list[str]:
         if embed.missing:
             for arg in sorted(embed.missing(args - {""})):
                 messages.append(f"[{name} {arg}]: nothing is called “{arg}”.")
+        if embed.needs and article is not None and (why := embed.needs(article)):
+            messages.append(why)
     return messages
 
 
@@ -83,4 +89,16 @@ def _render_video(article, args) -> dict[str, str]:
     return {"": render_to_string("articles/includes/_video.html", {"article": article})}
 
 
-register("video", Embed(render=_render_video, takes_arg=False, example="[video]"))
+def _video_needs(article) -> str:
+    if article.video:
+        return ""
+    return (
+        "[video] places the article's video, and this article has none: enter its address "
+        "under Video, or remove the line."
+    )
+
+
+register(
+    "video",
+    Embed(render=_render_video, takes_arg=False, example="[video]", needs=_video_needs),
+)

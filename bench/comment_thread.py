@@ -45,9 +45,9 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         from articles.models import Article, Topic
-        from comments.models import Comment
+        from comments.models import QUESTIONS_PER_PAGE, Comment
         from comments.render import render_items
-        from comments.thread import ROOTS_PER_PAGE, build_thread
+        from comments.thread import build_thread
         from runnerhub.models import SiteSettings, User
 
         author = User.objects.create(username="bench", is_staff=True, public_title="Physio")
@@ -65,10 +65,10 @@ def main() -> None:
         SiteSettings.load()
         start = timezone.now() - timedelta(days=1)
         # Every question gets replies so that one page of the thread holds all the comments:
-        # ROOTS_PER_PAGE questions, the rest spread as replies up to four levels deep.
+        # QUESTIONS_PER_PAGE questions, the rest spread as replies up to four levels deep.
         made = []
         for i in range(args.comments):
-            parent = None if i < ROOTS_PER_PAGE else made[(i - ROOTS_PER_PAGE) // 3]
+            parent = None if i < QUESTIONS_PER_PAGE else made[(i - QUESTIONS_PER_PAGE) // 3]
             comment = Comment(
                 article=article,
                 parent=parent,

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 
 MAX_DEPTH = 3  # 0-based: replies nest visually up to four levels
+QUESTIONS_PER_PAGE = 50  # a thread page shows this many questions, each with its replies
 
 
 def render_plain_text(text: str) -> str:
@@ -40,6 +41,23 @@ class CommentQuerySet(models.QuerySet):
             root_id=OuterRef("pk"), is_staff_reply=True, state=Comment.State.PUBLISHED
         )
         return self.annotate(answered=Exists(staff_reply))
+
+    def with_thread_page(self) -> "CommentQuerySet":
+        """Annotate `questions_before`: the published questions of the article that come
+        before each comment's own question (or itself) in the thread's order, so that
+        get_absolute_url() knows the page without a query per comment."""
+        root_created = Coalesce(OuterRef("root__created_at"), OuterRef("created_at"))
+        root_id = Coalesce(OuterRef("root_id"), OuterRef("pk"))
+        earlier = (
+            Comment.objects.published()
+            .filter(article_id=OuterRef("article_id"), parent__isnull=True)
+            .filter(Q(created_at__lt=root_created) | Q(created_at=root_created, id__lt=root_id))
+            .order_by()
+            .values("article_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return self.annotate(questions_before=Coalesce(Subquery(earlier), 0))
 
     def unanswered_questions(self) -> "CommentQuerySet":
         """Published top-level reader comments whose thread has no published staff reply."""
@@ -151,7 +169,23 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment's address, the one definition for admin, emails and redirects:
+        /articles/<slug>/#comment-<id>, with ?cpage=N when its question is past the first
+        page of the thread (the order readers get by default, oldest question first).
+
+        The page comes from with_thread_page() when the queryset had it; otherwise it costs
+        one query."""
+        before = getattr(self, "questions_before", None)
+        if before is None:
+            before = (
+                Comment.objects.filter(pk=self.pk)
+                .with_thread_page()
+                .values_list("questions_before", flat=True)
+                .get()
+            )
+        page = before // QUESTIONS_PER_PAGE + 1
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
 
     @property
     def thread_root_id(self) -> int:

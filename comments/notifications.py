@@ -28,9 +28,7 @@ def comment_from_token(token: str) -> Comment | None:
 
 
 def absolute_permalink(comment: Comment) -> str:
-    from .thread import permalink
-
-    return settings.SITE_URL + permalink(comment)
+    return settings.SITE_URL + comment.get_absolute_url()
 
 
 def notify_reply(*, parent: Comment, reply: Comment) -> None:

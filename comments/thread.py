@@ -13,9 +13,8 @@ from django.db.models import F, Max, Q
 
 from articles.models import Article
 
-from .models import Comment
+from .models import QUESTIONS_PER_PAGE, Comment
 
-ROOTS_PER_PAGE = 50
 ORDERS = {"oldest": "Oldest first", "answered": "Recently answered first"}
 DEFAULT_ORDER = "oldest"
 
@@ -92,9 +91,9 @@ def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_O
     roots = _roots(article, own_ids, order)
     total = roots.count()
     page = None
-    window = slice(0, ROOTS_PER_PAGE)
-    if total > ROOTS_PER_PAGE:
-        page = Paginator(range(total), ROOTS_PER_PAGE).get_page(page_number)
+    window = slice(0, QUESTIONS_PER_PAGE)
+    if total > QUESTIONS_PER_PAGE:
+        page = Paginator(range(total), QUESTIONS_PER_PAGE).get_page(page_number)
         window = slice(page.start_index() - 1, page.end_index())
     page_roots = roots.values("id")[window]
     rows = [
@@ -125,19 +124,3 @@ def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_O
         parent = by_id.get(comment.parent_id)
         comment.reply_to = parent.name if parent and parent.depth == comment.depth else ""
     return Thread(comments=rows, total=total, order=order, page=page)
-
-
-def permalink(comment: Comment) -> str:
-    """/articles/<slug>/#comment-<id>, with the thread page when it is not the first."""
-    url = comment.article.get_absolute_url()
-    root = comment.root if comment.root_id else comment
-    earlier = (
-        Comment.objects.published()
-        .filter(article_id=comment.article_id, parent__isnull=True)
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk))
-        .count()
-    )
-    page = earlier // ROOTS_PER_PAGE + 1
-    if page > 1:
-        url += f"?cpage={page}"
-    return f"{url}#comment-{comment.pk}"

@@ -16,7 +16,6 @@ from .forms import CommentForm, new_comment_form
 from .models import Comment, comments_open
 from .notifications import comment_from_token
 from .services import comment_create, comment_unsubscribe
-from .thread import permalink
 
 RATE_LIMIT = 5
 RATE_WINDOW = 60
@@ -128,7 +127,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         comment = Comment.objects.filter(submission_key=data["submission_key"]).first()
         if comment is None:
             raise
-        return redirect(permalink(comment))
+        return redirect(comment)
     if comment.state == Comment.State.PUBLISHED:
         messages.success(request, "Thanks! Your comment is published.")
     else:
@@ -141,7 +140,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             "Thanks! Your comment is awaiting moderation. Only you can see it until a "
             "moderator approves it.",
         )
-    response = redirect(permalink(comment) if comment.state != Comment.State.SPAM else article)
+    response = redirect(comment if comment.state != Comment.State.SPAM else article)
     if not request.user.is_authenticated:
         # An account is its own proof; a cookie left behind by a signed-in person (a shop's
         # shared computer) would let the next person in that browser skip moderation.

@@ -18,7 +18,6 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from comments.models import Comment
-from comments.thread import permalink
 from runnerhub.sanitize import html_to_text, sanitize_html
 
 from .models import Issue
@@ -71,6 +70,7 @@ def week_answered_questions(since: datetime) -> list[Comment]:
         .filter(article__in=Article.objects.published())
         .filter(Exists(answer))
         .select_related("article")
+        .with_thread_page()
         .order_by("created_at")[:MAX_QUESTIONS]
     )
 
@@ -104,7 +104,10 @@ def draft_from_week(*, since: datetime | None = None) -> str:
         items = format_html_join(
             "",
             '<li><a href="{}">“{}”</a> – on {}</li>',
-            ((site + permalink(q), question_excerpt(q.text), q.article.title) for q in questions),
+            (
+                (site + q.get_absolute_url(), question_excerpt(q.text), q.article.title)
+                for q in questions
+            ),
         )
         parts.append(format_html("<ul>{}</ul>", items))
     return sanitize_html("".join(parts))

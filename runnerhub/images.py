@@ -11,7 +11,9 @@ import re
 import secrets
 import warnings
 from dataclasses import dataclass
+from html import unescape
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -22,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -233,6 +235,30 @@ def enhance_images(html: str, sizes: str = "(min-width: 760px) 720px, 100vw") ->
         return "<img " + " ".join(f'{key}="{value}"' for key, value in attrs.items()) + ">"
 
     return _IMG_TAG.sub(rewrite, html)
+
+
+def thumbnail_html(image, renditions: list[dict], width: int) -> str:
+    """An admin thumbnail of an image field from its smallest rendition ("—" without one);
+    alt="" since the row or field beside it names what it shows."""
+    if not renditions:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" width="{}" style="height:auto;border-radius:4px">',
+        image.storage.url(renditions[0]["name"]),
+        width,
+    )
+
+
+def images_without_alt(html: str) -> list[str]:
+    """The file names of the images in sanitized HTML that have no description (alt text),
+    in order: readers who cannot see them would get nothing."""
+    names = []
+    for match in _IMG_TAG.finditer(html or ""):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        if not unescape(attrs.get("alt", "")).strip():
+            src = unescape(attrs.get("src", ""))
+            names.append(PurePosixPath(urlsplit(src).path).name or src[:80])
+    return names
 
 
 def img_tag(

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import ArticleAdmin as BaseArticleAdmin
-from articles.models import Article
+from articles import admin_extensions
+from runnerhub.images import thumbnail_html
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
-from .services import links_check
+from .services import links_check, links_check_message
 
 
 def _since(days: int):
@@ -46,7 +46,24 @@ class BrokenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ClicksAdminMixin:
+    """Clicks over the last 7 and 30 days, as sortable columns (products and categories)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**_click_sums())
+
+    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
+    def clicks_7(self, obj) -> int:
+        return obj.clicks_7 or 0
+
+    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
+    def clicks_30(self, obj) -> int:
+        return obj.clicks_30 or 0
+
+
 class LinkAdminMixin:
+    """The shop address's check and state (products and categories)."""
+
     actions = ["check_links"]
 
     def save_model(self, request, obj, form, change):
@@ -89,13 +106,13 @@ class LinkAdminMixin:
         level = messages.WARNING if summary["broken"] else messages.SUCCESS
         self.message_user(
             request,
-            _("Checked %(checked)d links: %(broken)d broken.") % summary,
+            links_check_message(summary),
             level,
         )
 
 
 @admin.register(ShopCategory)
-class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
+class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
@@ -112,17 +129,6 @@ class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
         ("link_status", "link_checked_at"),
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**_click_sums())
-
-    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
-    def clicks_7(self, obj) -> int:
-        return obj.clicks_7 or 0
-
-    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
-    def clicks_30(self, obj) -> int:
-        return obj.clicks_30 or 0
-
     @admin.display(description=_("place in an article"))
     def embed_code(self, obj) -> str:
         if not obj.slug:
@@ -135,7 +141,7 @@ class ShopCategoryAdmin(LinkAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(LinkAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_display = (
         "thumbnail",
         "name",
@@ -163,34 +169,13 @@ class ProductAdmin(LinkAdminMixin, admin.ModelAdmin):
         (_("Link health"), {"fields": (("link_status", "link_checked_at"),)}),
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**_click_sums())
-
-    @admin.display(description=_("clicks, 7 days"), ordering="clicks_7")
-    def clicks_7(self, obj) -> int:
-        return obj.clicks_7 or 0
-
-    @admin.display(description=_("clicks, 30 days"), ordering="clicks_30")
-    def clicks_30(self, obj) -> int:
-        return obj.clicks_30 or 0
-
     @admin.display(description=_("image"))
     def thumbnail(self, obj) -> str:
-        if not obj.image_renditions:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="56" style="height:auto;border-radius:4px">',
-            obj.image.storage.url(obj.image_renditions[0]["name"]),
-        )
+        return thumbnail_html(obj.image, obj.image_renditions, 56)
 
     @admin.display(description=_("current image"))
     def image_preview(self, obj) -> str:
-        if not obj.image_renditions:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="240" style="height:auto;border-radius:4px">',
-            obj.image.storage.url(obj.image_renditions[0]["name"]),
-        )
+        return thumbnail_html(obj.image, obj.image_renditions, 240)
 
     @admin.display(description=_("place in an article"))
     def embed_code(self, obj) -> str:
@@ -225,52 +210,42 @@ class ArticleProductInline(admin.TabularInline):
     fields = ("product", "note", "order")
 
 
-# The shop extends the article admin (articles knows nothing of the shop): the "Gear in this
-# article" products inline and the article's shop clicks.
-admin.site.unregister(Article)
-
-
-@admin.register(Article)
-class ArticleAdmin(BaseArticleAdmin):
-    inlines = [*BaseArticleAdmin.inlines, ArticleProductInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "shop_clicks")
-
-    def get_fieldsets(self, request, obj=None):
-        return (
-            *super().get_fieldsets(request, obj),
-            (_("Shop clicks from this article"), {"fields": ("shop_clicks",)}),
-        )
-
-    @admin.display(description=_("clicks"))
-    def shop_clicks(self, obj) -> str:
-        if not obj.pk:
-            return "—"
-        rows = (
-            ClickCount.objects.filter(article=obj, day__gte=_since(30))
-            .values("product__name", "category__name")
-            .annotate(**_click_sums(prefix=""))
-            .order_by("-clicks_30")
-        )
-        if not rows:
-            return _("No clicks to the shop in the last 30 days.")
-        body = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+def shop_clicks(article) -> str:
+    rows = (
+        ClickCount.objects.filter(article=article, day__gte=_since(30))
+        .values("product__name", "category__name")
+        .annotate(**_click_sums(prefix=""))
+        .order_by("-clicks_30")
+    )
+    if not rows:
+        return _("No clicks to the shop in the last 30 days.")
+    body = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
             (
-                (
-                    r["product__name"] or f"{r['category__name']} (category)",
-                    r["clicks_7"] or 0,
-                    r["clicks_30"],
-                )
-                for r in rows
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Product or category"),
-            _("7 days"),
-            _("30 days"),
-            body,
-        )
+                r["product__name"] or f"{r['category__name']} (category)",
+                r["clicks_7"] or 0,
+                r["clicks_30"],
+            )
+            for r in rows
+        ),
+    )
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        _("Product or category"),
+        _("7 days"),
+        _("30 days"),
+        body,
+    )
+
+
+# The shop's parts of the article admin (articles knows nothing of the shop): the "Gear in
+# this article" products inline and the article's shop clicks.
+admin_extensions.register_inline(ArticleProductInline)
+admin_extensions.register_panel(
+    "shop_clicks",
+    admin_extensions.Panel(
+        title=_("Shop clicks from this article"), label=_("clicks"), render=shop_clicks
+    ),
+)

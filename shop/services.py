@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 from .linkcheck import LINK_TIMEOUT_SECONDS, check_url
 from .models import ClickCount, Product, ShopCategory
@@ -114,3 +115,15 @@ def links_check(
             if progress:
                 progress(summary["checked"], len(items), item, broken, status)
     return summary
+
+
+def links_check_message(summary: dict[str, int]) -> str:
+    """ "Checked 4 links: 2 broken.", for the admin action and the command alike."""
+    return (
+        ngettext(
+            "Checked %(checked)d link: %(broken)d broken.",
+            "Checked %(checked)d links: %(broken)d broken.",
+            summary["checked"],
+        )
+        % summary
+    )

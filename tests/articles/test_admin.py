@@ -225,3 +225,85 @@ def test_search_in_admin(client, editor):
     ArticleFactory(title="Cadence")
     html = client.get(LIST_URL, {"q": "fuelling"}).content.decode()
     assert "Fuelling long runs" in html and "Cadence</a>" not in html
+
+
+def test_the_list_shows_authors_by_their_public_name(client, editor):
+    dipika = StaffFactory(username="zz-dipika", display_name="Dipika Raman")
+    tom = StaffFactory(username="aa-tom", display_name="", first_name="Tom", last_name="Archer")
+    ArticleFactory(title="Calf strains", author=dipika)
+    ArticleFactory(title="Gait analysis", author=tom)
+    html = client.get(LIST_URL).content.decode()
+    assert '<td class="field-author_name">Dipika Raman</td>' in html
+    assert '<td class="field-author_name">Tom Archer</td>' in html
+    assert "zz-dipika" not in html and "aa-tom" not in html
+    # The author filter names them the same way.
+    assert f'href="?author__id__exact={dipika.pk}"' in html
+    assert "Dipika Raman</a>" in html and "Tom Archer</a>" in html
+    # Sorting the column sorts by the name shown.
+    ordered = client.get(LIST_URL, {"o": "5"}).content.decode()
+    assert ordered.index("Dipika Raman</td>") < ordered.index("Tom Archer</td>")
+    reverse = client.get(LIST_URL, {"o": "-5"}).content.decode()
+    assert reverse.index("Tom Archer</td>") < reverse.index("Dipika Raman</td>")
+
+
+def test_a_video_block_without_a_video_address_is_refused(client, editor):
+    topic = TopicFactory()
+    body = "<p>Watch this first.</p><p>[video]</p>"
+    response = client.post(ADD_URL, form_data(topic, editor, body=body))
+    assert response.status_code == 200
+    assert "[video] places the article&#x27;s video, and this article has none" in (
+        response.content.decode()
+    )
+    assert not Article.objects.exists()
+    # With the address in the same form it saves, and shows the video where the line is.
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    response = client.post(ADD_URL, form_data(topic, editor, body=body, video_url=video))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "dQw4w9WgXcQ" in page
+    # Removing the address later is refused while the line is there.
+    change = f"/admin/articles/article/{article.pk}/change/"
+    response = client.post(change, form_data(topic, editor, body=body, video_url=""))
+    assert "[video] places the article&#x27;s video" in response.content.decode()
+    article.refresh_from_db()
+    assert article.video_url == video
+
+
+def test_body_images_without_alt_text_are_saved_with_a_warning(client, editor):
+    topic = TopicFactory()
+    body = (
+        "<p>Two drills.</p>"
+        '<figure class="image"><img src="/media/editor/2026/12/0123456789abcdef-1000x600.jpg">'
+        "</figure>"
+        '<figure class="image"><img src="https://images.example.com/drill.jpg" alt="  ">'
+        "</figure>"
+        '<figure class="image"><img src="https://images.example.com/ok.jpg" alt="A drill">'
+        "</figure>"
+    )
+    response = client.post(ADD_URL, form_data(topic, editor, body=body), follow=True)
+    html = response.content.decode()
+    assert "was added successfully" in html
+    assert (
+        "Saved, but 2 images in the body have no description (alt text): "
+        "0123456789abcdef-1000x600.jpg, drill.jpg." in html
+    )
+    assert 'class="warning"' in html
+    article = Article.objects.get()
+    # Described, the warning goes.
+    described = body.replace('1000x600.jpg">', '1000x600.jpg" alt="Hip swings">').replace(
+        'alt="  "', 'alt="Skips"'
+    )
+    data = form_data(topic, editor, body=described, **{"faqs-TOTAL_FORMS": "0"})
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data, follow=True)
+    html = response.content.decode()
+    assert "was changed successfully" in html and "no description" not in html
+    one = body.split('<figure class="image"><img src="https://images')[0]
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        form_data(topic, editor, body=one, **{"faqs-TOTAL_FORMS": "0"}),
+        follow=True,
+    )
+    assert "Saved, but 1 image in the body has no description (alt text): " in (
+        response.content.decode()
+    )

@@ -154,6 +154,12 @@ def test_video_without_marker_follows_the_body(client):
     assert html.index("Body text.") < html.index('data-video-id="76979871"')
 
 
+def _byline(html: str) -> str:
+    """The date line under an article's title."""
+    start = html.index('<span class="meta">', html.index('class="byline__text"'))
+    return html[start + len('<span class="meta">') : html.index("</span>", start)].strip()
+
+
 @pytest.mark.parametrize(
     "state",
     [
@@ -177,6 +183,12 @@ def test_unpublished_articles_are_404_to_the_public_and_previewable_by_staff(cli
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "Preview:" in response.content.decode()
+    byline = re.sub(r"\s+", " ", _byline(response.content.decode()))
+    if article.publish_at is None:  # a draft: when it was last edited, with no stray "·"
+        assert re.match(r"^Updated <time datetime=\"[^\"]+\">\d+ \w+ \d{4}</time> · ", byline)
+    else:
+        assert re.match(r"^<time datetime=\"[^\"]+\">\d+ \w+ \d{4}</time> · ", byline)
+    assert 'datetime=""' not in byline
     assert "no-cache" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"
@@ -235,6 +247,12 @@ class TestSearch:
         assert response.status_code == 200
         assert "No articles match" in response.content.decode()
         assert client.get("/search/").status_code == 200
+
+    def test_the_count_of_matches_in_plural_forms(self, client, corpus):
+        one = client.get("/search/", {"q": "daily"}).content.decode()
+        assert "1 article matches “daily”." in one
+        three = client.get("/search/", {"q": "hamstring"}).content.decode()
+        assert "3 articles match “hamstring”." in three
 
     def test_multiple_words_must_all_match(self, client, corpus):
         results = list(client.get("/search/", {"q": "hamstring rest"}).context["results"])

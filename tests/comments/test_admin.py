@@ -92,7 +92,15 @@ def test_admin_index_shows_counts(client, moderator, article):
             r'rh-dashboard__count">(\d+)</span>\s*<span class="rh-dashboard__label">([^<]+)', html
         )
     }
-    assert counts == {"comments awaiting moderation": 2, "unanswered reader questions": 1}
+    # Plural forms by the count: "1 unanswered reader question", "2 comments …".
+    assert counts == {"comments awaiting moderation": 2, "unanswered reader question": 1}
+    CommentFactory(article=article)
+    Comment.objects.filter(state=Comment.State.PENDING).first().delete()
+    html = client.get("/admin/").content.decode()
+    assert re.search(r'count">1</span>\s*<span class="rh-dashboard__label">comment awaiting', html)
+    assert re.search(
+        r'count">2</span>\s*<span class="rh-dashboard__label">unanswered reader questions<', html
+    )
 
 
 def test_inbox_lists_unanswered_oldest_first_with_age(client, moderator):
@@ -130,6 +138,10 @@ def test_inbox_lists_unanswered_oldest_first_with_age(client, moderator):
     assert f'inbox__item--fresh" id="question-{fresh.pk}"' in html
     assert "2 days waiting" in html and "30 hours waiting" in html
     assert "Calf article" in html and "Injuries" in html
+    assert "3 questions without a staff answer, oldest first." in html
+
+    filtered = client.get(INBOX, {"topic": "gear"}).content.decode()
+    assert "1 question without a staff answer." in filtered
 
     filtered = client.get(INBOX, {"topic": "gear"}).content.decode()
     assert "Due question" in filtered and "Late question" not in filtered

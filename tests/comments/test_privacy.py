@@ -60,6 +60,10 @@ def test_the_retention_comes_from_the_setting_or_the_option(settings):
     week_old.refresh_from_db()
     assert week_old.ip_address == IP
     assert "Done: 1 IP address cleared." in purge("--days", "7")
+    posted(1.5)
+    output = purge("--days", "1")
+    assert "Clearing the IP address of 1 comment posted before" in output
+    assert "(1 day ago)…" in output
     week_old.refresh_from_db()
     assert week_old.ip_address is None
 

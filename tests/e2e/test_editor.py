@@ -36,6 +36,7 @@ ITEMS = ["Warm up for ten minutes", "Run up hard, jog down"]
 QUOTE = "Hills are speed work in disguise."
 CELLS = ["Week", "Repeats", "1", "6"]
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+IMAGE_ALT = "A runner halfway up a steep hill"
 # The toolbar as editors know it (tooltips), in order.
 TOOLBAR = [
     "Heading",
@@ -148,6 +149,17 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
     )
     textarea = page.locator("textarea#id_body")
     expect(textarea).to_have_value(re.compile(r"/media/editor/.+\.jpg"))
+    # The editor asks for the image's description (alt text) at once, and until it has one
+    # says so under the editing area.
+    alt_text = page.get_by_role("textbox", name="Text alternative")
+    expect(alt_text).to_be_focused()
+    missing_alt = page.locator(".image-alt-warning")
+    expect(missing_alt).to_have_text(re.compile(r"^1 image has no description \(alt text\)\."))
+    shot(page, screenshot_dir, "editor-asks-for-alt-text.png")
+    alt_text.fill(IMAGE_ALT)
+    page.keyboard.press("Enter")
+    expect(body_image).to_have_attribute("alt", IMAGE_ALT)
+    expect(missing_alt).to_be_hidden()
 
     # A table after the image (Enter on the selected image opens a line below it).
     page.keyboard.press("Enter")
@@ -253,6 +265,7 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
         re.compile(r"/media/editor/\S+-480x288\.jpg 480w, \S+-800x480\.jpg 800w, \S+ 1000w$"),
     )
     expect(image).to_have_attribute("width", "1000")
+    expect(image).to_have_attribute("alt", IMAGE_ALT)
     image.scroll_into_view_if_needed()
     assert image.evaluate(LOAD_IMAGE_JS) > 0
     expect(reader.locator("img.article__hero-img")).to_have_attribute(

@@ -111,7 +111,7 @@ def test_reader_goes_from_home_to_article_topic_and_search(page, site_content, s
     search.fill("hamstring")
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=hamstring$"))
-    expect(page.locator(".search-summary")).to_have_text("1 article match “hamstring”.")
+    expect(page.locator(".search-summary")).to_have_text("1 article matches “hamstring”.")
     results = page.locator("li.result")
     expect(results).to_have_count(1)
     expect(results.locator(".result__title")).to_have_text("Hamstring strains in runners")

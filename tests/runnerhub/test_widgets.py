@@ -17,7 +17,10 @@ def test_the_editor_is_a_textarea_with_its_settings_in_data_attributes():
     assert (
         "&lt;p&gt;Hill &lt;a href=&quot;/x&quot;&gt;repeats&lt;/a&gt;&lt;/p&gt;</textarea>" in html
     )
-    assert '<div class="word-count"></div></div>' in html
+    # The word count, and the notice of images without alt text (editor.js fills both).
+    assert (
+        '<div class="word-count"></div><p class="image-alt-warning" role="status" hidden></p></div>'
+    ) in html
     assert "<script" not in html
 
 

@@ -127,7 +127,7 @@ def test_admin_lists_broken_links_and_checks_from_an_action(fake_shop, admin_cli
         {"action": "check_links", "_selected_action": [product.pk]},
         follow=True,
     )
-    assert "Checked 1 links: 1 broken." in response.content.decode()
+    assert "Checked 1 link: 1 broken." in response.content.decode()
     broken = admin_client.get("/admin/shop/product/", {"link": "broken"}).content.decode()
     assert "Dead link roller" in broken and "HTTP 404" in broken
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from comments.services import comment_ips_purge, comment_ips_to_purge
 
@@ -33,20 +34,28 @@ class Command(BaseCommand):
             raise CommandError("--days must be 0 or more and --batch-size 1 or more.")
         waiting = comment_ips_to_purge(days=days).count()
         cutoff = timezone.localtime() - timedelta(days=days)
+        before = ngettext(
+            "posted before %(cutoff)s (%(days)d day ago)",
+            "posted before %(cutoff)s (%(days)d days ago)",
+            days,
+        ) % {"cutoff": f"{cutoff:%Y-%m-%d %H:%M}", "days": days}
         if not waiting:
-            self.stdout.write(
-                f"No comment posted before {cutoff:%Y-%m-%d %H:%M} ({days} days ago) has an "
-                "IP address: nothing to clear."
-            )
+            self.stdout.write(f"No comment {before} has an IP address: nothing to clear.")
             return
         self.stdout.write(
-            f"Clearing the IP address of {waiting:,} comment{'s' if waiting != 1 else ''} "
-            f"posted before {cutoff:%Y-%m-%d %H:%M} ({days} days ago)…"
+            ngettext(
+                "Clearing the IP address of %(count)s comment %(before)s…",
+                "Clearing the IP address of %(count)s comments %(before)s…",
+                waiting,
+            )
+            % {"count": f"{waiting:,}", "before": before}
         )
         cleared = comment_ips_purge(
             days=days,
             batch_size=batch_size,
             progress=lambda total: self.stdout.write(f"  {total:,} of {waiting:,}"),
         )
-        addresses = "IP address" if cleared == 1 else "IP addresses"
-        self.stdout.write(self.style.SUCCESS(f"Done: {cleared:,} {addresses} cleared."))
+        done = ngettext(
+            "Done: %(count)s IP address cleared.", "Done: %(count)s IP addresses cleared.", cleared
+        ) % {"count": f"{cleared:,}"}
+        self.stdout.write(self.style.SUCCESS(done))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shop.services import LINK_TIMEOUT_SECONDS, links_check
+from shop.services import LINK_TIMEOUT_SECONDS, links_check, links_check_message
 
 
 class Command(BaseCommand):
@@ -17,4 +17,4 @@ class Command(BaseCommand):
 
         summary = links_check(timeout=timeout, workers=workers, progress=progress)
         style = self.style.WARNING if summary["broken"] else self.style.SUCCESS
-        self.stdout.write(style(f"Checked {summary['checked']} links: {summary['broken']} broken."))
+        self.stdout.write(style(links_check_message(summary)))

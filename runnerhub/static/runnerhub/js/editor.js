@@ -41,6 +41,46 @@
     return (field && field.value) || cookie(textarea.dataset.csrfCookie || "csrftoken");
   }
 
+  // Body images need a description (alt text) for readers who cannot see them. The editor
+  // asks for it as soon as an upload is in, and says how many images still lack one; the
+  // admin warns on save as well (the server never relies on this script).
+  function imagesWithoutAlt(editor) {
+    const range = editor.model.createRangeIn(editor.model.document.getRoot());
+    return Array.from(range.getItems()).filter(
+      (item) =>
+        item.is("element") &&
+        (item.name === "imageBlock" || item.name === "imageInline") &&
+        !String(item.getAttribute("alt") || "").trim()
+    );
+  }
+
+  function showMissingAlt(editor, notice) {
+    const count = imagesWithoutAlt(editor).length;
+    notice.hidden = count === 0;
+    notice.textContent =
+      count === 1
+        ? "1 image has no description (alt text). Select it and press “Change image text alternative” in its toolbar."
+        : `${count} images have no description (alt text). Select each and press “Change image text alternative” in its toolbar.`;
+  }
+
+  function askForAltAfterUpload(editor) {
+    const ui = editor.plugins.get("ImageTextAlternativeUI");
+    // _showForm is what the toolbar's "Change image text alternative" button calls.
+    if (typeof ui._showForm !== "function") {
+      return; // a CKEditor that changed it: the notice under the editor still asks
+    }
+    editor.plugins.get("ImageUploadEditing").on("uploadComplete", (event, { imageElement }) => {
+      // Once CKEditor has put the uploaded address in (its own listener runs after ours).
+      setTimeout(() => {
+        if (imageElement.root.rootName === "$graveyard" || imageElement.getAttribute("alt")) {
+          return; // removed meanwhile, or already described
+        }
+        editor.model.change((writer) => writer.setSelection(imageElement, "on"));
+        ui._showForm();
+      }, 0);
+    });
+  }
+
   function start(textarea) {
     if (textarea.dataset.editorStarted || textarea.name.includes("__prefix__")) {
       return; // already an editor, or the hidden template row of an admin inline
@@ -64,6 +104,12 @@
         if (counter) {
           counter.append(editor.plugins.get("WordCount").wordCountContainer);
         }
+        const notice = container && container.querySelector(".image-alt-warning");
+        if (notice) {
+          editor.model.document.on("change:data", () => showMissingAlt(editor, notice));
+          showMissingAlt(editor, notice);
+        }
+        askForAltAfterUpload(editor);
         if (textarea.disabled) {
           editor.enableReadOnlyMode("runnerhub");
         }

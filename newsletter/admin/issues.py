@@ -23,6 +23,8 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from runnerhub.redirects import next_url
+
 from .. import compose
 from ..emails import issue_preview_html
 from ..health import SendHealth, listed_health, send_health, with_progress
@@ -490,10 +492,8 @@ class IssueAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         issue = self._issue(request, pk)
         self._send_test(request, issue)
-        back = request.POST.get("next", "")
-        if not back.startswith("/admin/"):
-            back = reverse("admin:newsletter_issue_preview", args=[issue.pk])
-        return redirect(back)
+        preview = reverse("admin:newsletter_issue_preview", args=[issue.pk])
+        return redirect(next_url(request, default=preview, within=reverse("admin:index")))
 
     def send_view(self, request, pk: int):
         if not self.has_send_permission(request):

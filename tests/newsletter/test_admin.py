@@ -219,6 +219,23 @@ def test_send_test_queues_one_email_to_the_editor(client, editor, on_commit):
     assert "A test of “Hills week” is on its way to eddie@runnerhub.test" in text_of(response)
 
 
+@pytest.mark.parametrize(
+    "back, expected",
+    [
+        ("/admin/newsletter/issue/", "/admin/newsletter/issue/"),
+        ("/admin/%2e%2e/go/foam-roller/", None),  # leads out of admin as a browser reads it
+        ("/admin/../go/foam-roller/", None),
+        ("//evil.example/admin/", None),
+        ("/admin\\@evil.example/", None),
+        ("https://evil.example/admin/", None),
+    ],
+)
+def test_send_test_goes_back_only_within_admin(client, editor, on_commit, back, expected):
+    issue = IssueFactory(subject="Hills week")
+    response = client.post(f"{ISSUES}{issue.pk}/send-test/", {"next": back})
+    assert response["Location"] == (expected or f"{ISSUES}{issue.pk}/preview/")
+
+
 def test_send_test_button_on_the_change_form_saves_first(client, editor, on_commit):
     issue = IssueFactory(subject="Old subject")
     with on_commit(execute=True):

@@ -76,7 +76,7 @@ IP_PURGE_MARKER = "comments:ip-purge-queued"
 def _queue_ip_purge() -> None:
     # New addresses arrive with new comments: that is when old ones are cleared, at most
     # once a day (the marker is in the shared cache, so across all processes).
-    from .tasks import purge_comment_ips
+    from .tasks import purge_comment_ips  # here: tasks.py imports this module
 
     if cache.add(IP_PURGE_MARKER, True, timeout=24 * 60 * 60):
         purge_comment_ips.enqueue()

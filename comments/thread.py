@@ -124,3 +124,18 @@ def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_O
         parent = by_id.get(comment.parent_id)
         comment.reply_to = parent.name if parent and parent.depth == comment.depth else ""
     return Thread(comments=rows, total=total, order=order, page=page)
+
+
+# The session keeps the ids of the reader's own comments awaiting moderation: only they see
+# them in the thread until a moderator decides.
+OWN_PENDING_KEY = "comments_own_pending"
+MAX_OWN_PENDING = 50
+
+
+def own_pending_ids(request) -> list[int]:
+    return request.session.get(OWN_PENDING_KEY, []) if hasattr(request, "session") else []
+
+
+def remember_own_pending(request, comment) -> None:
+    own = [pk for pk in own_pending_ids(request) if pk != comment.pk]
+    request.session[OWN_PENDING_KEY] = [*own, comment.pk][-MAX_OWN_PENDING:]

@@ -16,21 +16,16 @@ from .forms import CommentForm, new_comment_form
 from .models import Comment, comments_open
 from .notifications import comment_from_token
 from .services import comment_create, comment_unsubscribe
+from .thread import remember_own_pending
 
 RATE_LIMIT = 5
 RATE_WINDOW = 60
-OWN_PENDING_KEY = "comments_own_pending"
-MAX_OWN_PENDING = 50
 # The browser's own comments, signed: moderation's proof of a returning commenter.
 OWN_COOKIE = "rh_comments"
 OWN_COOKIE_SALT = "comments.own"
 OWN_COOKIE_AGE = 60 * 60 * 24 * 365
 MAX_OWN_COOKIE_IDS = 20
 RESTORABLE_FIELDS = ("article", "parent", "name", "email", "text", "notify", "rendered")
-
-
-def own_pending_ids(request: HttpRequest) -> list[int]:
-    return request.session.get(OWN_PENDING_KEY, []) if hasattr(request, "session") else []
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
@@ -133,8 +128,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     else:
         # Spam gets the same answer as a comment awaiting moderation: bots learn nothing.
         if comment.state == Comment.State.PENDING:
-            own = [pk for pk in own_pending_ids(request) if pk != comment.pk]
-            request.session[OWN_PENDING_KEY] = [*own, comment.pk][-MAX_OWN_PENDING:]
+            remember_own_pending(request, comment)
         messages.info(
             request,
             "Thanks! Your comment is awaiting moderation. Only you can see it until a "

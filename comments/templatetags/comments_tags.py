@@ -6,8 +6,7 @@ from runnerhub.models import SiteSettings
 from ..forms import new_comment_form
 from ..models import comments_open
 from ..render import render_items
-from ..thread import build_thread
-from ..views import own_pending_ids
+from ..thread import build_thread, own_pending_ids
 
 register = template.Library()
 

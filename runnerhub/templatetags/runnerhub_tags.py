@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
+from runnerhub import dashboard
 from runnerhub.images import img_tag
 
 register = template.Library()
@@ -35,6 +36,4 @@ def absolute(path: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def admin_dashboard(context) -> list[dict]:
-    from runnerhub import dashboard
-
     return dashboard.items(context["request"])

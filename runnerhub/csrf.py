@@ -12,6 +12,7 @@ and send themselves. What is sent from such a form is moderated like a first com
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.urls import reverse
 
 from .ratelimit import client_ip, hit
 
+logger = logging.getLogger(__name__)
 RESTORE_SECONDS = 60 * 60
 BROWSER_COOKIE = "rh_kept_form"
 # A form shown again carries this hidden field: what is posted from it is moderated like a
@@ -65,15 +67,21 @@ def restore_redirect(request: HttpRequest, restorable: Restorable) -> HttpRespon
     The kept form is bound to the browser that sent it by a random cookie set on this
     answer (and sent back on the GET that follows it, a top-level navigation): someone who
     kept a form from their own browser cannot have it shown to anyone else."""
-    if not hit("csrf-restore", client_ip(request), limit=STASHES_PER_WINDOW, window=STASH_WINDOW):
-        return None
     data = {
         name: value[:MAX_VALUE_LENGTH] if isinstance(value, str) else ""
         for name in restorable.fields
         for value in [request.POST.get(name, "")]
     }
     key, browser = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-    cache.set(_cache_key(key), {"data": data, "browser": _digest(browser)}, RESTORE_SECONDS)
+    try:
+        if not hit(
+            "csrf-restore", client_ip(request), limit=STASHES_PER_WINDOW, window=STASH_WINDOW
+        ):
+            return None
+        cache.set(_cache_key(key), {"data": data, "browser": _digest(browser)}, RESTORE_SECONDS)
+    except Exception:  # the shared cache is down: the plain 403 page, never a 500
+        logger.warning("a form that failed the CSRF check was not kept: cache unavailable")
+        return None
     response = HttpResponseRedirect(reverse(restorable.url_name, kwargs={"key": key}))
     response.status_code = 303  # see other: the browser follows with a GET
     response.set_cookie(
@@ -97,10 +105,14 @@ def restore_take(request: HttpRequest, key: str) -> dict[str, str] | None:
     a form filled in from a request that failed the CSRF check)."""
     if not isinstance(key, str) or not _KEY.match(key):
         return None
-    entry = cache.get(_cache_key(key))
-    if entry is None:
+    try:
+        entry = cache.get(_cache_key(key))
+        if entry is None:
+            return None
+        cache.delete(_cache_key(key))
+    except Exception:  # the shared cache is down: nothing to give back, never a 500
+        logger.warning("a kept form could not be read: cache unavailable")
         return None
-    cache.delete(_cache_key(key))
     browser = request.COOKIES.get(BROWSER_COOKIE, "")
     if not hmac.compare_digest(entry["browser"], _digest(browser)):
         return None

@@ -312,3 +312,16 @@ def test_huge_fields_are_cut_not_crashed(article):
     page = browser.get(response["Location"])
     assert page.status_code == 200
     assert "x" * 10_000 in page.content.decode() and "x" * 10_001 not in page.content.decode()
+
+
+def test_with_the_cache_down_a_csrf_failure_is_a_403_never_a_500(article, monkeypatch):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the shared cache is away")
+
+    for method in ("add", "set", "get", "incr", "delete"):
+        monkeypatch.setattr(LocMemCache, method, down)
+    response = stale_browser().post("/comments/post/", comment_data(article))
+    assert response.status_code == 403
+    assert Client().get("/comments/restore/" + "k" * 32 + "/").status_code == 403

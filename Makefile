@@ -16,7 +16,7 @@ PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PIP_PYPI_ONLY) $(LOCK_VENV)/b
 CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
 	|| { echo "RunnerHub needs Python 3.11 (found: $(PYTHON))"; exit 1; }
 
-.PHONY: run serve worker test lint format lock editor clean
+.PHONY: run serve worker test lint format lock editor messages clean
 
 # Every line of the requirements files has hashes, so pip checks every file it installs.
 $(VENV)/.installed: requirements.txt
@@ -83,6 +83,11 @@ format: $(VENV)/.installed-dev
 # Node): exactly the versions of runnerhub/editor/package-lock.json, no install scripts.
 editor:
 	cd runnerhub/editor && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent build
+
+# Rebuild locale/*/LC_MESSAGES/django.mo from the .po files (GNU gettext's msgfmt); the .mo
+# files are committed, so running the site needs no gettext.
+messages:
+	for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 # Pin requirements.in and requirements-dev.in, with everything they need and hashes, into
 # requirements.txt and requirements-dev.txt. Existing pins are kept unless LOCK_ARGS says

@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from runnerhub.images import images_without_alt, thumbnail_html
+from runnerhub.badges import Tone, badge
+from runnerhub.images import missing_alt_warning, thumbnail_html
 from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
@@ -186,17 +187,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"), ordering="status")
     def state(self, obj: Article) -> str:
         if obj.is_public:
-            label, colour = _("Live"), "#1a7f37"
-        elif obj.is_scheduled:
-            label, colour = _("Scheduled"), "#9a6700"
-        else:
-            label, colour = _("Draft"), "#57606a"
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
-            'font-size:11px;font-weight:600">{}</span>',
-            colour,
-            label,
-        )
+            return badge(Tone.GOOD, _("Live"))
+        if obj.is_scheduled:
+            return badge(Tone.INFO, _("Scheduled"))
+        return badge(Tone.QUIET, _("Draft"))
 
     @admin.display(description=_("on the site"))
     def preview_link(self, obj: Article) -> str:
@@ -211,22 +205,8 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Hero images must be described (a database check); body images are asked for in the
         # editor, and an article saved without them is saved, with a warning.
-        missing = images_without_alt(obj.body)
-        if missing:
-            self.message_user(
-                request,
-                ngettext(
-                    "Saved, but %(count)d image in the body has no description (alt text): "
-                    "%(names)s. Readers who cannot see it get nothing: select it in the "
-                    "editor and press “Change image text alternative”.",
-                    "Saved, but %(count)d images in the body have no description (alt text): "
-                    "%(names)s. Readers who cannot see them get nothing: select each in the "
-                    "editor and press “Change image text alternative”.",
-                    len(missing),
-                )
-                % {"count": len(missing), "names": ", ".join(missing)},
-                messages.WARNING,
-            )
+        if warning := missing_alt_warning(obj.body):
+            self.message_user(request, warning, messages.WARNING)
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):

@@ -6,16 +6,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from runnerhub import dates
+from runnerhub.badges import Tone, badge
+
 from . import services
 from .inbox import InboxAdminMixin
 from .models import Comment
-from .render import format_date
 
-STATE_COLOURS = {
-    Comment.State.PENDING: "#9a6700",
-    Comment.State.PUBLISHED: "#1a7f37",
-    Comment.State.SPAM: "#cf222e",
-    Comment.State.REMOVED: "#57606a",
+STATE_TONES = {
+    Comment.State.PENDING: Tone.WAITING,
+    Comment.State.PUBLISHED: Tone.GOOD,
+    Comment.State.SPAM: Tone.BAD,
+    Comment.State.REMOVED: Tone.QUIET,
 }
 
 
@@ -126,12 +128,7 @@ class CommentAdmin(InboxAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj: Comment) -> str:
-        return format_html(
-            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;'
-            'font-size:11px;font-weight:600;white-space:nowrap">{}</span>',
-            STATE_COLOURS[obj.state],
-            obj.get_state_display(),
-        )
+        return badge(STATE_TONES[obj.state], obj.get_state_display())
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_link(self, obj: Comment) -> str:
@@ -159,7 +156,7 @@ class CommentAdmin(InboxAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("posted"), ordering="created_at")
     def posted(self, obj: Comment) -> str:
-        return format_date(obj.created_at)
+        return dates.when(obj.created_at)
 
     @admin.display(description=_("on the site"))
     def permalink_link(self, obj: Comment) -> str:

@@ -9,8 +9,9 @@ import hashlib
 from functools import lru_cache
 from html import escape
 
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from runnerhub import dates
 
 AVATAR_COLOURS = 8
 
@@ -30,23 +31,14 @@ REPLY = (
     'Reply<span class="visually-hidden"> to {name}</span></a>'
 )
 PENDING = '<p class="comment__pending">Awaiting moderation: only you can see this for now.</p>'
+STAFF_BADGE = '<span class="badge badge--staff">Staff{title}</span>'
 ACCEPTED = ' <span class="badge badge--accepted">✓ Accepted answer</span>'
 
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def format_date(moment, tz=None) -> str:
-    """ "May 18, 2013 at 6:07am" in the site's time zone."""
-    local = moment.astimezone(tz or timezone.get_current_timezone())
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return (
-        f"{MONTHS[local.month - 1]} {local.day}, {local.year} at {hour}:{local.minute:02d}{suffix}"
-    )
+def staff_badge(title: str = "") -> SafeString:
+    """The badge beside a staff member's name, with their title when they have one: in the
+    thread, over a reply's form and on the staff's own comment form."""
+    return mark_safe(STAFF_BADGE.format(title=f" · {escape(title)}" if title else ""))
 
 
 def initials(name: str) -> str:
@@ -62,7 +54,6 @@ def avatar_colour(name: str) -> int:
 
 def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
     parts = []
-    tz = timezone.get_current_timezone()
     for c in comments:
         name = escape(c.name)
         classes = (
@@ -72,8 +63,7 @@ def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
         )
         badges = ""
         if c.is_staff_reply:
-            title = f" · {escape(c.staff_title)}" if c.staff_title else ""
-            badges = f' <span class="badge badge--staff">Staff{title}</span>'
+            badges = " " + staff_badge(c.staff_title)
         if c.is_accepted:
             badges += ACCEPTED
         parts.append(
@@ -86,7 +76,7 @@ def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
                 name=name,
                 badges=badges,
                 iso=c.created_at.isoformat(),
-                date=format_date(c.created_at, tz),
+                date=dates.when(c.created_at),
                 reply_to=(
                     f'<p class="comment__reply-to">Replying to {escape(c.reply_to)}</p>'
                     if c.reply_to

@@ -26,6 +26,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -259,6 +260,23 @@ def images_without_alt(html: str) -> list[str]:
             src = unescape(attrs.get("src", ""))
             names.append(PurePosixPath(urlsplit(src).path).name or src[:80])
     return names
+
+
+def missing_alt_warning(html: str) -> str:
+    """What admin says after saving rich text (an article, a newsletter issue) whose images
+    lack a description; "" when every image has one."""
+    missing = images_without_alt(html)
+    if not missing:
+        return ""
+    return ngettext(
+        "Saved, but %(count)d image in the body has no description (alt text): "
+        "%(names)s. Readers who cannot see it get nothing: select it in the "
+        "editor and press “Change image text alternative”.",
+        "Saved, but %(count)d images in the body have no description (alt text): "
+        "%(names)s. Readers who cannot see them get nothing: select each in the "
+        "editor and press “Change image text alternative”.",
+        len(missing),
+    ) % {"count": len(missing), "names": ", ".join(missing)}
 
 
 def img_tag(

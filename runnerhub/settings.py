@@ -145,6 +145,10 @@ LANGUAGES = [("en-gb", _("English"))]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# How dates and times read, everywhere (runnerhub/formats/en_GB/formats.py), and our few
+# words of Django's text that differ from its own British English (locale/en_GB).
+FORMAT_MODULE_PATH = ["runnerhub.formats"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

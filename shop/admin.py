@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles import admin_extensions
+from runnerhub import dates
 from runnerhub.images import thumbnail_html
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
@@ -92,7 +93,7 @@ class LinkAdminMixin:
         return format_html(
             '<span style="color:{};font-weight:600" title="checked {}">{} {}</span>',
             colour,
-            obj.link_checked_at.strftime("%d %b %H:%M"),
+            dates.when(obj.link_checked_at),
             "✗" if obj.link_broken else "✓",
             obj.link_status,
         )

@@ -5,7 +5,7 @@ from runnerhub.models import SiteSettings
 
 from ..forms import new_comment_form
 from ..models import comments_open
-from ..render import render_items
+from ..render import render_items, staff_badge
 from ..thread import build_thread, own_pending_ids
 
 register = template.Library()
@@ -34,3 +34,6 @@ def comment_thread(context, article, site_settings=None):
         "form": new_comment_form(article, request.user) if is_open else None,
         "thread_html": render_items(thread.comments, can_reply=is_open, reply_base=reply_base),
     }
+
+
+register.simple_tag(staff_badge, name="staff_badge")

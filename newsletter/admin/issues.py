@@ -23,6 +23,8 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from runnerhub import dates
+from runnerhub.images import missing_alt_warning
 from runnerhub.redirects import next_url
 
 from .. import compose
@@ -37,7 +39,7 @@ from ..services import (
     issue_start_sending,
     issue_unschedule,
 )
-from .display import CSS, DATE_AT_TIME, badge, clock, stamp
+from .display import CSS, badge_for
 from .forms import IssueAdminForm
 
 RETRIED_SESSION_KEY = "newsletter_retried"  # issue pk -> when this editor pressed Retry
@@ -73,11 +75,13 @@ def send_health_html(issue: Issue, health: SendHealth) -> SafeString:
     now = health.now
     context = {"health": health, "command": WORKER_COMMAND}
     if health.last_sent:
-        context.update(last_ago=_ago(health.last_sent, now), last_time=clock(health.last_sent))
+        context.update(
+            last_ago=_ago(health.last_sent, now), last_time=dates.clock(health.last_sent)
+        )
     if health.next_retry:
         context.update(
             retry_in=timeuntil(health.next_retry, now, depth=1),
-            retry_time=clock(health.next_retry),
+            retry_time=dates.clock(health.next_retry),
         )
     if health.stalled:
         context.update(
@@ -92,7 +96,7 @@ def _locked_message(issue: Issue) -> str:
         return _("This issue is being sent right now: it cannot be sent again.")
     when = issue.finished_at or issue.started_at
     return _("This issue was already sent (%s): it cannot be sent again.") % (
-        stamp(when, DATE_AT_TIME) if when else ""
+        dates.when(when) if when else ""
     )
 
 
@@ -176,12 +180,12 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Issue) -> str:
-        return badge(obj.status, obj.get_status_display())
+        return badge_for(obj)
 
     @admin.display(description=_("sent / scheduled"), ordering="send_at")
     def when(self, obj: Issue) -> str:
         moment = obj.finished_at or obj.started_at or obj.send_at
-        return stamp(moment) if moment else "—"
+        return dates.when(moment) if moment else "—"
 
     @admin.display(description=_("progress"))
     def progress(self, obj: Issue) -> str:
@@ -223,7 +227,7 @@ class IssueAdmin(admin.ModelAdmin):
     @admin.display(description=_("sending times"))
     def sent_times(self, obj: Issue) -> str:
         def exact(moment):
-            return stamp(moment, "%-d %b %Y, %H:%M:%S")
+            return dates.exact(moment)
 
         if obj.started_at and obj.finished_at:
             return _("Started %(start)s, finished %(end)s.") % {
@@ -281,7 +285,7 @@ class IssueAdmin(admin.ModelAdmin):
                 "This issue started sending at %(when)s while you were editing; it can no "
                 "longer change. Your changes were not saved."
             )
-            % {"when": stamp(issue.started_at) if issue.started_at else "—"},
+            % {"when": dates.when(issue.started_at) if issue.started_at else "—"},
             messages.ERROR,
         )
         unsaved = {name: request.POST.get(name, "") for name in ("subject", "preheader", "body")}
@@ -304,6 +308,8 @@ class IssueAdmin(admin.ModelAdmin):
                 raise IssueChangedMeanwhile from None
             obj.moved_schedule = current.status == Issue.Status.SCHEDULED and form.moves_schedule()
         super().save_model(request, obj, form, change)
+        if warning := missing_alt_warning(obj.body):
+            self.message_user(request, warning, messages.WARNING)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.status in Issue.LOCKED:
@@ -327,7 +333,7 @@ class IssueAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 _("“%(subject)s” is now scheduled for %(when)s.")
-                % {"subject": obj.subject, "when": stamp(obj.send_at, DATE_AT_TIME)},
+                % {"subject": obj.subject, "when": dates.when(obj.send_at)},
                 messages.SUCCESS,
             )
         return self._after_save(request, obj) or super().response_change(request, obj)
@@ -346,7 +352,7 @@ class IssueAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 _("“%(subject)s” is scheduled for %(when)s. You can still edit it until then.")
-                % {"subject": obj.subject, "when": stamp(obj.send_at, DATE_AT_TIME)},
+                % {"subject": obj.subject, "when": dates.when(obj.send_at)},
                 messages.SUCCESS,
             )
             return redirect(change_url)
@@ -377,13 +383,14 @@ class IssueAdmin(admin.ModelAdmin):
                     "Drafted from what was published and answered since %s. "
                     "Read it through and make it yours."
                 )
-                % stamp(since),
+                % dates.when(since),
                 messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                _("Nothing was published or answered since %s: nothing to add.") % stamp(since),
+                _("Nothing was published or answered since %s: nothing to add.")
+                % dates.when(since),
                 messages.WARNING,
             )
         return redirect(change_url)

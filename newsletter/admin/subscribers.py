@@ -22,7 +22,7 @@ from runnerhub import dashboard
 from .. import csv_io
 from ..models import Subscriber
 from ..services import subscribers_unsubscribe
-from .display import CSS, badge
+from .display import CSS, badge_for
 from .forms import ImportForm, SubscriberAdminForm
 
 IMPORT_SESSION_KEY = "newsletter_csv_import"
@@ -80,7 +80,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Subscriber) -> str:
-        return badge(obj.status, obj.get_status_display())
+        return badge_for(obj)
 
     def changelist_view(self, request, extra_context=None):
         counts = status_counts()

@@ -185,9 +185,9 @@ def test_unpublished_articles_are_404_to_the_public_and_previewable_by_staff(cli
     assert "Preview:" in response.content.decode()
     byline = re.sub(r"\s+", " ", _byline(response.content.decode()))
     if article.publish_at is None:  # a draft: when it was last edited, with no stray "·"
-        assert re.match(r"^Updated <time datetime=\"[^\"]+\">\d+ \w+ \d{4}</time> · ", byline)
+        assert re.match(r"^Updated <time datetime=\"[^\"]+\">\w+ \d+, \d{4}</time> · ", byline)
     else:
-        assert re.match(r"^<time datetime=\"[^\"]+\">\d+ \w+ \d{4}</time> · ", byline)
+        assert re.match(r"^<time datetime=\"[^\"]+\">\w+ \d+, \d{4}</time> · ", byline)
     assert 'datetime=""' not in byline
     assert "no-cache" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]

@@ -121,3 +121,19 @@ def test_pagination_by_question_and_reader_order(article, client):
     for bad in ("0", "-3", "abc", "999", "%00"):
         assert client.get(f"{article.get_absolute_url()}?cpage={bad}").status_code == 200
     assert client.get(f"{article.get_absolute_url()}?corder=%00").status_code == 200
+
+
+def test_the_staff_badge_is_the_same_in_the_thread_the_reply_page_and_the_staff_form(
+    article, client
+):
+    staff = StaffFactory(public_title="Physio & coach")
+    question = CommentFactory(article=article)
+    answer = CommentFactory(
+        article=article, parent=question, is_staff_reply=True, staff_title="Physio & coach"
+    )
+    badge = '<span class="badge badge--staff">Staff · Physio &amp; coach</span>'
+    assert badge in client.get(article.get_absolute_url()).content.decode()  # the thread
+    assert badge in client.get(f"/comments/reply/{answer.pk}/").content.decode()  # replying
+    client.force_login(staff)
+    own_form = client.get(article.get_absolute_url()).content.decode()
+    assert f"Posting as <strong>{staff.public_name}</strong> {badge}" in own_form

@@ -1,13 +1,11 @@
 import html
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -18,6 +16,7 @@ from newsletter import services
 from newsletter.admin.issues import IssueAdmin
 from newsletter.admin.subscribers import IMPORT_SESSION_KEY
 from newsletter.models import Delivery, Issue, Subscriber
+from runnerhub import dates
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
     IssueBlockFactory,
@@ -421,7 +420,7 @@ def test_a_save_after_the_send_started_is_refused_and_shows_what_was_typed(clien
     typed = form_data(issue, subject="Hills week, fixed", body="<p>New text I wrote.</p>")
     response = client.post(change_url(issue), {**typed, "_continue": "1"})
     assert response.status_code == 409
-    stamp = timezone.localtime(started).strftime("%-d %b %Y, %H:%M")
+    stamp = dates.when(started)
     page = words_of(response)
     assert (
         f"This issue started sending at {stamp} while you were editing; it can no longer "
@@ -491,7 +490,7 @@ def test_moving_send_at_of_a_scheduled_issue_books_the_new_time(client, editor, 
     assert schedule.call_args.args[0].send_at == new_time
     issue.refresh_from_db()
     assert (issue.status, issue.send_at) == (Issue.Status.SCHEDULED, new_time)
-    stamp = timezone.localtime(new_time).strftime("%-d %b %Y at %H:%M")
+    stamp = dates.when(new_time)
     assert f"“{issue.subject}” is now scheduled for {stamp}." in words_of(response)
 
 
@@ -603,12 +602,7 @@ def delivery(issue, state="pending", **fields):
     return Delivery.objects.create(issue=issue, subscriber=subscriber, state=state, **fields)
 
 
-def clock(moment) -> str:
-    """How the send panel gives a time: the time today, with the date on another day."""
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
-        return f"{local:%H:%M}"
-    return f"{local:%-d %b %Y, %H:%M}"
+clock = dates.clock  # how the send panel gives a time (tests/runnerhub/test_dates.py)
 
 
 def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor, settings, noon):
@@ -682,8 +676,8 @@ def test_times_of_another_day_show_their_date(client, editor, settings):
         delivery(issue, "sent", sent_at=just_after_midnight - timedelta(minutes=12))
         delivery(issue, attempts=1, next_attempt_at=just_after_midnight + timedelta(days=1))
         page = words_of(client.get(change_url(issue)))
-    assert "Last message 12 minutes ago (9 Jun 2026, 23:53)." in page
-    assert "Next retry due in 1 day (11 Jun 2026, 00:05)." in page
+    assert "Last message 12 minutes ago (June 9, 2026 at 11:53pm)." in page
+    assert "Next retry due in 1 day (June 11, 2026 at 12:05am)." in page
 
 
 def test_list_shows_the_last_message_of_sending_issues(client, editor, settings):
@@ -817,17 +811,22 @@ def test_issue_list_query_count_does_not_grow_with_issues(
     assert words_of(response).count("2 / 3 sent · 1 failed") == 10
 
 
-def test_every_badge_is_the_one_template_coloured_by_status(client, editor):
+def test_every_status_has_a_badge_of_its_tone(client, editor):
     for status in Issue.Status.values:
         IssueFactory(subject=f"{status} issue", status=status)
     for status in Subscriber.Status.values:
         SubscriberFactory(status=status, unsubscribed_at=timezone.now())
     listed = text_of(client.get(ISSUES)) + text_of(client.get(SUBSCRIBERS))
-    css = Path(finders.find("newsletter/admin.css")).read_text()
-    for status in [*Issue.Status.values, *Subscriber.Status.values]:
-        assert f'<span class="nl-badge nl-badge--{status}">' in listed
-        assert re.search(rf"\.nl-badge--{status}\b[^{{]*\{{\s*background: #", css), status
-    assert 'class="nl-badge" style=' not in listed
+    for tone, label in [
+        ("quiet", "Draft"),
+        ("info", "Scheduled"),
+        ("waiting", "Sending"),
+        ("good", "Sent"),
+        ("waiting", "Waiting for confirmation"),
+        ("good", "Subscribed"),
+        ("quiet", "Unsubscribed"),
+    ]:
+        assert f'<span class="rh-badge rh-badge--{tone}">{label}</span>' in listed
 
 
 # Subscribers -----------------------------------------------------------------------------
@@ -1177,3 +1176,20 @@ def test_import_needs_add_permission(client):
     assert client.get(IMPORT).status_code == 403
     assert upload(client, GOOD).status_code == 403
     assert client.get(SUBSCRIBERS + "export/").status_code == 200
+
+
+def test_body_images_without_alt_text_are_saved_with_a_warning(client, editor):
+    issue = IssueFactory(subject="Hills week")
+    body = (
+        '<p>Hills.</p><figure class="image"><img src="https://images.example.com/hill.jpg">'
+        '</figure><figure class="image"><img src="https://images.example.com/ok.jpg" '
+        'alt="A hill"></figure>'
+    )
+    response = client.post(
+        change_url(issue), {**form_data(issue, body=body), "_continue": "1"}, follow=True
+    )
+    page = words_of(response)
+    assert "was changed successfully" in page
+    assert "Saved, but 1 image in the body has no description (alt text): hill.jpg." in page
+    issue.refresh_from_db()
+    assert "hill.jpg" in issue.body  # saved all the same

@@ -1,7 +1,7 @@
 import io
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -130,6 +130,13 @@ def test_admin_lists_broken_links_and_checks_from_an_action(fake_shop, admin_cli
     assert "Checked 1 link: 1 broken." in response.content.decode()
     broken = admin_client.get("/admin/shop/product/", {"link": "broken"}).content.decode()
     assert "Dead link roller" in broken and "HTTP 404" in broken
+
+
+def test_admin_gives_the_check_time_in_the_sites_zone_and_format(admin_client):
+    checked = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)  # 1pm in London (BST)
+    ProductFactory(link_checked_at=checked, link_status="HTTP 200", link_broken=False)
+    listed = admin_client.get("/admin/shop/product/").content.decode()
+    assert 'title="checked June 10, 2026 at 1:00pm"' in listed  # once UTC: "10 Jun 12:00"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,75 @@
+"""One way to show dates and times (runnerhub/dates.py and runnerhub/formats): the thread,
+article pages, admin columns and emails all read "May 18, 2013 at 6:07am", in the site's
+time zone."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core import mail
+from django.template import Context, Template
+from django.utils import timezone
+
+from comments import notifications
+from runnerhub import dates
+from tests.articles.factories import ArticleFactory
+from tests.comments.factories import CommentFactory, ReplyFactory
+from tests.newsletter.factories import SubscriberFactory
+
+SUMMER = datetime(2013, 5, 18, 5, 7, 42, tzinfo=UTC)  # 06:07 in London (BST)
+WINTER = datetime(2026, 12, 1, 21, 32, tzinfo=UTC)  # 21:32 in London (GMT)
+
+
+def test_the_helper_speaks_the_sites_formats_in_its_time_zone():
+    assert dates.when(SUMMER) == "May 18, 2013 at 6:07am"
+    assert dates.when(WINTER) == "December 1, 2026 at 9:32pm"
+    assert dates.day(SUMMER) == "May 18, 2013"
+    assert dates.day(SUMMER.date()) == "May 18, 2013"
+    assert dates.exact(SUMMER) == "May 18, 2013 at 6:07:42am"
+
+
+def test_the_same_instant_reads_in_whichever_zone_is_current():
+    with timezone.override("America/New_York"):
+        assert dates.when(SUMMER) == "May 18, 2013 at 1:07am"
+    assert dates.when(SUMMER) == "May 18, 2013 at 6:07am"
+
+
+def test_clock_gives_the_time_today_and_the_date_on_other_days(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: WINTER)
+    assert dates.clock(WINTER.replace(hour=9, minute=5)) == "9:05am"
+    assert dates.clock(SUMMER) == "May 18, 2013 at 6:07am"
+
+
+def test_templates_use_the_same_formats():
+    html = Template('{{ m|date }} · {{ m|date:"DATETIME_FORMAT" }} · {{ m }}').render(
+        Context({"m": SUMMER})
+    )
+    assert html == "May 18, 2013 · May 18, 2013 at 6:07am · May 18, 2013 at 6:07am"
+
+
+@pytest.mark.django_db
+def test_thread_article_page_and_admin_columns_agree(admin_client):
+    article = ArticleFactory(publish_at=SUMMER, slug="calves")
+    question = CommentFactory(article=article, name="Jo", created_at=SUMMER)
+    page = admin_client.get(article.get_absolute_url()).content.decode()
+    assert f'<time datetime="{SUMMER.isoformat()}">May 18, 2013 at 6:07am</time>' in page
+    assert ">May 18, 2013</time>" in page  # the byline
+
+    comments = admin_client.get("/admin/comments/comment/").content.decode()
+    assert "May 18, 2013 at 6:07am" in comments
+    assert question.name in comments
+
+    sam = SubscriberFactory(email="sam@example.com")
+    type(sam).objects.filter(pk=sam.pk).update(created_at=WINTER)
+    subscribers = admin_client.get("/admin/newsletter/subscriber/").content.decode()
+    assert "December 1, 2026 at 9:32pm" in subscribers  # Django's own column, same format
+    assert "p.m." not in subscribers and "21:32" not in subscribers
+
+
+@pytest.mark.django_db
+def test_emails_give_the_same_date(django_capture_on_commit_callbacks):
+    reply = ReplyFactory(created_at=WINTER)
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_reply(parent=reply.parent, reply=reply)
+    message = mail.outbox[-1]
+    assert "on December 1, 2026 at 9:32pm:" in message.body
+    assert "on December 1, 2026 at 9:32pm:" in message.alternatives[0][0]

@@ -3,14 +3,13 @@ from datetime import timedelta
 from html import escape
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
 from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
-from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +19,7 @@ LIST_URL = "/admin/articles/article/"
 
 @pytest.fixture
 def editor(client):
-    user = StaffFactory(username="eddie")
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
+    return signed_in(client, "Editors", username="eddie")
 
 
 def jpeg(size=(1600, 900)) -> SimpleUploadedFile:

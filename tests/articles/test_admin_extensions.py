@@ -3,7 +3,6 @@ replacing ArticleAdmin: the shop's parts and any other app's stand side by side.
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
 from articles import admin_extensions
@@ -11,7 +10,7 @@ from articles.admin import ArticleAdmin, FAQInline
 from articles.models import Article, FAQItem
 from shop.admin import ArticleProductInline
 from tests.articles.factories import ArticleFactory
-from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,7 @@ def another_app(monkeypatch):
 
 @pytest.fixture
 def editor(client):
-    user = StaffFactory()
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
+    return signed_in(client, "Editors")
 
 
 def test_the_article_admin_is_the_articles_own():

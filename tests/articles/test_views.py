@@ -3,13 +3,12 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory, FAQItemFactory, TagFactory, TopicFactory
-from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -177,9 +176,7 @@ def test_unpublished_articles_are_404_to_the_public_and_previewable_by_staff(cli
     client.force_login(reader)
     assert client.get(article.get_absolute_url()).status_code == 404
 
-    editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    signed_in(client, "Editors")
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert "Preview:" in response.content.decode()

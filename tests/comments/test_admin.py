@@ -2,7 +2,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from articles.models import FAQItem
 from comments.models import Comment
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.comments.factories import CommentFactory
-from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/comments/comment/"
@@ -19,10 +18,7 @@ INBOX = "/admin/comments/comment/inbox/"
 
 @pytest.fixture
 def moderator(client):
-    user = StaffFactory(display_name="Mo Derator", public_title="Coach")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
+    return signed_in(client, "Moderators", display_name="Mo Derator", public_title="Coach")
 
 
 def test_queue_shows_pending_first(client, moderator, article):
@@ -196,9 +192,7 @@ def test_approving_in_the_change_form_notifies(client, moderator, article, on_co
 
 
 def test_accept_answer_and_promote_to_faq(client, article):
-    editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    signed_in(client, "Editors")
     question = CommentFactory(article=article, text="Can I run with a calf strain?")
     first = Comment(
         article=article,

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +17,7 @@ from newsletter.compose import draft_from_week
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
-from tests.runnerhub.factories import StaffFactory, UserFactory
+from tests.runnerhub.factories import UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/comments/comment/"
@@ -27,10 +26,7 @@ INBOX = "/admin/comments/comment/inbox/"
 
 @pytest.fixture
 def moderator(client):
-    user = StaffFactory(display_name="Mo Derator")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
+    return signed_in(client, "Moderators", display_name="Mo Derator")
 
 
 def ask(article, count: int, start=None) -> list[Comment]:

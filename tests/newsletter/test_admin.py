@@ -24,7 +24,7 @@ from tests.newsletter.factories import (
     PendingSubscriberFactory,
     SubscriberFactory,
 )
-from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 ISSUES = "/admin/newsletter/issue/"
@@ -34,10 +34,9 @@ IMPORT = SUBSCRIBERS + "import/"
 
 @pytest.fixture
 def editor(client):
-    user = StaffFactory(username="eddie", email="eddie@runnerhub.test", first_name="Eddie")
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
+    return signed_in(
+        client, "Editors", username="eddie", email="eddie@runnerhub.test", first_name="Eddie"
+    )
 
 
 @pytest.fixture

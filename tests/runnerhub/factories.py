@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,3 +20,12 @@ class StaffFactory(UserFactory):
     is_staff = True
     display_name = factory.LazyAttribute(lambda u: f"{u.first_name} {u.last_name}")
     public_title = "Physio"
+
+
+def signed_in(client, role: str, **fields):
+    """A staff member in the group of `role` ("Editors", "Moderators"), made by StaffFactory
+    with `fields` and signed in on `client`."""
+    user = StaffFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return user

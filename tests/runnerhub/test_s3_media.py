@@ -11,7 +11,6 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -19,7 +18,7 @@ from articles.models import Article
 from runnerhub.images import media_base_url
 from tests.articles.factories import TopicFactory
 from tests.articles.test_admin import ADD_URL, form_data, jpeg
-from tests.runnerhub.factories import StaffFactory
+from tests.runnerhub.factories import StaffFactory, signed_in
 
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
@@ -176,9 +175,7 @@ def test_editor_upload_lands_in_the_bucket(client, s3_media, s3_endpoint, settin
 def test_an_article_with_a_hero_and_a_body_image_is_served_from_the_bucket(
     client, s3_media, s3_endpoint
 ):
-    editor = StaffFactory(username="s3-editor")
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    editor = signed_in(client, "Editors", username="s3-editor")
     upload = client.post("/editor/upload/", {"upload": jpeg(size=(1000, 600))}).json()["url"]
     body = f'<p>Like this:</p><figure class="image"><img src="{upload}" alt="A stretch"></figure>'
     data = form_data(TopicFactory(), editor, hero_image=jpeg(), hero_alt="Strides", body=body)

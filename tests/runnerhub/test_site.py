@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import path
 from PIL import Image
 
-from tests.runnerhub.factories import StaffFactory, UserFactory
+from tests.runnerhub.factories import StaffFactory, UserFactory, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,9 +118,7 @@ def test_role_groups_exist_with_the_right_permissions():
 
 @pytest.mark.django_db
 def test_editors_cannot_manage_users(client):
-    editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    editor = signed_in(client, "Editors")
     assert client.get("/admin/articles/article/").status_code == 200
     assert client.get("/admin/runnerhub/user/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403

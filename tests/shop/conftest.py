@@ -148,3 +148,18 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def add_product(client, category, url="https://shop.example.com/roller", **fields):
+    """Post admin's add-product form for a roller in `category`; `fields` add to it or
+    override it, `follow` is passed on."""
+    follow = fields.pop("follow", False)
+    data = {
+        "name": "Roller",
+        "slug": "roller",
+        "category": category.pk,
+        "url": url,
+        "currency": "GBP",
+        **fields,
+    }
+    return client.post("/admin/shop/product/add/", data, follow=follow)

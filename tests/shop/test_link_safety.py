@@ -22,7 +22,7 @@ from shop import linkcheck, models
 from shop.linkcheck import REFUSED, REFUSED_REDIRECT, check_url
 from shop.models import Product, validate_shop_url
 from shop.services import links_check
-from tests.shop.conftest import PUBLIC_IP
+from tests.shop.conftest import PUBLIC_IP, add_product
 from tests.shop.factories import ProductFactory, ShopCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -296,16 +296,7 @@ def test_the_address_validator_refuses_local_addresses(network, url):
 def test_admin_refuses_local_addresses_with_a_clear_message(admin_client, network, url):
     network.names["shop-internal.example"] = ["192.168.0.10"]
     category = ShopCategoryFactory()
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": url,
-            "currency": "GBP",
-        },
-    )
+    response = add_product(admin_client, category, url)
     assert response.status_code == 200
     assert "is or leads to a local or private network address" in response.content.decode()
     assert not Product.objects.exists()
@@ -321,17 +312,7 @@ def test_admin_refuses_local_addresses_with_a_clear_message(admin_client, networ
 def test_a_public_shop_is_accepted_quietly(admin_client, network):
     network.names["shop.example.com"] = [PUBLIC_IP]
     category = ShopCategoryFactory()
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": "https://shop.example.com/roller",
-            "currency": "GBP",
-        },
-        follow=True,
-    )
+    response = add_product(admin_client, category, follow=True)
     assert Product.objects.get().url == "https://shop.example.com/roller"
     assert "could not be looked up" not in response.content.decode()
     assert network.lookups == ["shop.example.com"]  # once per save, not once per check
@@ -339,17 +320,7 @@ def test_a_public_shop_is_accepted_quietly(admin_client, network):
 
 def test_a_name_that_does_not_resolve_is_saved_with_a_warning(admin_client):
     category = ShopCategoryFactory()
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": "https://new-shop.example/roller",
-            "currency": "GBP",
-        },
-        follow=True,
-    )
+    response = add_product(admin_client, category, "https://new-shop.example/roller", follow=True)
     assert Product.objects.get().url == "https://new-shop.example/roller"
     assert "new-shop.example could not be looked up just now" in response.content.decode()
 
@@ -399,16 +370,7 @@ def test_hostile_addresses_are_a_validation_error_or_accepted(url):
 )
 def test_hostile_addresses_in_admin_are_a_form_error(admin_client, url):
     category = ShopCategoryFactory()
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": url,
-            "currency": "GBP",
-        },
-    )
+    response = add_product(admin_client, category, url)
     assert response.status_code == 200
     assert not Product.objects.exists()
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -14,8 +13,8 @@ from PIL import Image
 from shop.linkcheck import check_url
 from shop.models import ClickCount, Product, ShopCategory
 from tests.articles.factories import ArticleFactory
-from tests.runnerhub.factories import StaffFactory
-from tests.shop.conftest import PUBLIC_IP
+from tests.runnerhub.factories import signed_in
+from tests.shop.conftest import PUBLIC_IP, add_product
 from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,17 +152,7 @@ def test_admin_gives_the_check_time_in_the_sites_zone_and_format(admin_client):
 def test_bad_product_urls_are_refused_in_admin(admin_client, settings, url, message):
     settings.SHOP_ALLOWED_DOMAINS = ["shop.example.com"]
     category = ShopCategoryFactory()
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": url,
-            "currency": "GBP",
-            "is_active": "on",
-        },
-    )
+    response = add_product(admin_client, category, url, is_active="on")
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Product.objects.exists()
@@ -174,19 +163,13 @@ def test_good_product_with_image_and_subdomain(admin_client, settings):
     category = ShopCategoryFactory()
     buffer = io.BytesIO()
     Image.new("RGB", (900, 900), "teal").save(buffer, "JPEG")
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": "https://shop.example.com/roller",
-            "currency": "GBP",
-            "price": "19.50",
-            "is_active": "on",
-            "image": SimpleUploadedFile("r.jpg", buffer.getvalue()),
-            "image_alt": "A foam roller",
-        },
+    response = add_product(
+        admin_client,
+        category,
+        price="19.50",
+        is_active="on",
+        image=SimpleUploadedFile("r.jpg", buffer.getvalue()),
+        image_alt="A foam roller",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     product = Product.objects.get()
@@ -195,25 +178,17 @@ def test_good_product_with_image_and_subdomain(admin_client, settings):
 
 def test_product_image_that_is_not_an_image(admin_client):
     category = ShopCategoryFactory()
-    response = admin_client.post(
-        "/admin/shop/product/add/",
-        {
-            "name": "Roller",
-            "slug": "roller",
-            "category": category.pk,
-            "url": "https://shop.example.com/roller",
-            "currency": "GBP",
-            "image": SimpleUploadedFile("r.jpg", b"MZ\x90\x00 an exe"),
-            "image_alt": "x",
-        },
+    response = add_product(
+        admin_client,
+        category,
+        image=SimpleUploadedFile("r.jpg", b"MZ\x90\x00 an exe"),
+        image_alt="x",
     )
     assert "not an image" in response.content.decode()
 
 
 def test_click_counts_in_admin(client):
-    editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    signed_in(client, "Editors")
     article = ArticleFactory(title="Calf strains")
     popular = ProductFactory(name="Popular roller")
     quiet = ProductFactory(name="Quiet ball")

@@ -38,7 +38,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST)/ with a background worker for emails (Ctrl-C stops both)"
-	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	@bin/keep-running $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST)
 

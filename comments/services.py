@@ -10,6 +10,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from articles.models import Article, FAQItem
+from runnerhub.outages import cache_failed
 
 from . import notifications
 from .models import Comment, render_plain_text
@@ -78,7 +79,12 @@ def _queue_ip_purge() -> None:
     # once a day (the marker is in the shared cache, so across all processes).
     from .tasks import purge_comment_ips  # here: tasks.py imports this module
 
-    if cache.add(IP_PURGE_MARKER, True, timeout=24 * 60 * 60):
+    try:
+        due = cache.add(IP_PURGE_MARKER, True, timeout=24 * 60 * 60)
+    except Exception:  # the cache is away: a later comment queues it
+        cache_failed("the daily comment IP purge marker")
+        return
+    if due:
         purge_comment_ips.enqueue()
 
 

@@ -12,7 +12,6 @@ and send themselves. What is sent from such a form is moderated like a first com
 
 import hashlib
 import hmac
-import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -23,9 +22,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from .outages import cache_failed
 from .ratelimit import client_ip, hit
 
-logger = logging.getLogger(__name__)
 RESTORE_SECONDS = 60 * 60
 BROWSER_COOKIE = "rh_kept_form"
 # A form shown again carries this hidden field: what is posted from it is moderated like a
@@ -80,7 +79,7 @@ def restore_redirect(request: HttpRequest, restorable: Restorable) -> HttpRespon
             return None
         cache.set(_cache_key(key), {"data": data, "browser": _digest(browser)}, RESTORE_SECONDS)
     except Exception:  # the shared cache is down: the plain 403 page, never a 500
-        logger.warning("a form that failed the CSRF check was not kept: cache unavailable")
+        cache_failed("keeping a form that failed the CSRF check (not kept)")
         return None
     response = HttpResponseRedirect(reverse(restorable.url_name, kwargs={"key": key}))
     response.status_code = 303  # see other: the browser follows with a GET
@@ -111,7 +110,7 @@ def restore_take(request: HttpRequest, key: str) -> dict[str, str] | None:
             return None
         cache.delete(_cache_key(key))
     except Exception:  # the shared cache is down: nothing to give back, never a 500
-        logger.warning("a kept form could not be read: cache unavailable")
+        cache_failed("reading a kept form")
         return None
     browser = request.COOKIES.get(BROWSER_COOKIE, "")
     if not hmac.compare_digest(entry["browser"], _digest(browser)):

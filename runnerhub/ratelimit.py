@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .outages import cache_failed
+
 
 def _valid_ip(value: str) -> str | None:
     """The address in its canonical form, or None. An IPv6 zone ("fe80::1%eth0") is dropped:
@@ -40,15 +42,22 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one request; return True while the caller is within `limit` per `window` s."""
+    """Count one request; return True while the caller is within `limit` per `window` s.
+
+    With the cache away the limit fails open (True, and a throttled warning in the log):
+    readers keep posting while Redis restarts; moderation and the spam checks still apply."""
     bucket = int(time.time() // window)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{scope}:{digest}:{bucket}"
-    if cache.add(cache_key, 1, timeout=window + 5):
-        return True
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 5)
+        if cache.add(cache_key, 1, timeout=window + 5):
+            return True
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.add(cache_key, 1, timeout=window + 5)
+            return True
+    except Exception:  # any backend's connection error
+        cache_failed(f"rate limit {scope} (not enforced)")
         return True
     return count <= limit

@@ -127,7 +127,13 @@ AUTHENTICATION_BACKENDS = ["runnerhub.auth.RunnerHubBackend"]
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            # A Redis that is away or stuck costs a request at most a second: the site then
+            # goes on without it (runnerhub/outages.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

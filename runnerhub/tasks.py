@@ -6,9 +6,11 @@ worker (`manage.py db_worker`) sends it, retrying temporary failures with backof
 import logging
 import smtplib
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -17,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (30, 120, 600, 1800)
+
+
+def _site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def _clean_header(value: str) -> str:
@@ -34,6 +40,8 @@ def send_email(
     headers: dict | None = None,
     attempt: int = 1,
 ) -> str:
+    # headers carries the Message-ID given when the email was queued: a retry, or a resend
+    # after a worker died mid-send, is the same message to the mail systems that see it.
     message = EmailMultiAlternatives(
         subject=_clean_header(subject),
         body=text,
@@ -65,7 +73,9 @@ def send_email(
 def queue_email(
     *, to: list[str], subject: str, text: str, html: str = "", headers: dict | None = None
 ) -> None:
-    """Send an email from a worker once the current transaction has committed."""
+    """Send an email from a worker once the current transaction has committed, under a
+    Message-ID of its own from now on (retries and resends keep it)."""
+    headers = {**(headers or {}), "Message-ID": make_msgid(domain=_site_host())}
     transaction.on_commit(
         lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html, headers=headers)
     )

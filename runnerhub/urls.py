@@ -6,7 +6,10 @@ from django.views.static import serve
 
 from articles.sitemaps import sitemaps
 
-from . import views
+from . import outages, views
+
+# A database that cannot be reached answers 503 with Retry-After, anything else 500.
+handler500 = outages.server_error
 
 urlpatterns = [
     path("admin/", admin.site.urls),

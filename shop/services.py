@@ -2,7 +2,6 @@
 
 import concurrent.futures
 import datetime
-import logging
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -11,10 +10,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
+from runnerhub.outages import cache_failed
+
 from .linkcheck import LINK_TIMEOUT_SECONDS, check_url
 from .models import ClickCount, Product, ShopCategory
-
-logger = logging.getLogger(__name__)
 
 # A reader who clicks the same link from the same article again within this time (back,
 # click again; a double click; a reload of the shop page through /go/) is counted once.
@@ -53,7 +52,7 @@ def click_is_first(
     except ValueError:  # the per-address count expired between add and incr
         return True
     except Exception:  # the cache is down: count the click rather than fail the redirect
-        logger.warning("shop click de-duplication skipped: cache unavailable", exc_info=True)
+        cache_failed("shop click de-duplication (skipped)")
         return True
 
 

@@ -28,13 +28,13 @@ urlpatterns = [path("boom/", _boom)]
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
 def test_healthz_reports_an_unreachable_database(client):
-    with mock.patch("runnerhub.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("runnerhub.outages.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

@@ -227,6 +227,12 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # batch's lease is renewed at half-time, so keep NEWSLETTER_LEASE_SECONDS >= 8 x this
 # (checked at start-up: newsletter.W001).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Seconds before each retry of an email that failed for a while (SMTP away, a 4xx); the last
+# one repeats. Reply and sign-up emails are given up after 50 attempts (two days).
+EMAIL_RETRY_SECONDS = [
+    int(seconds)
+    for seconds in env.list("EMAIL_RETRY_SECONDS", default=["30", "120", "600", "1800", "3600"])
+]
 
 TASKS = {
     "default": {

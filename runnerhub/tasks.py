@@ -17,8 +17,9 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-BACKOFF_SECONDS = (30, 120, 600, 1800)
+# A temporary failure (the SMTP server away, a 4xx) is retried after EMAIL_RETRY_SECONDS
+# (30 s, 2, 10 and 30 minutes, then every hour): 50 attempts cover two days of outage.
+MAX_ATTEMPTS = 50
 
 
 def _site_host() -> str:
@@ -58,7 +59,8 @@ def send_email(
         if permanent or attempt >= MAX_ATTEMPTS:
             logger.error("Giving up on email to %s after %d attempts: %s", to, attempt, error)
             raise
-        delay = BACKOFF_SECONDS[min(attempt - 1, len(BACKOFF_SECONDS) - 1)]
+        delays = settings.EMAIL_RETRY_SECONDS
+        delay = delays[min(attempt - 1, len(delays) - 1)]
         logger.warning("Email to %s failed (%s); retrying in %d s", to, error, delay)
         retry = send_email
         if retry.get_backend().supports_defer:

@@ -28,7 +28,7 @@ ORPHAN_CHECK_SECONDS = 15
 def orphan_seconds() -> int:
     """How long an email may be RUNNING before its worker counts as gone: far longer than
     one send can take (a connection, four SMTP commands, each within EMAIL_TIMEOUT)."""
-    return max(60, settings.EMAIL_TIMEOUT * 6)
+    return settings.EMAIL_TIMEOUT * 6
 
 
 def requeue_orphaned_emails() -> int:

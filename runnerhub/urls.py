@@ -6,12 +6,13 @@ from django.views.static import serve
 
 from articles.sitemaps import sitemaps
 
-from . import views
+from . import csp_reports, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", csp_reports.csp_report, name="csp_report"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -15,11 +15,11 @@ from newsletter.models import Subscriber
 from tests.comments.factories import CommentFactory
 from tests.e2e.conftest import (
     editor_user,
-    jpeg_bytes,
     login,
     rich_article,
     shot,
     stub_third_party,
+    upload_into_editor,
 )
 from tests.e2e.test_newsletter_admin import newsletter_editor
 from tests.newsletter.factories import IssueFactory
@@ -117,11 +117,7 @@ def test_admin_pages_have_no_violation(page, live_server, screenshot_dir):
     editable.locator("h2").first.click()
     page.keyboard.press("End")
     page.keyboard.type(" now")
-    with page.expect_response("**/editor/upload/") as upload:
-        page.locator(".ck-file-dialog-button input[type=file]").set_input_files(
-            files=[{"name": "knee.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(900, 500)}]
-        )
-    assert upload.value.status == 200, upload.value.text()
+    upload_into_editor(page, "knee.jpg", 900, 500)
     alt_text = page.get_by_role("textbox", name="Text alternative")
     alt_text.fill("A knee being taped")
     page.keyboard.press("Enter")

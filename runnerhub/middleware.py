@@ -4,7 +4,6 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
-from django.urls import reverse
 
 
 def reject_nul_in_admin_queries(get_response):
@@ -55,13 +54,14 @@ def security_headers(get_response):
     Reporting-Endpoints, where Chromium sends the CSP reports the policy's report-to names.
     Static files and media are left alone: newsletter emails and feed readers load images."""
     permissions_policy = _permissions_policy()
+    reporting_endpoints = f'csp="{settings.VIOLATION_REPORTS_PATH}"'
 
     def middleware(request: HttpRequest):
         response = get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
             response.headers.setdefault("Permissions-Policy", permissions_policy)
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-            response.headers.setdefault("Reporting-Endpoints", f'csp="{reverse("csp_report")}"')
+            response.headers.setdefault("Reporting-Endpoints", reporting_endpoints)
         return response
 
     return middleware

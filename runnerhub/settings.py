@@ -8,7 +8,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -261,6 +260,9 @@ CSRF_FAILURE_VIEW = "runnerhub.views.csrf_failure"
 # media may live on an S3 bucket or CDN), fetches only to us (the newsletter sign-up), frames
 # only of the click-to-load video's players, forms only to us, and no page may be framed.
 # Violations are reported to our own endpoint (runnerhub/csp_reports.py), which logs them.
+# Where browsers post violation reports (runnerhub/urls.py mounts the view here). A plain
+# path, not a reversed URL name, so that every response can name it whatever URLconf served it.
+VIOLATION_REPORTS_PATH = "/csp-report/"
 # The click-to-load video's players: articles/static/articles/video.js builds these addresses
 # (a test checks that the two agree).
 VIDEO_EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
@@ -286,7 +288,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF if X_FRAME_OPTIONS == "SAMEORIGIN" else NONE],
         # report-uri for Firefox and Safari; Chromium uses report-to, the endpoint named in the
         # Reporting-Endpoints header (runnerhub.middleware.security_headers).
-        "report-uri": reverse_lazy("csp_report"),
+        "report-uri": VIOLATION_REPORTS_PATH,
         "report-to": "csp",
     }
 }

@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
     path("healthz", views.healthz, name="healthz"),
-    path("csp-report/", csp_reports.csp_report, name="csp_report"),
+    path(settings.VIOLATION_REPORTS_PATH.lstrip("/"), csp_reports.csp_report, name="csp_report"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -1,5 +1,7 @@
 """Request guards that apply to the whole site."""
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 
@@ -17,5 +19,49 @@ def reject_nul_in_admin_queries(get_response):
         ):
             raise BadRequest("A NUL character is not allowed in the address.")
         return get_response(request)
+
+    return middleware
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with settings.ADMIN_CSP_UPDATE added on Django admin's pages
+    (found by their URL namespace, so wherever the admin is mounted)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        match = getattr(request, "resolver_match", None)
+        if not report_only and match is not None and "admin" in match.namespaces:
+            update = dict(parts.update or {})
+            for directive, sources in settings.ADMIN_CSP_UPDATE.items():
+                update[directive] = [*update.get(directive, ()), *sources]
+            parts.update = update
+        return parts
+
+
+def _permissions_policy() -> str:
+    def allowlist(origins):
+        return " ".join(o if o == "self" else f'"{o}"' for o in origins)
+
+    return ", ".join(
+        f"{feature}=({allowlist(origins)})"
+        for feature, origins in settings.PERMISSIONS_POLICY.items()
+    )
+
+
+def security_headers(get_response):
+    """Headers for our pages that Django's SecurityMiddleware does not send: a Permissions-
+    Policy, Cross-Origin-Resource-Policy (no other site may load our pages as a resource), and
+    Reporting-Endpoints, where Chromium sends the CSP reports the policy's report-to names.
+    Static files and media are left alone: newsletter emails and feed readers load images."""
+    permissions_policy = _permissions_policy()
+    reporting_endpoints = f'csp="{settings.VIOLATION_REPORTS_PATH}"'
+
+    def middleware(request: HttpRequest):
+        response = get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Permissions-Policy", permissions_policy)
+            response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+            response.headers.setdefault("Reporting-Endpoints", reporting_endpoints)
+        return response
 
     return middleware

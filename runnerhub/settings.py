@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django_guid",
@@ -79,6 +81,10 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no policy. Before every view, which may ask for
+    # the request's nonce.
+    "runnerhub.middleware.ContentSecurityPolicyMiddleware",
+    "runnerhub.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -241,15 +247,99 @@ TASKS = {
     }
 }
 
-# Security headers that matter once the site is behind HTTPS.
+# Security headers that matter once the site is behind HTTPS. The proxy that terminates TLS
+# must send X-Forwarded-Proto (and strip any a client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# Both are promises about every subdomain and, with preload, hard to take back: off unless
+# the environment says so (README, "Production": HTTPS).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page of ours is framed (the newsletter preview is a srcdoc frame, which no framing rule
+# applies to), so DENY; SAMEORIGIN lets our own pages frame each other. CSP's frame-ancestors
+# below says the same for browsers that read it instead.
+X_FRAME_OPTIONS = env.str("X_FRAME_OPTIONS", default="DENY").upper()
+if X_FRAME_OPTIONS not in ("DENY", "SAMEORIGIN"):
+    raise ImproperlyConfigured(
+        f"X_FRAME_OPTIONS must be DENY or SAMEORIGIN, not {X_FRAME_OPTIONS!r}."
+    )
 CSRF_FAILURE_VIEW = "runnerhub.views.csrf_failure"
+
+# Content Security Policy (django-csp), on every page. Nothing is allowed unless named:
+# scripts only from our static files (or an inline <script> carrying the request's nonce,
+# `request.csp_nonce`; none needs one today), styles and fonts only from our static files,
+# images from us, data: and any https address (article bodies may show another site's https image;
+# media may live on an S3 bucket or CDN), fetches only to us (the newsletter sign-up), frames
+# only of the click-to-load video's players, forms only to us, and no page may be framed.
+# Violations are reported to our own endpoint (runnerhub/csp_reports.py), which logs them.
+# Where browsers post violation reports (runnerhub/urls.py mounts the view here). A plain
+# path, not a reversed URL name, so that every response can name it whatever URLconf served it.
+VIOLATION_REPORTS_PATH = "/csp-report/"
+# The click-to-load video's players: articles/static/articles/video.js builds these addresses
+# (a test checks that the two agree).
+VIDEO_EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+# data: for the icons our stylesheets draw as inline SVG (an image never runs script).
+_img_src = [SELF, "data:", "https:"]
+if env.str("AWS_S3_ENDPOINT_URL", default="").startswith("http://"):
+    # A local S3 server (MinIO on plain http, development only) serves the media.
+    _img_src.append(env.str("AWS_S3_ENDPOINT_URL").rstrip("/"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE, REPORT_SAMPLE],
+        # No 'unsafe-inline' on the public site: its pages carry no style attribute or <style>
+        # element (the sanitizer strips them from article bodies). The admin adds it below.
+        "style-src": [SELF, REPORT_SAMPLE],
+        "img-src": _img_src,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": VIDEO_EMBED_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF if X_FRAME_OPTIONS == "SAMEORIGIN" else NONE],
+        # report-uri for Firefox and Safari; Chromium uses report-to, the endpoint named in the
+        # Reporting-Endpoints header (runnerhub.middleware.security_headers).
+        "report-uri": VIOLATION_REPORTS_PATH,
+        "report-to": "csp",
+    }
+}
+# Added to the policy of Django admin's pages only (runnerhub.middleware): admin's own
+# templates, widgets and list badges use style attributes, CKEditor 5 sets styles on its UI
+# and content as it edits, and the newsletter preview shows an email, whose styles are all
+# inline (the preview's srcdoc frame takes the page's policy). An injected style can restyle
+# a page but not run script, and the admin is for staff only. CKEditor may show an image
+# being uploaded from a blob: address.
+ADMIN_CSP_UPDATE = {"style-src": [UNSAFE_INLINE], "img-src": ["blob:"]}
+# Browser features no page of ours uses are switched off, for the page and every frame in it;
+# the video players keep what playing a video needs (their iframe's `allow` asks for these).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {
+    feature: ["self", *VIDEO_EMBED_ORIGINS]
+    for feature in ("autoplay", "encrypted-media", "fullscreen", "picture-in-picture")
+}
 
 # Logs go to stderr, one record a line: time, level, logger, the request's id and the message.
 # LOG_FORMAT=json writes each record as one JSON object (time, level, logger, message,

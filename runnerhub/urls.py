@@ -6,7 +6,7 @@ from django.views.static import serve
 
 from articles.sitemaps import sitemaps
 
-from . import outages, views
+from . import csp_reports, outages, views
 
 # A database that cannot be reached answers 503 with Retry-After, anything else 500.
 handler500 = outages.server_error
@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
     path("healthz", views.healthz, name="healthz"),
+    path(settings.VIOLATION_REPORTS_PATH.lstrip("/"), csp_reports.csp_report, name="csp_report"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

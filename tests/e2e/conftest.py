@@ -116,6 +116,16 @@ def pick_autocomplete(page, field: str, search: str, option: str) -> None:
     page.locator(".select2-results__option", has_text=option).click()
 
 
+def upload_into_editor(page, name: str, width: int, height: int) -> None:
+    """An image uploaded into the body through CKEditor's own upload button (to
+    /editor/upload/), which must take it."""
+    with page.expect_response("**/editor/upload/") as upload:
+        page.locator(".ck-file-dialog-button input[type=file]").set_input_files(
+            files=[{"name": name, "mimeType": "image/jpeg", "buffer": jpeg_bytes(width, height)}]
+        )
+    assert upload.value.status == 200, upload.value.text()
+
+
 def is_local(url: str, live_server_url: str) -> bool:
     parts = urlparse(url)
     return parts.scheme in ("data", "blob", "about") or (

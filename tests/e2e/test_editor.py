@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     login,
     pick_autocomplete,
     shot,
+    upload_into_editor,
 )
 from tests.runnerhub.test_editor_build import FIXED_IN, version_tuple
 
@@ -138,11 +139,7 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
     page.keyboard.press("Enter")
 
     # An image uploaded into the body through CKEditor's own upload button.
-    with page.expect_response("**/editor/upload/") as upload:
-        page.locator(".ck-file-dialog-button input[type=file]").set_input_files(
-            files=[{"name": "hill.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1000, 600)}]
-        )
-    assert upload.value.status == 200, upload.value.text()
+    upload_into_editor(page, "hill.jpg", 1000, 600)
     body_image = editable.locator("img")
     expect(body_image).to_have_attribute(
         "src", re.compile(r"/media/editor/\d{4}/\d{2}/[0-9a-f]{16}-1000x600\.jpg$")

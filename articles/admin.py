@@ -16,7 +16,7 @@ from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
-from . import admin_extensions, embeds, services
+from . import admin_extensions, body_blocks, services
 from .models import Article, FAQItem, Tag, Topic
 
 
@@ -34,12 +34,12 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if "body" in cleaned_data:
-            # Blocks are checked against the article as this form will save it: [video]
+            # Body blocks are checked against the article as this form will save it: [video]
             # needs the video address typed in the same form.
             article = construct_instance(self, copy.copy(self.instance))
-            found = embeds.problems(sanitize_html(cleaned_data["body"]), article=article)
+            found = body_blocks.problems(sanitize_html(cleaned_data["body"]), article=article)
             if found:
-                self.add_error("body", forms.ValidationError(found, code="embed"))
+                self.add_error("body", forms.ValidationError(found, code="body_block"))
         return cleaned_data
 
 

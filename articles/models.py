@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.embeds import SHORTCODE
+from articles.body_blocks import BLOCK_LINE
 from runnerhub.fields import HttpsURLField
 from runnerhub.images import SafeImageField, enhance_images, make_renditions
 from runnerhub.sanitize import html_to_text, sanitize_html
@@ -246,8 +246,8 @@ class Article(models.Model):
         # search vector.
         self.body = sanitize_html(self.body)
         self.body_html = enhance_images(self.body)
-        # Block lines ([video], [product ...]) are layout, not words: keep them out of search.
-        self.body_text = html_to_text(SHORTCODE.sub("", self.body))
+        # Body block lines ([video], [product ...]) are layout, not words: keep them out of search.
+        self.body_text = html_to_text(BLOCK_LINE.sub("", self.body))
         words = len(self.body_text.split()) + len(self.lead.split())
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
         if self.status == self.Status.PUBLISHED and not self.publish_at:

@@ -8,7 +8,7 @@ from articles.models import Article
 from runnerhub.ids import parse_id
 from runnerhub.ratelimit import client_ip
 
-from .blocks import product_href
+from .body_blocks import product_href
 from .links import is_bot, with_utm
 from .models import ClickCount, Product, ShopCategory, shop_url_is_ambiguous
 from .services import click_is_first, click_record

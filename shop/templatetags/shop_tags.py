@@ -1,6 +1,6 @@
 from django import template
 
-from ..blocks import product_href
+from ..body_blocks import product_href
 from ..models import ArticleProduct
 
 register = template.Library()

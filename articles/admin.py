@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.forms.models import construct_instance
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -61,11 +60,10 @@ class StateFilter(admin.SimpleListFilter):
         return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "live":
-            return queryset.published()
+            return queryset.public()
         if self.value() == "scheduled":
-            return queryset.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+            return queryset.scheduled()
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         return queryset

@@ -56,12 +56,22 @@ class Tag(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
+    # The states of an article, each defined once here and once as an Article property
+    # (is_public, is_scheduled, is_public_or_scheduled); a test keeps the two forms agreeing.
+
+    def public_or_scheduled(self) -> "ArticleQuerySet":
+        """Published, whatever its time: public now or when its publish_at comes."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def public(self) -> "ArticleQuerySet":
         """The one definition of "public": every view, feed, sitemap and tag goes through it.
 
         Scheduled articles are simply published ones whose time has not come, so they go live
         on time without any job running."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        return self.public_or_scheduled().filter(publish_at__lte=timezone.now())
+
+    def scheduled(self) -> "ArticleQuerySet":
+        return self.public_or_scheduled().filter(publish_at__gt=timezone.now())
 
     def for_lists(self) -> "ArticleQuerySet":
         return self.select_related("topic", "author").defer("body", "body_html", "body_text")
@@ -283,20 +293,16 @@ class Article(models.Model):
             )
 
     @property
+    def is_public_or_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None
+
+    @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+        return self.is_public_or_scheduled and self.publish_at <= timezone.now()
 
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at > timezone.now()
-        )
+        return self.is_public_or_scheduled and self.publish_at > timezone.now()
 
     @property
     def meta_title(self) -> str:

@@ -49,7 +49,7 @@ def load(stdout) -> None:
 
 
 def _article_link(slug: str, fallback: str) -> str:
-    article = Article.objects.published().filter(slug=slug).first()
+    article = Article.objects.public().filter(slug=slug).first()
     if article is None:
         return fallback
     return f'<a href="{article.get_absolute_url()}">{article.title}</a>'

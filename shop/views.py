@@ -36,7 +36,7 @@ def _source(request: HttpRequest) -> tuple[int | None, str]:
 def _article_slug(article_id: int | None):
     if article_id is None:
         return Value(None, output_field=CharField())
-    return Subquery(Article.objects.published().filter(pk=article_id).values("slug")[:1])
+    return Subquery(Article.objects.public().filter(pk=article_id).values("slug")[:1])
 
 
 def _outbound(

@@ -260,8 +260,7 @@ class Article(models.Model):
         self.body_text = html_to_text(BLOCK_LINE.sub("", self.body))
         words = len(self.body_text.split()) + len(self.lead.split())
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
-        if self.status == self.Status.PUBLISHED and not self.publish_at:
-            self.publish_at = timezone.now()
+        self.set_default_publish_at()
         # pre_save() stores a new upload (as Model.save() would) so that it can be resized.
         hero = self._meta.get_field("hero_image").pre_save(self, self._state.adding)
         if not hero:
@@ -282,10 +281,15 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        super().clean()
+    def set_default_publish_at(self) -> None:
+        """A published article saved without a time goes live now (the admin form shows the
+        time it got; save() sets it for every other way in)."""
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+
+    def clean(self):
+        super().clean()
+        self.set_default_publish_at()
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": _("Describe the hero image for readers who cannot see it.")},

@@ -74,6 +74,15 @@ def test_publishing_without_a_time_means_now():
     assert article.is_public
 
 
+def test_a_published_article_cleaned_without_a_time_gets_now_before_it_is_saved():
+    article = ArticleFactory.build(status=Article.Status.PUBLISHED, publish_at=None)
+    article.clean()
+    assert article.publish_at is not None and article.is_public
+    draft = ArticleFactory.build(status=Article.Status.DRAFT, publish_at=None)
+    draft.clean()
+    assert draft.publish_at is None
+
+
 def test_database_refuses_published_without_date():
     article = ArticleFactory()
     with pytest.raises(IntegrityError):

@@ -42,7 +42,7 @@ def render_products(article, slugs) -> dict[str, str]:
 
 
 def render_categories(article, slugs) -> dict[str, str]:
-    categories = ShopCategory.objects.filter(slug__in=slugs, is_active=True)
+    categories = ShopCategory.objects.active().filter(slug__in=slugs)
     return {
         c.slug: render_to_string(
             "shop/includes/_cta.html", {"category": c, "href": category_href(c, article)}

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.forms.models import construct_instance
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,7 +16,7 @@ from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
-from . import admin_extensions, embeds, services
+from . import admin_extensions, body_blocks, services
 from .models import Article, FAQItem, Tag, Topic
 
 
@@ -35,12 +34,12 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if "body" in cleaned_data:
-            # Blocks are checked against the article as this form will save it: [video]
+            # Body blocks are checked against the article as this form will save it: [video]
             # needs the video address typed in the same form.
             article = construct_instance(self, copy.copy(self.instance))
-            found = embeds.problems(sanitize_html(cleaned_data["body"]), article=article)
+            found = body_blocks.problems(sanitize_html(cleaned_data["body"]), article=article)
             if found:
-                self.add_error("body", forms.ValidationError(found, code="embed"))
+                self.add_error("body", forms.ValidationError(found, code="body_block"))
         return cleaned_data
 
 
@@ -62,11 +61,10 @@ class StateFilter(admin.SimpleListFilter):
         return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "live":
-            return queryset.published()
+            return queryset.public()
         if self.value() == "scheduled":
-            return queryset.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+            return queryset.scheduled()
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         return queryset

@@ -1,7 +1,7 @@
 """What other apps add to the article admin: inlines and read-only panels.
 
 The one way an app extends the article's admin page, as body blocks are the one way it adds
-to the article's body (articles/embeds.py): `articles` never imports the apps below it, and
+to the article's body (articles/body_blocks.py): `articles` never imports the apps below it, and
 every app can add its part without replacing `ArticleAdmin` (which only one app could do).
 Apps register from their admin module, e.g. the shop:
 

@@ -14,7 +14,7 @@ class LatestArticlesFeed(Feed):
     description = "New articles on training, injuries and gear from the shop's experts."
 
     def items(self):
-        return Article.objects.published().for_lists()[:FEED_SIZE]
+        return Article.objects.public().for_lists()[:FEED_SIZE]
 
     def item_title(self, item: Article) -> str:
         return item.title

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.embeds import SHORTCODE
+from articles.body_blocks import BLOCK_LINE
 from runnerhub.fields import HttpsURLField
 from runnerhub.images import SafeImageField, enhance_images, make_renditions
 from runnerhub.sanitize import html_to_text, sanitize_html
@@ -56,12 +56,22 @@ class Tag(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> "ArticleQuerySet":
+    # The states of an article, each defined once here and once as an Article property
+    # (is_public, is_scheduled, is_public_or_scheduled); a test keeps the two forms agreeing.
+
+    def public_or_scheduled(self) -> "ArticleQuerySet":
+        """Published, whatever its time: public now or when its publish_at comes."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def public(self) -> "ArticleQuerySet":
         """The one definition of "public": every view, feed, sitemap and tag goes through it.
 
         Scheduled articles are simply published ones whose time has not come, so they go live
         on time without any job running."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        return self.public_or_scheduled().filter(publish_at__lte=timezone.now())
+
+    def scheduled(self) -> "ArticleQuerySet":
+        return self.public_or_scheduled().filter(publish_at__gt=timezone.now())
 
     def for_lists(self) -> "ArticleQuerySet":
         return self.select_related("topic", "author").defer("body", "body_html", "body_text")
@@ -246,12 +256,11 @@ class Article(models.Model):
         # search vector.
         self.body = sanitize_html(self.body)
         self.body_html = enhance_images(self.body)
-        # Block lines ([video], [product ...]) are layout, not words: keep them out of search.
-        self.body_text = html_to_text(SHORTCODE.sub("", self.body))
+        # Body block lines ([video], [product ...]) are layout, not words: keep them out of search.
+        self.body_text = html_to_text(BLOCK_LINE.sub("", self.body))
         words = len(self.body_text.split()) + len(self.lead.split())
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
-        if self.status == self.Status.PUBLISHED and not self.publish_at:
-            self.publish_at = timezone.now()
+        self.set_default_publish_at()
         # pre_save() stores a new upload (as Model.save() would) so that it can be resized.
         hero = self._meta.get_field("hero_image").pre_save(self, self._state.adding)
         if not hero:
@@ -272,10 +281,15 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        super().clean()
+    def set_default_publish_at(self) -> None:
+        """A published article saved without a time goes live now (the admin form shows the
+        time it got; save() sets it for every other way in)."""
         if self.status == self.Status.PUBLISHED and not self.publish_at:
             self.publish_at = timezone.now()
+
+    def clean(self):
+        super().clean()
+        self.set_default_publish_at()
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": _("Describe the hero image for readers who cannot see it.")},
@@ -283,20 +297,16 @@ class Article(models.Model):
             )
 
     @property
+    def is_public_or_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None
+
+    @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+        return self.is_public_or_scheduled and self.publish_at <= timezone.now()
 
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at > timezone.now()
-        )
+        return self.is_public_or_scheduled and self.publish_at > timezone.now()
 
     @property
     def meta_title(self) -> str:

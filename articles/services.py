@@ -10,8 +10,7 @@ from .models import Article, ArticleQuerySet
 def articles_publish_now(*, queryset: ArticleQuerySet) -> int:
     """Make the given articles live now; articles already live keep their publish time."""
     now = timezone.now()
-    live = queryset.published().values("pk")
-    return queryset.exclude(pk__in=live).update(
+    return queryset.exclude(pk__in=queryset.public().values("pk")).update(
         status=Article.Status.PUBLISHED, publish_at=now, updated_at=now
     )
 
@@ -19,6 +18,6 @@ def articles_publish_now(*, queryset: ArticleQuerySet) -> int:
 @transaction.atomic
 def articles_unpublish(*, queryset: ArticleQuerySet) -> int:
     """Take the given articles off the site (and out of any schedule) as drafts."""
-    return queryset.exclude(status=Article.Status.DRAFT).update(
+    return queryset.public_or_scheduled().update(
         status=Article.Status.DRAFT, updated_at=timezone.now()
     )

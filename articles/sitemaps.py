@@ -9,7 +9,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-publish_at")
+        return Article.objects.public().only("slug", "updated_at").order_by("-publish_at")
 
     def lastmod(self, item: Article):
         return item.updated_at
@@ -20,7 +20,7 @@ class TopicSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Topic.objects.filter(articles__in=Article.objects.published()).distinct()
+        return Topic.objects.filter(articles__in=Article.objects.public()).distinct()
 
 
 class TagSitemap(Sitemap):
@@ -28,7 +28,7 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
+        return Tag.objects.filter(articles__in=Article.objects.public()).distinct()
 
 
 class PagesSitemap(Sitemap):

@@ -25,14 +25,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        public = Article.objects.published().for_lists()
+        public = Article.objects.public().for_lists()
         featured = list(public.filter(featured=True)[:3])
         latest = list(public.exclude(pk__in=[a.pk for a in featured])[:6])
         context.update(
             featured=featured,
             latest=latest,
             topics=Topic.objects.annotate(
-                article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+                article_count=Count("articles", filter=Q(articles__in=Article.objects.public()))
             )
             .filter(article_count__gt=0)
             .order_by("order", "name"),
@@ -46,7 +46,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_lists()
+        return Article.objects.public().for_lists()
 
 
 class TopicView(ArticleListView):
@@ -84,7 +84,7 @@ class SearchView(ListView):
         if not self.query:
             return Article.objects.none()
         return search_articles(
-            Article.objects.published().select_related("topic", "author"), self.query
+            Article.objects.public().select_related("topic", "author"), self.query
         )
 
     def get_context_data(self, **kwargs):
@@ -109,7 +109,7 @@ class ArticleDetailView(DetailView):
         # Staff with access to articles preview drafts and scheduled articles at the real URL.
         if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
             return queryset
-        return queryset.published()
+        return queryset.public()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,7 +117,7 @@ class ArticleDetailView(DetailView):
         context.update(
             preview=not article.is_public,
             site_settings=SiteSettings.load(),
-            related=Article.objects.published()
+            related=Article.objects.public()
             .for_lists()
             .filter(topic_id=article.topic_id)
             .exclude(pk=article.pk)[:3],

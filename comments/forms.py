@@ -51,7 +51,7 @@ class CommentForm(AntiSpamMixin, forms.Form):
 
     def clean_article(self):
         pk = parse_id(self.cleaned_data["article"])
-        article = Article.objects.published().filter(pk=pk).first() if pk else None
+        article = Article.objects.public().filter(pk=pk).first() if pk else None
         if article is None:
             raise ValidationError(_("This article cannot be found."), code="article")
         return article

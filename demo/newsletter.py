@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from articles.models import Article
-from newsletter.models import CONSENT_TEXT, Delivery, Issue, IssueBlock, Subscriber
+from newsletter.models import CONSENT_TEXT, Callout, Delivery, Issue, Subscriber
 from newsletter.sending import issue_start
 
 # (email, first name, status, days ago)
@@ -49,7 +49,7 @@ def load(stdout) -> None:
 
 
 def _article_link(slug: str, fallback: str) -> str:
-    article = Article.objects.published().filter(slug=slug).first()
+    article = Article.objects.public().filter(slug=slug).first()
     if article is None:
         return fallback
     return f'<a href="{article.get_absolute_url()}">{article.title}</a>'
@@ -74,18 +74,18 @@ def _sent_issue(now, stdout) -> None:
             "walk breaks and a rest day between runs.</li></ul>"
         ),
     )
-    IssueBlock.objects.create(
+    Callout.objects.create(
         issue=issue,
-        kind=IssueBlock.Kind.OFFER,
+        kind=Callout.Kind.OFFER,
         title="15% off foam rollers and massage balls",
         text="In the shop and online until Sunday, for newsletter readers.",
         url="https://shop.example.com/muscle-recovery/",
         button="Shop muscle recovery",
         position=1,
     )
-    IssueBlock.objects.create(
+    Callout.objects.create(
         issue=issue,
-        kind=IssueBlock.Kind.EVENT,
+        kind=Callout.Kind.EVENT,
         title="Free physio drop-in",
         when="Every Thursday, 6–8pm",
         text="Bring your niggles: ten minutes with one of our physios, no booking needed.",

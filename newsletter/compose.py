@@ -48,7 +48,7 @@ def week_start() -> datetime:
 
 def week_articles(since: datetime):
     return (
-        Article.objects.published()
+        Article.objects.public()
         .filter(publish_at__gt=since)
         .only("title", "slug", "lead", "publish_at")
         .order_by("publish_at")[:MAX_ARTICLES]
@@ -67,7 +67,7 @@ def week_answered_questions(since: datetime) -> list[Comment]:
     return list(
         Comment.objects.published()
         .filter(parent__isnull=True, is_staff_reply=False)
-        .filter(article__in=Article.objects.published())
+        .filter(article__in=Article.objects.public())
         .filter(Exists(answer))
         .select_related("article")
         .with_thread_page()

@@ -92,7 +92,7 @@ def _context(issue: Issue) -> dict:
     return {
         "issue": issue,
         "body": inline_styles(fit_images(absolute_urls(issue.body))),
-        "blocks": list(issue.blocks.all()),
+        "callouts": list(issue.callouts.all()),
         "first_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE,
         "SITE_URL": settings.SITE_URL,

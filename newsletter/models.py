@@ -114,14 +114,14 @@ class Issue(models.Model):
         return self.updated_at.isoformat() if self.updated_at else ""
 
 
-class IssueBlock(models.Model):
+class Callout(models.Model):
     """An offer or an event shown as a box after the issue's body, in the editors' order."""
 
     class Kind(models.TextChoices):
         OFFER = "offer", _("Offer")
         EVENT = "event", _("Event")
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="blocks")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="callouts")
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices, default=Kind.OFFER)
     title = models.CharField(_("title"), max_length=120)
     text = models.TextField(_("text"), max_length=600, blank=True)

@@ -25,3 +25,27 @@ def grant_group_permissions(apps, group_name: str, app_label: str, models: dict)
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     )
+
+
+def rename_model_permissions(apps, app_label: str, old_model: str, new_model: str) -> None:
+    """Give a renamed model's permissions their new codenames (add_<old> to add_<new>, and
+    so on), for use in RunPython after a RenameModel.
+
+    RenameModel renames the model's ContentType but not its Permission rows: without this the
+    groups keep add_<old>, which nothing checks any more, and post_migrate creates an
+    add_<new> that no group holds. Where add_<new> exists already (a migrate that stopped
+    between the RenameModel and this), whoever held the old permission gets the new one and
+    the old one goes."""
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(content_type__app_label=app_label)
+    for action in ALL_ACTIONS:
+        codename = f"{action}_{new_model}"
+        for old in permissions.filter(codename=f"{action}_{old_model}"):
+            new = permissions.filter(codename=codename).first()
+            if new is None:
+                old.codename = codename
+                old.save(update_fields=["codename"])
+                continue
+            new.group_set.add(*old.group_set.all())
+            new.user_set.add(*old.user_set.all())
+            old.delete()

@@ -118,7 +118,7 @@ class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("link_status", "link_checked_at", "embed_code")
+    readonly_fields = ("link_status", "link_checked_at", "block_code")
     fields = (
         "name",
         "slug",
@@ -126,12 +126,12 @@ class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
         "description",
         "url",
         "is_active",
-        "embed_code",
+        "block_code",
         ("link_status", "link_checked_at"),
     )
 
     @admin.display(description=_("place in an article"))
-    def embed_code(self, obj) -> str:
+    def block_code(self, obj) -> str:
         if not obj.slug:
             return "—"
         return format_html(
@@ -161,12 +161,12 @@ class ProductAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "brand", "slug", "short_description")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("category",)
-    readonly_fields = ("image_preview", "link_status", "link_checked_at", "embed_code")
+    readonly_fields = ("image_preview", "link_status", "link_checked_at", "block_code")
     fieldsets = (
         (None, {"fields": ("name", "slug", "brand", "category", "short_description")}),
         (_("Image"), {"fields": ("image", "image_preview", "image_alt")}),
         (_("In the shop"), {"fields": ("url", ("price", "currency"), "is_active", "is_sponsored")}),
-        (_("In articles"), {"fields": ("embed_code",)}),
+        (_("In articles"), {"fields": ("block_code",)}),
         (_("Link health"), {"fields": (("link_status", "link_checked_at"),)}),
     )
 
@@ -179,7 +179,7 @@ class ProductAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
         return thumbnail_html(obj.image, obj.image_renditions, 240)
 
     @admin.display(description=_("place in an article"))
-    def embed_code(self, obj) -> str:
+    def block_code(self, obj) -> str:
         if not obj.slug:
             return "—"
         return format_html(

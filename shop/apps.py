@@ -8,23 +8,23 @@ class ShopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from articles import embeds
+        from articles.body_blocks import BodyBlock, register
 
-        from . import blocks
+        from . import body_blocks
 
-        embeds.register(
+        register(
             "product",
-            embeds.Embed(
-                render=blocks.render_products,
-                missing=blocks.missing_products,
+            BodyBlock(
+                render=body_blocks.render_products,
+                missing=body_blocks.missing_products,
                 example="[product foam-roller]",
             ),
         )
-        embeds.register(
+        register(
             "shop",
-            embeds.Embed(
-                render=blocks.render_categories,
-                missing=blocks.missing_categories,
+            BodyBlock(
+                render=body_blocks.render_categories,
+                missing=body_blocks.missing_categories,
                 example="[shop muscle-recovery]",
             ),
         )

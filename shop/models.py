@@ -1,11 +1,12 @@
 import functools
 import time
+from typing import Self
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -123,6 +124,12 @@ class LinkHealth(models.Model):
         abstract = True
 
 
+class ActiveQuerySet(models.QuerySet):
+    def active(self) -> Self:
+        """What readers may see: the rows that meet the model's active_q()."""
+        return self.filter(self.model.active_q())
+
+
 class ShopCategory(LinkHealth):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -135,6 +142,8 @@ class ShopCategory(LinkHealth):
     description = models.TextField(_("description"), blank=True, max_length=600)
     url = ShopURLField(_("shop category address"))
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ActiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -151,10 +160,18 @@ class ShopCategory(LinkHealth):
     def button_text(self) -> str:
         return self.cta_label or f"Shop {self.name.lower()}"
 
+    @staticmethod
+    def active_q(prefix: str = "") -> Q:
+        """The one definition of an active category, on the model `prefix` leads from
+        ("category__" from a product)."""
+        return Q(**{f"{prefix}is_active": True})
 
-class ProductQuerySet(models.QuerySet):
-    def active(self) -> "ProductQuerySet":
-        return self.filter(is_active=True, category__is_active=True)
+
+class ProductQuerySet(ActiveQuerySet):
+    def with_active(self) -> Self:
+        """Active or not, each with `active` set (for /go/, which sends the readers of an
+        inactive product to its category)."""
+        return self.annotate(active=ExpressionWrapper(Product.active_q(), BooleanField()))
 
 
 class Product(LinkHealth):
@@ -213,6 +230,12 @@ class Product(LinkHealth):
             raise ValidationError(
                 {"image_alt": _("Describe the image for readers who cannot see it.")}
             )
+
+    @staticmethod
+    def active_q(prefix: str = "") -> Q:
+        """The one definition of an active product: switched on, in an active category; on
+        the model `prefix` leads from ("product__" from an article's product)."""
+        return Q(**{f"{prefix}is_active": True}) & ShopCategory.active_q(f"{prefix}category__")
 
     @property
     def go_path(self) -> str:

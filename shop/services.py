@@ -94,10 +94,8 @@ def links_check(
     progress: Callable[[int, int, object, bool, str], None] | None = None,
 ) -> dict[str, int]:
     """Check active products' and categories' addresses in parallel and record the result."""
-    items = list(
-        categories if categories is not None else ShopCategory.objects.filter(is_active=True)
-    )
-    items += list(products if products is not None else Product.objects.filter(is_active=True))
+    items = list(categories if categories is not None else ShopCategory.objects.active())
+    items += list(products if products is not None else Product.objects.active())
     summary = {"checked": 0, "broken": 0}
     now = timezone.now()
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:

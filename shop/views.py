@@ -8,7 +8,7 @@ from articles.models import Article
 from runnerhub.ids import parse_id
 from runnerhub.ratelimit import client_ip
 
-from .blocks import product_href
+from .body_blocks import product_href
 from .links import is_bot, with_utm
 from .models import ClickCount, Product, ShopCategory, shop_url_is_ambiguous
 from .services import click_is_first, click_record
@@ -36,7 +36,7 @@ def _source(request: HttpRequest) -> tuple[int | None, str]:
 def _article_slug(article_id: int | None):
     if article_id is None:
         return Value(None, output_field=CharField())
-    return Subquery(Article.objects.published().filter(pk=article_id).values("slug")[:1])
+    return Subquery(Article.objects.public().filter(pk=article_id).values("slug")[:1])
 
 
 def _outbound(
@@ -72,7 +72,8 @@ def go_product(request: HttpRequest, slug: str) -> HttpResponse:
     are ever used."""
     article_id, medium = _source(request)
     product = (
-        Product.objects.select_related("category")
+        Product.objects.with_active()
+        .select_related("category")
         .filter(slug=_slug_or_404(slug))
         .annotate(article_slug=_article_slug(article_id))
         .first()
@@ -80,7 +81,7 @@ def go_product(request: HttpRequest, slug: str) -> HttpResponse:
     if product is None:
         raise Http404("No such product.")
     category = product.category
-    if not product.is_active or product.link_broken:
+    if not product.active or product.link_broken:
         if category.is_active:
             return redirect(category.get_absolute_url())
         raise Http404("This product is no longer available.")
@@ -101,7 +102,8 @@ def go_category(request: HttpRequest, slug: str) -> HttpResponse:
     """A category call to action: count it and go to the shop's category page."""
     article_id, medium = _source(request)
     category = (
-        ShopCategory.objects.filter(slug=_slug_or_404(slug), is_active=True)
+        ShopCategory.objects.active()
+        .filter(slug=_slug_or_404(slug))
         .annotate(article_slug=_article_slug(article_id))
         .first()
     )
@@ -124,7 +126,7 @@ def go_category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def category_page(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(ShopCategory, slug=_slug_or_404(slug), is_active=True)
+    category = get_object_or_404(ShopCategory.objects.active(), slug=_slug_or_404(slug))
     products = list(category.products.active().select_related("category").order_by("name"))
     for product in products:
         product.href = product_href(product)

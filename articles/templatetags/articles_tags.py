@@ -4,7 +4,7 @@ from django.utils.safestring import SafeString, mark_safe
 from runnerhub.images import img_tag
 from runnerhub.templatetags.runnerhub_tags import absolute
 
-from .. import embeds
+from .. import body_blocks
 from ..models import Article
 
 register = template.Library()
@@ -14,9 +14,9 @@ VIDEO_MARKER = "<p>[video]</p>"
 
 @register.simple_tag
 def article_body(article: Article) -> SafeString:
-    """The stored (sanitized) body with its blocks: the video where the editor put [video],
+    """The stored (sanitized) body with its body blocks: the video where the editor put [video],
     and whatever other apps registered (product cards, shop buttons)."""
-    return mark_safe(embeds.render_embeds(article, article.body_html))
+    return mark_safe(body_blocks.render_blocks(article, article.body_html))
 
 
 @register.simple_tag
@@ -64,9 +64,9 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
             {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
         ],
     }
-    blocks = [data, breadcrumbs]
+    structured_data = [data, breadcrumbs]
     if faqs:
-        blocks.append(
+        structured_data.append(
             {
                 "@context": "https://schema.org",
                 "@type": "FAQPage",
@@ -80,7 +80,7 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
                 ],
             }
         )
-    return blocks
+    return structured_data
 
 
 @register.filter

@@ -3,7 +3,7 @@
 All text here is original and written for this project. Bodies are HTML restricted to
 h2, h3, p, strong, em, ul, ol, li, a (relative or example.com links), blockquote and
 simple tables. A paragraph consisting exactly of ``<p>[video]</p>`` marks where an
-article's ``video_url`` should be embedded.
+article's ``video_url`` is placed (the ``[video]`` body block).
 
 ``days_ago`` is relative to "now" when the demo data is loaded: a negative value means
 the article is scheduled for the future. One article is a draft (``status``).

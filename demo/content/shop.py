@@ -159,7 +159,7 @@ GEAR = [
     ("hot-cold-pack", "Cold for the first couple of days, warmth later on"),
 ]
 
-# Blocks placed in the long article's body: each goes after the paragraph containing the
+# Body blocks placed in the long article's body: each goes after the paragraph containing the
 # marker (the text as the article demo stores it).
 BODY_BLOCKS = [
     ("<strong>foam roller</strong>", "<p>[product foam-roller]</p>"),

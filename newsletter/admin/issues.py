@@ -30,7 +30,7 @@ from runnerhub.redirects import next_url
 from .. import compose
 from ..emails import issue_preview_html
 from ..health import SendHealth, listed_health, send_health, with_progress
-from ..models import Delivery, Issue, IssueBlock, Subscriber
+from ..models import Callout, Delivery, Issue, Subscriber
 from ..sending import issue_retry_failed, issue_schedule, issue_send_test, progress_of
 from ..services import (
     IssueLocked,
@@ -107,8 +107,8 @@ class IssueChangedMeanwhile(Exception):
 # The admin ------------------------------------------------------------------------------
 
 
-class IssueBlockInline(admin.StackedInline):
-    model = IssueBlock
+class CalloutInline(admin.StackedInline):
+    model = Callout
     extra = 0
     fields = (("kind", "position"), "title", "text", ("when", "url", "button"))
     formfield_overrides = {
@@ -133,7 +133,7 @@ class IssueBlockInline(admin.StackedInline):
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
     form = IssueAdminForm
-    inlines = [IssueBlockInline]
+    inlines = [CalloutInline]
     list_display = ("subject", "status_badge", "when", "progress")
     list_filter = ("status",)
     search_fields = ("subject", "preheader")
@@ -149,7 +149,7 @@ class IssueAdmin(admin.ModelAdmin):
         return with_progress(super().get_queryset(request))
 
     def get_inline_instances(self, request, obj=None):
-        if obj is not None and obj.status in Issue.LOCKED and not obj.blocks.exists():
+        if obj is not None and obj.status in Issue.LOCKED and not obj.callouts.exists():
             return []  # read-only and empty: no heading with nothing under it
         return super().get_inline_instances(request, obj)
 

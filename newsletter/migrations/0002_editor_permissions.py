@@ -12,7 +12,7 @@ def grant(apps, schema_editor):
         "newsletter",
         {
             "issue": (*ALL_ACTIONS, "send"),
-            "issueblock": ALL_ACTIONS,
+            "issueblock": ALL_ACTIONS,  # now "callout": 0005 renames these codenames
             "subscriber": ALL_ACTIONS,
             "delivery": ("view",),
         },

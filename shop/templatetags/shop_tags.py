@@ -1,7 +1,7 @@
 from django import template
 
-from ..blocks import product_href
-from ..models import ArticleProduct
+from ..body_blocks import product_href
+from ..models import ArticleProduct, Product
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ def gear_box(article):
     """The products an article recommends, in the editor's order (one query)."""
     items = list(
         ArticleProduct.objects.filter(
-            article=article, product__is_active=True, product__category__is_active=True
+            Product.active_q("product__"), article=article
         ).select_related("product__category")
     )
     for item in items:

@@ -12,24 +12,45 @@ from tests.articles.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_published_means_published_and_due():
+def test_public_means_published_and_due():
     now = timezone.now()
     live = ArticleFactory(publish_at=now - timedelta(minutes=1))
     ArticleFactory(publish_at=now + timedelta(minutes=5))  # scheduled
     ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
     ArticleFactory(status=Article.Status.DRAFT, publish_at=now - timedelta(days=1))
-    assert list(Article.objects.published()) == [live]
+    assert list(Article.objects.public()) == [live]
 
 
 def test_scheduled_article_goes_live_on_time_without_any_job():
     now = timezone.now()
     article = ArticleFactory(publish_at=now + timedelta(hours=1))
     assert article.is_scheduled and not article.is_public
-    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assert not Article.objects.public().filter(pk=article.pk).exists()
     later = now + timedelta(hours=1, seconds=1)
     with mock.patch("articles.models.timezone.now", return_value=later):
-        assert Article.objects.published().filter(pk=article.pk).exists()
+        assert Article.objects.public().filter(pk=article.pk).exists()
         assert article.is_public
+
+
+STATES = ("public", "scheduled", "public_or_scheduled")
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes", "expected"),
+    [
+        (Article.Status.PUBLISHED, -1, {"public", "public_or_scheduled"}),
+        (Article.Status.PUBLISHED, 5, {"scheduled", "public_or_scheduled"}),
+        (Article.Status.DRAFT, -1, set()),
+        (Article.Status.DRAFT, 5, set()),
+        (Article.Status.DRAFT, None, set()),
+    ],
+)
+def test_each_state_means_the_same_in_a_query_and_on_an_article(status, minutes, expected):
+    publish_at = None if minutes is None else timezone.now() + timedelta(minutes=minutes)
+    article = ArticleFactory(status=status, publish_at=publish_at)
+    in_queries = {s for s in STATES if getattr(Article.objects, s)().filter(pk=article.pk)}
+    on_article = {s for s in STATES if getattr(article, f"is_{s}")}
+    assert in_queries == on_article == expected
 
 
 def test_body_is_sanitized_on_save():
@@ -51,6 +72,15 @@ def test_publishing_without_a_time_means_now():
     article = ArticleFactory(publish_at=None)
     assert article.publish_at is not None
     assert article.is_public
+
+
+def test_a_published_article_cleaned_without_a_time_gets_now_before_it_is_saved():
+    article = ArticleFactory.build(status=Article.Status.PUBLISHED, publish_at=None)
+    article.clean()
+    assert article.publish_at is not None and article.is_public
+    draft = ArticleFactory.build(status=Article.Status.DRAFT, publish_at=None)
+    draft.clean()
+    assert draft.publish_at is None
 
 
 def test_database_refuses_published_without_date():

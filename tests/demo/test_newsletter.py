@@ -13,7 +13,7 @@ def test_demo_newsletter_is_idempotent_and_sends_nothing(settings, capsys):
     out = capsys.readouterr().out
     assert "recorded as sent to 4 subscribers" in out
     sent = Issue.objects.get(status=Issue.Status.SENT)
-    assert sent.blocks.count() == 2
+    assert sent.callouts.count() == 2
     assert 'href="/articles/hamstring-strains-in-runners/"' in sent.body
     assert Delivery.objects.filter(issue=sent, state=Delivery.State.SENT).count() == 4
     assert Issue.objects.filter(status=Issue.Status.DRAFT).count() == 1

@@ -95,7 +95,7 @@ def test_article_page_shows_the_shop_blocks(settings, client):
     assert "Gear in this article" in html
     assert html.count('class="button button--shop"') == 3
     assert "Shop supports &amp; tape" in html
-    assert '<div class="shop-embed">' in html
+    assert '<div class="product-block">' in html
     assert "[shop " not in html and "[product " not in html
 
 

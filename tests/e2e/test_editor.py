@@ -1,6 +1,6 @@
 """An editor writes, schedules and publishes an article in the admin, with CKEditor 5 (our own
 build, runnerhub/static/runnerhub/editor/): every tool of the toolbar, an image upload through
-/editor/upload/, a block line, and not one console error or outside request on the way."""
+/editor/upload/, a body block line, and not one console error or outside request on the way."""
 
 import os
 import re
@@ -134,7 +134,7 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
     expect(editable.locator("ul li")).to_have_text(ITEMS)
     expect(editable.locator("blockquote")).to_have_text(QUOTE)
 
-    # A block line: typed as text on its own line, it places the video here.
+    # A body block line: typed as text on its own line, it places the video here.
     page.keyboard.type("[video]")
     page.keyboard.press("Enter")
 
@@ -168,7 +168,7 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
         page.keyboard.type(cell)
     expect(editable.locator("table td")).to_have_text(CELLS)
 
-    # The textarea the form posts holds all of it, the block line as a paragraph of its own.
+    # The textarea the form posts holds all of it, the body block line as a paragraph of its own.
     expect(textarea).to_have_value(re.compile(r"<p>\[video\]</p>"))
     expect(textarea).to_have_value(re.compile(rf'<a href="{re.escape(LINK_URL)}">'))
     expect(textarea).to_have_value(re.compile(r"<table>.*</table>"))
@@ -253,7 +253,7 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
     expect(body.locator("ul li")).to_have_text(ITEMS)
     expect(body.locator("blockquote")).to_have_text(QUOTE)
     expect(body.locator("table td")).to_have_text(CELLS)
-    # The video stands where the block line was, not after the body.
+    # The video stands where the body block line was, not after the body.
     expect(body.locator("blockquote + figure.video")).to_have_count(1)
     image = body.locator("img")
     expect(image).to_have_count(1)

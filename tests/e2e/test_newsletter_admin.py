@@ -64,10 +64,10 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
     expect(editable.locator("p")).to_have_text(INTRO)
 
     page.locator(".add-row a", has_text=re.compile("Add another offer or event", re.I)).click()
-    page.locator("#id_blocks-0-title").fill("20% off foam rollers")
-    page.locator("#id_blocks-0-text").fill("In the shop and online, until Sunday.")
-    page.locator("#id_blocks-0-url").fill("https://shop.example.com/recovery/")
-    page.locator("#id_blocks-0-button").fill("Shop muscle recovery")
+    page.locator("#id_callouts-0-title").fill("20% off foam rollers")
+    page.locator("#id_callouts-0-text").fill("In the shop and online, until Sunday.")
+    page.locator("#id_callouts-0-url").fill("https://shop.example.com/recovery/")
+    page.locator("#id_callouts-0-button").fill("Shop muscle recovery")
     shot(page, screenshot_dir, "newsletter-admin-compose.png")
 
     # The body has the editor's own text: Fill from the week asks before adding to it.
@@ -81,7 +81,7 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
     expect(editable.locator("p").first).to_have_text(INTRO)
     expect(editable.locator("h3 a")).to_have_text("Calf raises, done right")
     issue = Issue.objects.get()
-    assert [b.title for b in issue.blocks.all()] == ["20% off foam rollers"]
+    assert [b.title for b in issue.callouts.all()] == ["20% off foam rollers"]
     shot(page, screenshot_dir, "newsletter-admin-filled.png")
 
     page.get_by_role("button", name="Save and preview").click()

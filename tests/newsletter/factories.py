@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from newsletter.models import CONSENT_TEXT, Issue, IssueBlock, Subscriber
+from newsletter.models import CONSENT_TEXT, Callout, Issue, Subscriber
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):
@@ -34,12 +34,12 @@ class IssueFactory(factory.django.DjangoModelFactory):
     body = "<h2>This week</h2><p>Three new articles from our physios and coaches.</p>"
 
 
-class IssueBlockFactory(factory.django.DjangoModelFactory):
+class CalloutFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = IssueBlock
+        model = Callout
 
     issue = factory.SubFactory(IssueFactory)
-    kind = IssueBlock.Kind.OFFER
+    kind = Callout.Kind.OFFER
     title = "20% off foam rollers this week"
     text = "In the shop and online, until Sunday."
     url = "https://shop.example.com/recovery/"

@@ -19,7 +19,7 @@ from newsletter.models import Delivery, Issue, Subscriber
 from runnerhub import dates
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
-    IssueBlockFactory,
+    CalloutFactory,
     IssueFactory,
     PendingSubscriberFactory,
     SubscriberFactory,
@@ -79,10 +79,10 @@ def form_data(issue=None, **overrides) -> dict:
         "body": issue.body if issue else "<p>Hello runners.</p>",
         "send_at_0": "",
         "send_at_1": "",
-        "blocks-TOTAL_FORMS": "0",
-        "blocks-INITIAL_FORMS": "0",
-        "blocks-MIN_NUM_FORMS": "0",
-        "blocks-MAX_NUM_FORMS": "1000",
+        "callouts-TOTAL_FORMS": "0",
+        "callouts-INITIAL_FORMS": "0",
+        "callouts-MIN_NUM_FORMS": "0",
+        "callouts-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -112,24 +112,24 @@ def deliveries(issue, **states: int) -> None:
 # Composing -----------------------------------------------------------------------------
 
 
-def test_editor_adds_an_issue_with_an_offer_block(client, editor):
+def test_editor_adds_an_issue_with_an_offer_callout(client, editor):
     data = form_data(
         **{
-            "blocks-TOTAL_FORMS": "1",
-            "blocks-0-kind": "offer",
-            "blocks-0-title": "20% off foam rollers",
-            "blocks-0-text": "Until Sunday.",
-            "blocks-0-position": "1",
-            "blocks-0-when": "",
-            "blocks-0-url": "https://shop.example.com/recovery/",
-            "blocks-0-button": "",
+            "callouts-TOTAL_FORMS": "1",
+            "callouts-0-kind": "offer",
+            "callouts-0-title": "20% off foam rollers",
+            "callouts-0-text": "Until Sunday.",
+            "callouts-0-position": "1",
+            "callouts-0-when": "",
+            "callouts-0-url": "https://shop.example.com/recovery/",
+            "callouts-0-button": "",
         }
     )
     response = client.post(ISSUES + "add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     issue = Issue.objects.get()
     assert issue.status == Issue.Status.DRAFT
-    assert [b.title for b in issue.blocks.all()] == ["20% off foam rollers"]
+    assert [b.title for b in issue.callouts.all()] == ["20% off foam rollers"]
 
 
 @pytest.mark.parametrize("opener", ["<noscript>", "<style>", "<!--"])
@@ -177,10 +177,10 @@ def test_fill_says_so_when_nothing_is_new(client, editor):
     assert "Nothing was published or answered since" in text_of(response)
 
 
-def test_preview_shows_the_email_with_body_and_blocks(client, editor):
+def test_preview_shows_the_email_with_body_and_callouts(client, editor):
     issue = IssueFactory(body="<p>Run <strong>easy</strong> on Sundays.</p>")
-    IssueBlockFactory(issue=issue, title="Parkrun meet-up", kind="event", when="Sat 9am")
-    IssueBlockFactory(issue=issue, title="20% off rollers")
+    CalloutFactory(issue=issue, title="Parkrun meet-up", kind="event", when="Sat 9am")
+    CalloutFactory(issue=issue, title="20% off rollers")
     response = client.get(f"{ISSUES}{issue.pk}/preview/")
     assert response.status_code == 200
     srcdoc = re.search(r'srcdoc="([^"]*)"', response.content.decode()).group(1)
@@ -383,10 +383,10 @@ def test_a_sent_issue_is_read_only(client, editor):
     issue = IssueFactory(
         status=Issue.Status.SENT, started_at=timezone.now(), finished_at=timezone.now()
     )
-    IssueBlockFactory(issue=issue, title="Parkrun meet-up")
+    CalloutFactory(issue=issue, title="Parkrun meet-up")
     page = client.get(change_url(issue)).content.decode()
     assert 'name="_save"' not in page and 'name="_send_now"' not in page
-    assert 'name="blocks-0-title"' not in page
+    assert 'name="callouts-0-title"' not in page
     assert "This issue was sent" in page
     assert "Offers and events" in page and "Parkrun meet-up" in page
     response = client.post(change_url(issue), form_data(issue, subject="Changed"))

@@ -18,7 +18,7 @@ from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.services import subscriber_unsubscribe
 from runnerhub.models import SiteSettings
 from tests.newsletter.factories import (
-    IssueBlockFactory,
+    CalloutFactory,
     IssueFactory,
     PendingSubscriberFactory,
     SubscriberFactory,
@@ -57,7 +57,7 @@ def test_send_now_reaches_each_confirmed_subscriber_once(
     settings.SITE_URL = "https://advice.example.com"
     settings.NEWSLETTER_SEND_TASKS = 2
     issue = IssueFactory(subject="Calf raises\r\nBcc: everyone@example.com")
-    IssueBlockFactory(issue=issue, title="Free physio drop-in", kind="event", when="Sat 9am")
+    CalloutFactory(issue=issue, title="Free physio drop-in", kind="event", when="Sat 9am")
     with django_capture_on_commit_callbacks(execute=True) as jobs:
         sending.issue_send_now(issue)
     # ImmediateBackend: both jobs ran in turn; the second found nothing left.

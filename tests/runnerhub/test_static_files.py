@@ -37,7 +37,7 @@ OWNED = {
 PARTS = {
     "articles/articles.css": r'class="(card|article__|prose|hero-band|result)',
     "comments/comments.css": r'class="(comments|comment-|comment |comment__)',
-    "shop/shop.css": r'class="(product-card|gear-box|shop-cta|shop-embed|product-grid)',
+    "shop/shop.css": r'class="(product-card|gear-box|shop-cta|product-block|product-grid)',
     "newsletter/newsletter.css": r'class="nl-',
 }
 SITE_CSS = ("runnerhub/css/fonts.css", "runnerhub/css/site.css")

@@ -1,4 +1,5 @@
-"""Product cards and category buttons, in article bodies and the gear box."""
+"""The shop's body blocks, `[product slug]` (a product card) and `[shop slug]` (a button to a
+shop category), and the card and links they share with the gear box and category page."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,11 +36,13 @@ def product_card(product: Product, article=None, note: str = "") -> str:
 
 def render_products(article, slugs) -> dict[str, str]:
     products = Product.objects.active().select_related("category").filter(slug__in=slugs)
-    return {p.slug: f'<div class="shop-embed">{product_card(p, article)}</div>' for p in products}
+    return {
+        p.slug: f'<div class="product-block">{product_card(p, article)}</div>' for p in products
+    }
 
 
 def render_categories(article, slugs) -> dict[str, str]:
-    categories = ShopCategory.objects.filter(slug__in=slugs, is_active=True)
+    categories = ShopCategory.objects.active().filter(slug__in=slugs)
     return {
         c.slug: render_to_string(
             "shop/includes/_cta.html", {"category": c, "href": category_href(c, article)}

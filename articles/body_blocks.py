@@ -1,5 +1,5 @@
-"""Blocks placed in an article body with a one-line paragraph, e.g. `[video]`,
-`[product foam-roller]` or `[shop muscle-recovery]`.
+"""Body blocks: a one-line paragraph in an article body that renders as something else,
+e.g. `[video]`, `[product foam-roller]` or `[shop muscle-recovery]`.
 
 Editors type the line in CKEditor like any text, so it survives the sanitizer unchanged
 and needs no HTML. Apps register a renderer for their names (articles registers `video`;
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
-SHORTCODE = re.compile(r"<p>\[(?P<name>[a-z]+)(?:\s+(?P<arg>[a-z0-9_-]{1,80}))?\]</p>")
+BLOCK_LINE = re.compile(r"<p>\[(?P<name>[a-z]+)(?:\s+(?P<arg>[a-z0-9_-]{1,80}))?\]</p>")
 
 
 @dataclass(frozen=True)
-class Embed:
+class BodyBlock:
     # render(article, args) -> {arg: html}; args missing from the result render as nothing.
     render: Callable
     # missing(args) -> the args that do not exist, for the editor's error message.
@@ -29,25 +29,25 @@ class Embed:
     needs: Callable | None = None
 
 
-_registry: dict[str, Embed] = {}
+_registry: dict[str, BodyBlock] = {}
 
 
-def register(name: str, embed: Embed) -> None:
-    _registry[name] = embed
+def register(name: str, block: BodyBlock) -> None:
+    _registry[name] = block
 
 
 def examples() -> list[str]:
-    return [embed.example for embed in _registry.values() if embed.example]
+    return [block.example for block in _registry.values() if block.example]
 
 
 def _found(html: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for match in SHORTCODE.finditer(html):
+    for match in BLOCK_LINE.finditer(html):
         found.setdefault(match["name"], set()).add(match["arg"] or "")
     return found
 
 
-def render_embeds(article, html: str) -> str:
+def render_blocks(article, html: str) -> str:
     found = _found(html)
     if not found:
         return html
@@ -60,7 +60,7 @@ def render_embeds(article, html: str) -> str:
     def replace(match: re.Match) -> str:
         return rendered.get(match["name"], {}).get(match["arg"] or "", "")
 
-    return SHORTCODE.sub(replace, html)
+    return BLOCK_LINE.sub(replace, html)
 
 
 def problems(html: str, article=None) -> list[str]:
@@ -68,17 +68,17 @@ def problems(html: str, article=None) -> list[str]:
     the article as it will be saved, blocks it cannot show."""
     messages = []
     for name, args in sorted(_found(html).items()):
-        embed = _registry.get(name)
-        if embed is None:
+        block = _registry.get(name)
+        if block is None:
             known = ", ".join(f"[{n}]" for n in sorted(_registry))
             messages.append(f"[{name}] is not a block we know (use one of {known}).")
             continue
-        if embed.takes_arg and "" in args:
-            messages.append(f"[{name}] needs a name after it, e.g. {embed.example}.")
-        if embed.missing:
-            for arg in sorted(embed.missing(args - {""})):
+        if block.takes_arg and "" in args:
+            messages.append(f"[{name}] needs a name after it, e.g. {block.example}.")
+        if block.missing:
+            for arg in sorted(block.missing(args - {""})):
                 messages.append(f"[{name} {arg}]: nothing is called “{arg}”.")
-        if embed.needs and article is not None and (why := embed.needs(article)):
+        if block.needs and article is not None and (why := block.needs(article)):
             messages.append(why)
     return messages
 
@@ -100,5 +100,5 @@ def _video_needs(article) -> str:
 
 register(
     "video",
-    Embed(render=_render_video, takes_arg=False, example="[video]", needs=_video_needs),
+    BodyBlock(render=_render_video, takes_arg=False, example="[video]", needs=_video_needs),
 )

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
+from django.urls import reverse
 
 
 def reject_nul_in_admin_queries(get_response):
@@ -10,7 +11,7 @@ def reject_nul_in_admin_queries(get_response):
     link holds one, so such a request is a 400. Public views check their own input."""
 
     def middleware(request: HttpRequest):
-        if request.path.startswith("/admin/") and any(
+        if request.path.startswith(reverse("admin:index")) and any(
             "\x00" in key or "\x00" in value
             for key, values in request.GET.lists()
             for value in values

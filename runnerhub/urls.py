@@ -9,7 +9,7 @@ from articles.sitemaps import sitemaps
 from . import views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -28,9 +28,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @cache_page(60 * 60)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
+    lines = ["User-agent: *"]
+    if settings.ADMIN_URL == "admin/":
+        # Django's usual address is no secret; a moved admin is not announced to every
+        # reader of this file (its pages say noindex themselves).
+        lines.append("Disallow: /admin/")
+    lines += [
         "Disallow: /search/",
         "Disallow: /editor/",
         "",
@@ -81,7 +84,7 @@ def editor_image_upload(request: HttpRequest) -> JsonResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted without a valid CSRF token: an old tab, blocked cookies, or another
     site posting in the person's name. Nothing of the request is ever re-posted from here.
-    A public form keeps what the reader typed (see runnerhub.csrf); under /admin/, from a
+    A public form keeps what the reader typed (see runnerhub.csrf); in admin, from a
     signed-in user, or for a script (it falls back to a plain post), nothing is shown."""
     restorable = _restorable_view(request)
     if restorable is not None and (response := restore_redirect(request, restorable)):

@@ -18,6 +18,7 @@ from newsletter import services
 from newsletter.admin.issues import IssueAdmin
 from newsletter.admin.subscribers import IMPORT_SESSION_KEY
 from newsletter.models import Delivery, Issue, Subscriber
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
     IssueBlockFactory,
@@ -28,8 +29,8 @@ from tests.newsletter.factories import (
 from tests.runnerhub.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
-ISSUES = "/admin/newsletter/issue/"
-SUBSCRIBERS = "/admin/newsletter/subscriber/"
+ISSUES = f"{ADMIN}newsletter/issue/"
+SUBSCRIBERS = f"{ADMIN}newsletter/subscriber/"
 IMPORT = SUBSCRIBERS + "import/"
 
 
@@ -199,7 +200,7 @@ def test_preview_shows_the_email_with_body_and_blocks(client, editor):
 def test_preview_is_for_staff_only(client):
     issue = IssueFactory()
     response = client.get(f"{ISSUES}{issue.pk}/preview/")
-    assert response.status_code == 302 and "/admin/login/" in response.url
+    assert response.status_code == 302 and f"{ADMIN}login/" in response.url
     reader = StaffFactory(is_staff=False)
     client.force_login(reader)
     assert client.get(f"{ISSUES}{issue.pk}/preview/").status_code == 302
@@ -222,9 +223,9 @@ def test_send_test_queues_one_email_to_the_editor(client, editor, on_commit):
 @pytest.mark.parametrize(
     "back, expected",
     [
-        ("/admin/newsletter/issue/", "/admin/newsletter/issue/"),
-        ("/admin/%2e%2e/go/foam-roller/", None),  # leads out of admin as a browser reads it
-        ("/admin/../go/foam-roller/", None),
+        (f"{ADMIN}newsletter/issue/", f"{ADMIN}newsletter/issue/"),
+        (f"{ADMIN}%2e%2e/go/foam-roller/", None),  # leads out of admin as a browser reads it
+        (f"{ADMIN}../go/foam-roller/", None),
         ("//evil.example/admin/", None),
         ("/admin\\@evil.example/", None),
         ("https://evil.example/admin/", None),
@@ -588,7 +589,7 @@ def test_change_page_shows_progress_and_failures(client, editor):
     assert "1 skipped (unsubscribed meanwhile)" in page
     failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
     assert "bounce@example.com" in failures and "550 5.1.1 No such user" in failures
-    assert f"/admin/newsletter/subscriber/{failed.subscriber_id}/change/" in failures
+    assert f"{ADMIN}newsletter/subscriber/{failed.subscriber_id}/change/" in failures
 
 
 def sending_issue(*, started_ago: timedelta, **kwargs):
@@ -628,7 +629,7 @@ def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor,
         "(python manage.py db_worker --queue-name '*') and see the failed deliveries."
     ) in page
     html_page = text_of(client.get(change_url(issue)))
-    assert f'<a href="/admin/newsletter/issue/{issue.pk}/failures/">failed deliveries</a>' in (
+    assert f'<a href="{ADMIN}newsletter/issue/{issue.pk}/failures/">failed deliveries</a>' in (
         html_page
     )
 
@@ -727,10 +728,10 @@ def test_retry_failed_deliveries_sends_them_again(client, editor, on_commit):
     issue = failed_issue()
     page = text_of(client.get(change_url(issue)))
     assert "Retry 2 failed deliveries" in page
-    assert f'formaction="/admin/newsletter/issue/{issue.pk}/retry-failed/"' in page
+    assert f'formaction="{ADMIN}newsletter/issue/{issue.pk}/retry-failed/"' in page
     failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
     assert "452 4.2.2 Mailbox full (0)" in failures and "452 4.2.2 Mailbox full (1)" in failures
-    assert f'action="/admin/newsletter/issue/{issue.pk}/retry-failed/"' in failures
+    assert f'action="{ADMIN}newsletter/issue/{issue.pk}/retry-failed/"' in failures
 
     with on_commit(execute=True):  # the ImmediateBackend sends them within the request
         response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
@@ -856,7 +857,7 @@ def test_subscriber_counts_filters_and_search(client, editor):
 
 
 def dashboard_counts(client) -> dict[str, int]:
-    page = text_of(client.get("/admin/"))
+    page = text_of(client.get(ADMIN))
     return {
         label.strip(): int(n)
         for n, label in re.findall(
@@ -943,7 +944,7 @@ def test_export_streams_the_filtered_list(client, editor):
 
     only_pending = csv_of(client.get(SUBSCRIBERS + "export/", {"status__exact": "pending"}))
     assert [r[0] for r in only_pending[1:]] == ["wait@example.com"]
-    assert 'href="/admin/newsletter/subscriber/export/?status__exact=pending"' in (
+    assert f'href="{ADMIN}newsletter/subscriber/export/?status__exact=pending"' in (
         client.get(SUBSCRIBERS, {"status__exact": "pending"}).content.decode()
     )
 

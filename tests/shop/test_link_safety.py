@@ -22,6 +22,7 @@ from shop import linkcheck, models
 from shop.linkcheck import REFUSED, REFUSED_REDIRECT, check_url
 from shop.models import Product, validate_shop_url
 from shop.services import links_check
+from tests.admin_paths import ADMIN
 from tests.shop.conftest import PUBLIC_IP
 from tests.shop.factories import ProductFactory, ShopCategoryFactory
 
@@ -297,7 +298,7 @@ def test_admin_refuses_local_addresses_with_a_clear_message(admin_client, networ
     network.names["shop-internal.example"] = ["192.168.0.10"]
     category = ShopCategoryFactory()
     response = admin_client.post(
-        "/admin/shop/product/add/",
+        f"{ADMIN}shop/product/add/",
         {
             "name": "Roller",
             "slug": "roller",
@@ -310,7 +311,7 @@ def test_admin_refuses_local_addresses_with_a_clear_message(admin_client, networ
     assert "is or leads to a local or private network address" in response.content.decode()
     assert not Product.objects.exists()
     change = admin_client.post(
-        f"/admin/shop/shopcategory/{category.pk}/change/",
+        f"{ADMIN}shop/shopcategory/{category.pk}/change/",
         {"name": category.name, "slug": category.slug, "url": url, "is_active": "on"},
     )
     assert "local or private network address" in change.content.decode()
@@ -322,7 +323,7 @@ def test_a_public_shop_is_accepted_quietly(admin_client, network):
     network.names["shop.example.com"] = [PUBLIC_IP]
     category = ShopCategoryFactory()
     response = admin_client.post(
-        "/admin/shop/product/add/",
+        f"{ADMIN}shop/product/add/",
         {
             "name": "Roller",
             "slug": "roller",
@@ -340,7 +341,7 @@ def test_a_public_shop_is_accepted_quietly(admin_client, network):
 def test_a_name_that_does_not_resolve_is_saved_with_a_warning(admin_client):
     category = ShopCategoryFactory()
     response = admin_client.post(
-        "/admin/shop/product/add/",
+        f"{ADMIN}shop/product/add/",
         {
             "name": "Roller",
             "slug": "roller",
@@ -400,7 +401,7 @@ def test_hostile_addresses_are_a_validation_error_or_accepted(url):
 def test_hostile_addresses_in_admin_are_a_form_error(admin_client, url):
     category = ShopCategoryFactory()
     response = admin_client.post(
-        "/admin/shop/product/add/",
+        f"{ADMIN}shop/product/add/",
         {
             "name": "Roller",
             "slug": "roller",

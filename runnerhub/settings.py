@@ -4,6 +4,7 @@ import logging
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django_guid",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "runnerhub.middleware.reject_nul_in_admin_queries",
+    # Last, as axes asks: turns a sign-in it refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "runnerhub.urls"
@@ -140,7 +144,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "runnerhub.User"
-AUTHENTICATION_BACKENDS = ["runnerhub.auth.RunnerHubBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while its account or address is locked out (see below).
+    "axes.backends.AxesStandaloneBackend",
+    "runnerhub.auth.RunnerHubBackend",
+]
 
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
@@ -320,6 +328,34 @@ NEWSLETTER_SEND_TASKS = env.int("NEWSLETTER_SEND_TASKS", default=2)
 # How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1); the
 # reader's address for rate limits and moderation is read from there. 0: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Staff sign-in ------------------------------------------------------------------------------
+
+# Failed admin sign-ins (django-axes, runnerhub/signin/lockout.py): 5 wrong passwords or
+# two-factor codes for one account, whatever the address, or from one address, whatever the
+# account, within an hour lock it until an hour after the last one. Kept in the database, so
+# every app process and a restart see the same lockout; the address is the one rate limits
+# use (TRUSTED_PROXY_COUNT). Attempts during a lockout are refused without being counted, so
+# the time on the lockout page holds. A success does not wipe the count: that would let
+# anyone with one good password reset their address's count between guesses.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "runnerhub.signin.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "runnerhub.signin.views.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Attempts go when their hour is over; no log of every successful sign-in with its address
+# is kept for ever (the site keeps addresses only as long as they are needed).
+AXES_DISABLE_ACCESS_LOG = True
+# Our own admin (Site and people → Sign-in attempts) shows the locks and unlocks.
+AXES_ENABLE_ADMIN = False
+# Never stored with an attempt nor logged: what was typed in the sign-in forms.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_VERBOSE = False  # no start-up banner in every process's log
+# Whom staff ask to unlock an account or replace a lost second factor (shown on those pages).
+ADMIN_HELP_CONTACT = env.str("ADMIN_HELP_CONTACT", default="")
 
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)

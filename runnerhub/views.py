@@ -4,12 +4,13 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .csrf import Restorable, restore_redirect
 from .images import save_editor_image
+from .middleware import in_admin
 
 
 @never_cache
@@ -102,7 +103,7 @@ def _restorable_view(request: HttpRequest) -> Restorable | None:
         return None
     if request.headers.get("Accept", "").startswith("application/json"):
         return None
-    if request.path_info.startswith(reverse("admin:index")):
+    if in_admin(request):
         return None
     try:
         match = resolve(request.path_info)

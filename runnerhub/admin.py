@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from .fields import DeliverableEmailField
 from .models import SignInAttempt, SiteSettings, User
-from .signin import lockout
+from .signin import lockout, two_factor
 
 # Addresses we send email to (staff replies, the new-question alerts) are checked here, not
 # in a worker that could only fail.
@@ -30,13 +30,41 @@ class UserAdmin(BaseUserAdmin):
         (_("Public profile"), {"fields": ("display_name", "public_title", "bio")}),
         *BaseUserAdmin.fieldsets[2:],
     )
-    list_display = ("username", "public_name", "public_title", "email", "is_staff", "is_active")
+    list_display = (
+        "username",
+        "public_name",
+        "public_title",
+        "email",
+        "is_staff",
+        "is_active",
+        "two_factor",
+    )
     search_fields = ("username", "display_name", "first_name", "last_name", "email")
     formfield_overrides = DELIVERABLE_EMAIL
+    actions = ("reset_two_factor",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(has_two_factor=two_factor.has_app_exists())
 
     @admin.display(description=_("public name"))
     def public_name(self, obj: User) -> str:
         return obj.public_name
+
+    @admin.display(description=_("two-factor"), boolean=True, ordering="has_two_factor")
+    def two_factor(self, obj: User) -> bool:
+        return obj.has_two_factor
+
+    @admin.action(description=_("Reset two-factor sign-in (a lost phone)"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        two_factor.two_factor_reset(users=queryset)
+        self.message_user(
+            request,
+            _(
+                "Two-factor sign-in reset: those accounts set it up again when they next sign "
+                "in (where it is required), or from their Two-factor sign-in page."
+            ),
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SiteSettings)

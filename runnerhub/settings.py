@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "django_guid",
@@ -86,6 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which device, if any, passed this session's second step (user.is_verified()); then the
+    # gate: no admin page, and no staff powers anywhere, until a step owed is done.
+    "django_otp.middleware.OTPMiddleware",
+    "runnerhub.signin.middleware.two_factor_gate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "runnerhub.middleware.reject_nul_in_admin_queries",
@@ -356,6 +363,20 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_VERBOSE = False  # no start-up banner in every process's log
 # Whom staff ask to unlock an account or replace a lost second factor (shown on those pages).
 ADMIN_HELP_CONTACT = env.str("ADMIN_HELP_CONTACT", default="")
+
+# Two-factor sign-in (django-otp, runnerhub/signin/two_factor.py): any staff account may set up
+# an authenticator app (with ten recovery codes); ADMIN_2FA_REQUIRED makes it compulsory for
+# superusers or for all staff, who are then sent to set it up before any admin page. Off for
+# the local demo, so its printed logins work as they are.
+ADMIN_2FA_REQUIRED = env.str("ADMIN_2FA_REQUIRED", default="none" if DEBUG else "superusers")
+if ADMIN_2FA_REQUIRED not in ("none", "superusers", "staff"):
+    raise ImproperlyConfigured(
+        f"ADMIN_2FA_REQUIRED must be none, superusers or staff, not {ADMIN_2FA_REQUIRED!r}."
+    )
+OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
+# Superusers reset an account's devices (Users → Reset two-factor sign-in); nobody reads keys
+# or recovery codes back in admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)

@@ -9,6 +9,8 @@ from articles.sitemaps import sitemaps
 from . import views
 
 urlpatterns = [
+    # Inside the admin's address, before admin's own catch-all.
+    path(f"{settings.ADMIN_URL}two-factor/", include("runnerhub.signin.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
     path("healthz", views.healthz, name="healthz"),

@@ -24,6 +24,8 @@ OWNED = {
     "runnerhub/css/fonts.css": "runnerhub",
     "runnerhub/css/site.css": "runnerhub",
     "runnerhub/css/admin.css": "runnerhub",
+    "runnerhub/css/signin.css": "runnerhub",
+    "runnerhub/js/signin.js": "runnerhub",
     "articles/articles.css": "articles",
     "articles/video.js": "articles",
     "comments/comments.css": "comments",

@@ -128,13 +128,14 @@ def test_an_account_with_an_app_signs_in_with_its_code(client, sam):
 def test_a_wrong_code_is_refused_and_counted_as_a_failed_sign_in(client, sam, no_throttle):
     device, _codes = with_app(sam)
     sign_in(client, sam)
-    right = app_code(device)
-    response = client.post(CODE, {"code": "123456" if right != "123456" else "654321"})
+    wrong = "123456" if app_code(device) != "123456" else "654321"
+    response = client.post(CODE, {"code": wrong})
     assert response.status_code == 200
     assert "That code is not right" in response.content.decode()
     assert not verified(client)
     assert client.get(ADMIN)["Location"].startswith(CODE)
-    assert AccessAttempt.objects.get(username="sam").failures_since_start == 1
+    attempt = AccessAttempt.objects.get(username="sam")
+    assert attempt.failures_since_start == 1 and wrong not in attempt.post_data
 
 
 def test_a_code_works_once(client, sam):

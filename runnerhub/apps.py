@@ -9,5 +9,6 @@ class RunnerHubConfig(AppConfig):
 
     def ready(self) -> None:
         from . import ids
+        from .signin import checks  # noqa: F401 - registers the system checks
 
         ids.register()  # before any URLconf (the apps' and the admin's) is loaded

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -84,3 +85,14 @@ class SiteSettings(models.Model):
     def load(cls) -> "SiteSettings":
         obj, _created = cls.objects.get_or_create(singleton=1)
         return obj
+
+
+class SignInAttempt(AccessAttempt):
+    """django-axes' record of failed admin sign-ins (one row per account, address and
+    browser), shown to superusers beside the accounts it locks (runnerhub/signin/lockout.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
+        ordering = ["-attempt_time"]

@@ -2,7 +2,9 @@
 
 import logging
 import os
+import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -62,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "django_guid",
@@ -89,12 +95,35 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which device, if any, passed this session's second step (user.is_verified()); then the
+    # gate: no admin page, and no staff powers anywhere, until a step owed is done.
+    "django_otp.middleware.OTPMiddleware",
+    "runnerhub.signin.middleware.two_factor_gate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "runnerhub.middleware.reject_nul_in_admin_queries",
+    # Last, as axes asks: turns a sign-in it refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "runnerhub.urls"
+
+
+# Where Django admin answers, "admin/" by default. Moving it keeps the scripts that try every
+# site's /admin/ away from the sign-in page; every link, redirect and test reverses it.
+def _admin_url(value: str) -> str:
+    path = value.strip("/") + "/"
+    # Never empty (the admin would swallow the site), no "." or ".." segment, and nothing a
+    # URL pattern would read as more than plain text.
+    segments = path[:-1].split("/")
+    if not all(re.fullmatch(r"[A-Za-z0-9._~-]+", s) and s.strip(".") for s in segments):
+        raise ImproperlyConfigured(
+            f"ADMIN_URL must be a path such as admin/ or staff/desk/, not {value!r}."
+        )
+    return path
+
+
+ADMIN_URL = _admin_url(env.str("ADMIN_URL", default="admin/"))
 WSGI_APPLICATION = "runnerhub.wsgi.application"
 
 TEMPLATES = [
@@ -128,7 +157,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "runnerhub.User"
-AUTHENTICATION_BACKENDS = ["runnerhub.auth.RunnerHubBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while its account or address is locked out (see below).
+    "axes.backends.AxesStandaloneBackend",
+    "runnerhub.auth.RunnerHubBackend",
+]
 
 _redis_url = env.str("REDIS_URL", default="")
 CACHES = {
@@ -408,6 +441,48 @@ NEWSLETTER_SEND_TASKS = env.int("NEWSLETTER_SEND_TASKS", default=2)
 # How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1); the
 # reader's address for rate limits and moderation is read from there. 0: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Staff sign-in ------------------------------------------------------------------------------
+
+# Failed admin sign-ins (django-axes, runnerhub/signin/lockout.py): 5 wrong passwords or
+# two-factor codes for one account, whatever the address, or from one address, whatever the
+# account, within an hour lock it until an hour after the last one. Kept in the database, so
+# every app process and a restart see the same lockout; the address is the one rate limits
+# use (TRUSTED_PROXY_COUNT). Attempts during a lockout are refused without being counted, so
+# the time on the lockout page holds. A success does not wipe the count: that would let
+# anyone with one good password reset their address's count between guesses.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "runnerhub.signin.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "runnerhub.signin.views.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Attempts go when their hour is over; no log of every successful sign-in with its address
+# is kept for ever (the site keeps addresses only as long as they are needed).
+AXES_DISABLE_ACCESS_LOG = True
+# Our own admin (Site and people → Sign-in attempts) shows the locks and unlocks.
+AXES_ENABLE_ADMIN = False
+# Never stored with an attempt nor logged: what was typed in the sign-in forms.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_VERBOSE = False  # no start-up banner in every process's log
+# Whom staff ask to unlock an account or replace a lost second factor (shown on those pages).
+ADMIN_HELP_CONTACT = env.str("ADMIN_HELP_CONTACT", default="")
+
+# Two-factor sign-in (django-otp, runnerhub/signin/two_factor.py): any staff account may set up
+# an authenticator app (with ten recovery codes); ADMIN_2FA_REQUIRED makes it compulsory for
+# superusers or for all staff, who are then sent to set it up before any admin page. Off for
+# the local demo, so its printed logins work as they are.
+ADMIN_2FA_REQUIRED = env.str("ADMIN_2FA_REQUIRED", default="none" if DEBUG else "superusers")
+if ADMIN_2FA_REQUIRED not in ("none", "superusers", "staff"):
+    raise ImproperlyConfigured(
+        f"ADMIN_2FA_REQUIRED must be none, superusers or staff, not {ADMIN_2FA_REQUIRED!r}."
+    )
+OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
+# Superusers reset an account's devices (Users → Reset two-factor sign-in); nobody reads keys
+# or recovery codes back in admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # A public form sent sooner than this after it was shown is treated as a bot.
 ANTISPAM_MIN_SECONDS = env.int("ANTISPAM_MIN_SECONDS", default=3)

@@ -12,7 +12,9 @@ from . import csp_reports, outages, views
 handler500 = outages.server_error
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Inside the admin's address, before admin's own catch-all.
+    path(f"{settings.ADMIN_URL}two-factor/", include("runnerhub.signin.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("editor/upload/", views.editor_image_upload, name="editor_image_upload"),
     path("healthz", views.healthz, name="healthz"),
     path(settings.VIOLATION_REPORTS_PATH.lstrip("/"), csp_reports.csp_report, name="csp_report"),

@@ -3,13 +3,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import outages
 from .csrf import Restorable, restore_redirect
 from .images import save_editor_image
+from .middleware import in_admin
 
 
 @never_cache
@@ -29,9 +30,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @cache_control(public=True, max_age=60 * 60)  # a proxy or CDN may keep it; nothing to cache here
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
+    lines = ["User-agent: *"]
+    if settings.ADMIN_URL == "admin/":
+        # Django's usual address is no secret; a moved admin is not announced to every
+        # reader of this file (its pages say noindex themselves).
+        lines.append("Disallow: /admin/")
+    lines += [
         "Disallow: /search/",
         "Disallow: /editor/",
         "",
@@ -82,7 +86,7 @@ def editor_image_upload(request: HttpRequest) -> JsonResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted without a valid CSRF token: an old tab, blocked cookies, or another
     site posting in the person's name. Nothing of the request is ever re-posted from here.
-    A public form keeps what the reader typed (see runnerhub.csrf); under /admin/, from a
+    A public form keeps what the reader typed (see runnerhub.csrf); in admin, from a
     signed-in user, or for a script (it falls back to a plain post), nothing is shown."""
     restorable = _restorable_view(request)
     if restorable is not None and (response := restore_redirect(request, restorable)):
@@ -100,7 +104,7 @@ def _restorable_view(request: HttpRequest) -> Restorable | None:
         return None
     if request.headers.get("Accept", "").startswith("application/json"):
         return None
-    if request.path_info.startswith(reverse("admin:index")):
+    if in_admin(request):
         return None
     try:
         match = resolve(request.path_info)

@@ -8,13 +8,14 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
 from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/articles/article/add/"
-LIST_URL = "/admin/articles/article/"
+ADD_URL = f"{ADMIN}articles/article/add/"
+LIST_URL = f"{ADMIN}articles/article/"
 
 
 @pytest.fixture
@@ -161,7 +162,7 @@ def test_add_form_helps_the_editor(client, editor):
 def test_autocomplete_works_for_editors(client, editor):
     TopicFactory(name="Injuries", slug="injuries")
     response = client.get(
-        "/admin/autocomplete/",
+        f"{ADMIN}autocomplete/",
         {"app_label": "articles", "model_name": "article", "field_name": "topic", "term": "inj"},
     )
     assert response.status_code == 200
@@ -201,7 +202,7 @@ def test_state_filter_and_publish_actions(client, editor):
 
 def test_change_form_links_to_the_site(client, editor):
     article = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
-    html = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    html = client.get(f"{ADMIN}articles/article/{article.pk}/change/").content.decode()
     assert f'href="{article.get_absolute_url()}"' in html
     assert "Preview ↗" in html
     assert "View on site" in html
@@ -259,7 +260,7 @@ def test_a_video_block_without_a_video_address_is_refused(client, editor):
     page = client.get(article.get_absolute_url()).content.decode()
     assert "dQw4w9WgXcQ" in page
     # Removing the address later is refused while the line is there.
-    change = f"/admin/articles/article/{article.pk}/change/"
+    change = f"{ADMIN}articles/article/{article.pk}/change/"
     response = client.post(change, form_data(topic, editor, body=body, video_url=""))
     assert "[video] places the article&#x27;s video" in response.content.decode()
     article.refresh_from_db()
@@ -291,12 +292,12 @@ def test_body_images_without_alt_text_are_saved_with_a_warning(client, editor):
         'alt="  "', 'alt="Skips"'
     )
     data = form_data(topic, editor, body=described, **{"faqs-TOTAL_FORMS": "0"})
-    response = client.post(f"/admin/articles/article/{article.pk}/change/", data, follow=True)
+    response = client.post(f"{ADMIN}articles/article/{article.pk}/change/", data, follow=True)
     html = response.content.decode()
     assert "was changed successfully" in html and "no description" not in html
     one = body.split('<figure class="image"><img src="https://images')[0]
     response = client.post(
-        f"/admin/articles/article/{article.pk}/change/",
+        f"{ADMIN}articles/article/{article.pk}/change/",
         form_data(topic, editor, body=one, **{"faqs-TOTAL_FORMS": "0"}),
         follow=True,
     )

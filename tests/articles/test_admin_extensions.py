@@ -9,6 +9,7 @@ from articles import admin_extensions
 from articles.admin import ArticleAdmin, FAQInline
 from articles.models import Article, FAQItem
 from shop.admin import ArticleProductInline
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.runnerhub.factories import signed_in
 
@@ -59,7 +60,7 @@ def test_two_apps_add_inlines_and_panels_side_by_side(client, editor, another_ap
     inlines = model_admin.get_inlines(None, article)
     assert inlines == [FAQInline, ArticleProductInline, ExtraFAQInline]
 
-    html = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    html = client.get(f"{ADMIN}articles/article/{article.pk}/change/").content.decode()
     assert html.index("Gear in this article") < html.index("Another app&#x27;s rows")
     assert html.index("Shop clicks from this article") < html.index("Another app&#x27;s panel")
     assert 'class="form-row field-shop_clicks"' in html
@@ -68,5 +69,5 @@ def test_two_apps_add_inlines_and_panels_side_by_side(client, editor, another_ap
     assert "<label>Reading:</label>" in html
 
     # The add form has the boxes, with nothing to show yet.
-    add = client.get("/admin/articles/article/add/").content.decode()
+    add = client.get(f"{ADMIN}articles/article/add/").content.decode()
     assert "Another app&#x27;s panel" in add and "min</b>" not in add

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from articles.models import FAQItem
 from comments.models import Comment
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
-LIST = "/admin/comments/comment/"
-INBOX = "/admin/comments/comment/inbox/"
+LIST = f"{ADMIN}comments/comment/"
+INBOX = f"{ADMIN}comments/comment/inbox/"
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_queue_shows_pending_first(client, moderator, article):
     CommentFactory(article=article, text="Published one")
     html = client.get(LIST).content.decode()
     assert html.index("Pending one") < html.index("Published one")
-    assert f'href="/admin/articles/article/{article.pk}/change/"' in html
+    assert f'href="{ADMIN}articles/article/{article.pk}/change/"' in html
     assert old_pending.get_absolute_url() not in html  # not public yet: no permalink
 
 
@@ -81,7 +82,7 @@ def test_admin_index_shows_counts(client, moderator, article):
     CommentFactory(article=article, state=Comment.State.PENDING)
     CommentFactory(article=article, state=Comment.State.PENDING)
     CommentFactory(article=article)
-    html = client.get("/admin/").content.decode()
+    html = client.get(ADMIN).content.decode()
     counts = {
         label.strip(): int(n)
         for n, label in re.findall(
@@ -92,7 +93,7 @@ def test_admin_index_shows_counts(client, moderator, article):
     assert counts == {"comments awaiting moderation": 2, "unanswered reader question": 1}
     CommentFactory(article=article)
     Comment.objects.filter(state=Comment.State.PENDING).first().delete()
-    html = client.get("/admin/").content.decode()
+    html = client.get(ADMIN).content.decode()
     assert re.search(r'count">1</span>\s*<span class="rh-dashboard__label">comment awaiting', html)
     assert re.search(
         r'count">2</span>\s*<span class="rh-dashboard__label">unanswered reader questions<', html
@@ -147,7 +148,7 @@ def test_answering_from_the_inbox_removes_the_question(client, moderator, articl
     question = CommentFactory(article=article, text="Do I need insoles?", email="q@x.io")
     with on_commit(execute=True):
         response = client.post(
-            f"/admin/comments/comment/{question.pk}/reply/",
+            f"{ADMIN}comments/comment/{question.pk}/reply/",
             {"text": "Usually not: come in for a gait check.", "next": INBOX},
             follow=True,
         )
@@ -162,20 +163,20 @@ def test_answering_from_the_inbox_removes_the_question(client, moderator, articl
 
 def test_reply_as_staff_from_the_change_page(client, moderator, article):
     question = CommentFactory(article=article)
-    page = client.get(f"/admin/comments/comment/{question.pk}/change/").content.decode()
+    page = client.get(f"{ADMIN}comments/comment/{question.pk}/change/").content.decode()
     assert "Reply as staff" in page
     response = client.post(
-        f"/admin/comments/comment/{question.pk}/reply/", {"text": "Ice it."}, follow=True
+        f"{ADMIN}comments/comment/{question.pk}/reply/", {"text": "Ice it."}, follow=True
     )
-    assert response.redirect_chain[-1][0] == f"/admin/comments/comment/{question.pk}/change/"
+    assert response.redirect_chain[-1][0] == f"{ADMIN}comments/comment/{question.pk}/change/"
     assert Comment.objects.filter(parent=question, is_staff_reply=True).exists()
-    empty = client.post(f"/admin/comments/comment/{question.pk}/reply/", {"text": ""}, follow=True)
+    empty = client.post(f"{ADMIN}comments/comment/{question.pk}/reply/", {"text": ""}, follow=True)
     assert "Write an answer first" in empty.content.decode()
     evil = client.post(
-        f"/admin/comments/comment/{question.pk}/reply/",
+        f"{ADMIN}comments/comment/{question.pk}/reply/",
         {"text": "x", "next": "https://evil.example/"},
     )
-    assert evil["Location"].startswith("/admin/")
+    assert evil["Location"].startswith(ADMIN)
 
 
 def test_approving_in_the_change_form_notifies(client, moderator, article, on_commit):
@@ -183,7 +184,7 @@ def test_approving_in_the_change_form_notifies(client, moderator, article, on_co
     reply = CommentFactory(article=article, parent=question, state=Comment.State.PENDING)
     with on_commit(execute=True):
         client.post(
-            f"/admin/comments/comment/{reply.pk}/change/",
+            f"{ADMIN}comments/comment/{reply.pk}/change/",
             {"text": reply.text, "state": "published", "notify_on_reply": "on"},
         )
     reply.refresh_from_db()
@@ -253,7 +254,7 @@ def test_staff_without_permission_cannot_use_the_inbox(client, article):
     assert client.get(INBOX).status_code == 403
     question = CommentFactory(article=article)
     assert (
-        client.post(f"/admin/comments/comment/{question.pk}/reply/", {"text": "x"}).status_code
+        client.post(f"{ADMIN}comments/comment/{question.pk}/reply/", {"text": "x"}).status_code
         == 403
     )
 
@@ -262,24 +263,24 @@ def test_an_answer_that_cannot_be_published_is_kept(client, moderator, article):
     question = CommentFactory(article=article)
     long_answer = "Rest, then build back slowly. " * 200  # over 5,000 characters
     page = client.post(
-        f"/admin/comments/comment/{question.pk}/reply/", {"text": long_answer}, follow=True
+        f"{ADMIN}comments/comment/{question.pk}/reply/", {"text": long_answer}, follow=True
     ).content.decode()
     assert "What you typed is kept" in page
     assert long_answer.strip()[:200] in page
     assert not Comment.objects.filter(parent=question).exists()
     # Shown once: the next visit starts empty again.
-    again = client.get(f"/admin/comments/comment/{question.pk}/change/").content.decode()
+    again = client.get(f"{ADMIN}comments/comment/{question.pk}/change/").content.decode()
     assert long_answer.strip()[:200] not in again
     # From the inbox, the text comes back in that question's box.
     client.post(
-        f"/admin/comments/comment/{question.pk}/reply/",
-        {"text": "   ", "next": "/admin/comments/comment/inbox/"},
+        f"{ADMIN}comments/comment/{question.pk}/reply/",
+        {"text": "   ", "next": f"{ADMIN}comments/comment/inbox/"},
     )
     client.post(
-        f"/admin/comments/comment/{question.pk}/reply/",
-        {"text": long_answer, "next": "/admin/comments/comment/inbox/"},
+        f"{ADMIN}comments/comment/{question.pk}/reply/",
+        {"text": long_answer, "next": f"{ADMIN}comments/comment/inbox/"},
     )
-    inbox = client.get("/admin/comments/comment/inbox/").content.decode()
+    inbox = client.get(f"{ADMIN}comments/comment/inbox/").content.decode()
     assert long_answer.strip()[:200] in inbox
 
 
@@ -288,6 +289,6 @@ def test_an_answer_that_cannot_be_published_is_kept(client, moderator, article):
 )
 def test_inbox_ignores_a_nonsense_topic(client, moderator, article, query):
     CommentFactory(article=article, text="Which shoes for a half marathon?")
-    response = client.get("/admin/comments/comment/inbox/", QUERY_STRING=query)
+    response = client.get(f"{ADMIN}comments/comment/inbox/", QUERY_STRING=query)
     assert response.status_code == 200
     assert "Which shoes for a half marathon?" in response.content.decode()

@@ -12,6 +12,7 @@ from comments.models import Comment
 from comments.notifications import comment_from_token, unsubscribe_token
 from comments.services import comment_create, comment_reply_as_staff, comments_approve
 from runnerhub.models import SiteSettings
+from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory
 
@@ -86,7 +87,7 @@ def test_new_question_notifies_the_staff_address(article, on_commit):
     assert [m.to for m in mail.outbox] == [["answers@shop.example"]]
     assert "New reader question" in mail.outbox[0].subject
     body = mail.outbox[0].body
-    assert "/admin/comments/comment/inbox/" in body
+    assert f"{ADMIN}comments/comment/inbox/" in body
     # A first comment waits for moderation: staff are sent to admin, not to a page where
     # it is not shown yet.
     assert "(awaiting moderation)" in body and "Approve it in admin first" in body

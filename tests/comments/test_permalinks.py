@@ -15,13 +15,14 @@ from django.utils import timezone
 from comments.models import QUESTIONS_PER_PAGE, Comment
 from newsletter.compose import draft_from_week
 from runnerhub.models import SiteSettings
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
-LIST = "/admin/comments/comment/"
-INBOX = "/admin/comments/comment/inbox/"
+LIST = f"{ADMIN}comments/comment/"
+INBOX = f"{ADMIN}comments/comment/inbox/"
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_admin_permalink_column_and_view_on_site(client, moderator, fifty_three)
     assert f'href="{page_two(q52)}"' in html
     # Django's "View on site" button goes through /admin/r/, which asks the model.
     change = client.get(f"{LIST}{q52.pk}/change/").content.decode()
-    view_on_site = re.search(r'href="(/admin/r/\d+/\d+/)" class="viewsitelink"', change)
+    view_on_site = re.search(rf'href="({re.escape(ADMIN)}r/\d+/\d+/)" class="viewsitelink"', change)
     assert view_on_site
     assert client.get(view_on_site.group(1))["Location"].endswith(page_two(q52))
 

@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from articles.models import Article, FAQItem, Tag, Topic
 from comments.models import Comment
+from tests.admin_paths import ADMIN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -62,13 +64,19 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
     assert thread.count() == comments_before_second_run
 
 
-def test_demo_logins_work_only_with_debug(settings):
+def test_demo_logins_work_only_with_debug(settings, client):
     settings.DEBUG = True
     call_command("load_demo")
-    assert authenticate(username="admin", password="runnerhub-admin") is not None
-    editor = authenticate(username="editor", password="runnerhub-editor")
-    assert editor is not None and not editor.is_superuser
-    assert editor.groups.filter(name="Editors").exists()
+    editor = get_user_model().objects.get(username="editor")
+    assert not editor.is_superuser and editor.groups.filter(name="Editors").exists()
+    logins = (("admin", "runnerhub-admin"), ("editor", "runnerhub-editor"))
+    # Through admin's sign-in form, as printed: straight in, no second step in the demo.
+    for username, password in logins:
+        fields = {"username": username, "password": password, "next": ADMIN}
+        assert client.post(f"{ADMIN}login/", fields)["Location"] == ADMIN
+        assert client.get(ADMIN).status_code == 200
+        client.post(f"{ADMIN}logout/")
     settings.DEBUG = False
-    assert authenticate(username="admin", password="runnerhub-admin") is None
-    assert authenticate(username="editor", password="runnerhub-editor") is None
+    for username, password in logins:
+        request = RequestFactory().post(f"{ADMIN}login/")  # axes asks for the request
+        assert authenticate(request, username=username, password=password) is None

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from demo.images import make_hero_image
 from runnerhub.images import clean_image
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, FAQItemFactory, TagFactory, TopicFactory
 from tests.runnerhub.factories import StaffFactory
 
@@ -101,7 +102,7 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real admin login form."""
     from playwright.sync_api import expect
 
-    page.goto("/admin/login/")
+    page.goto(f"{ADMIN}login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("input[type=submit]").click()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 from tests.e2e.conftest import login, shot
@@ -32,7 +33,7 @@ def test_badges_and_dates_look_the_same_in_every_admin(page, screenshot_dir):
         CommentFactory(state=state, name=f"Reader {state}", created_at=POSTED)
     login(page, "boss")
 
-    page.goto("/admin/articles/article/")
+    page.goto(f"{ADMIN}articles/article/")
     live = page.locator(".rh-badge", has_text="Live").first
     expect(live).to_be_visible()
     assert background(live) == "rgb(26, 127, 55)"
@@ -40,7 +41,7 @@ def test_badges_and_dates_look_the_same_in_every_admin(page, screenshot_dir):
     assert background(page.locator(".rh-badge", has_text="Draft").first) == "rgb(87, 96, 106)"
     shot(page, screenshot_dir, "admin-article-badges.png", load_lazy=False)
 
-    page.goto("/admin/comments/comment/")
+    page.goto(f"{ADMIN}comments/comment/")
     for label, colour in [
         ("Published", "rgb(26, 127, 55)"),
         ("Awaiting moderation", "rgb(154, 103, 0)"),

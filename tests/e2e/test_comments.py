@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from runnerhub.models import SiteSettings
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.e2e.conftest import PHONE, login, shot
 from tests.runnerhub.factories import StaffFactory
@@ -72,12 +73,12 @@ def test_question_answer_notification_and_unsubscribe(page, new_context, screens
 
     # 2. A moderator approves both in admin; they appear in the unanswered inbox.
     login(page, "dipika")
-    page.goto("/admin/comments/comment/?state__exact=pending")
+    page.goto(f"{ADMIN}comments/comment/?state__exact=pending")
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option("approve")
     page.locator("button[name=index]").click()
     expect(page.locator(".messagelist")).to_contain_text("2 comments published.")
-    page.goto("/admin/comments/comment/inbox/")
+    page.goto(f"{ADMIN}comments/comment/inbox/")
     expect(page.locator(".inbox__item")).to_have_count(2)
     expect(page.locator(".inbox")).to_contain_text("My calves ache after hills")
     shot(page, screenshot_dir, "comments-2-inbox.png", load_lazy=False)
@@ -103,7 +104,7 @@ def test_question_answer_notification_and_unsubscribe(page, new_context, screens
     shot(page, screenshot_dir, "comments-3-answered.png")
 
     # The answered question left the inbox; the other one waits.
-    page.goto("/admin/comments/comment/inbox/")
+    page.goto(f"{ADMIN}comments/comment/inbox/")
     expect(page.locator(".inbox__item")).to_have_count(1)
     expect(page.locator(".inbox")).not_to_contain_text("My calves ache")
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from newsletter.models import Subscriber
+from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
 from tests.e2e.conftest import (
     editor_user,
@@ -107,11 +108,11 @@ def test_admin_pages_have_no_violation(page, live_server, screenshot_dir):
     problems = watch(page, live_server.url)
 
     login(page, "erin")
-    page.goto("/admin/")
+    page.goto(f"{ADMIN}")
     shot(page, screenshot_dir, "csp-admin-index.png")
 
     # The article's change form: CKEditor starts, takes typing and an upload, and saves.
-    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.goto(f"{ADMIN}articles/article/{article.pk}/change/")
     editable = page.locator(".ck-editor__main > .ck-editor__editable")
     expect(editable).to_be_visible()
     editable.locator("h2").first.click()
@@ -131,7 +132,7 @@ def test_admin_pages_have_no_violation(page, live_server, screenshot_dir):
 
     # The newsletter preview: the email in a srcdoc frame (inline styles), fitted by script.
     newsletter_editor(username="nina")
-    page.goto(f"/admin/newsletter/issue/{issue.pk}/preview/")
+    page.goto(f"{ADMIN}newsletter/issue/{issue.pk}/preview/")
     frame = page.frame_locator(".nl-preview__frame")
     expect(frame.locator("strong")).to_have_text("runners")
     page.get_by_role("button", name="Phone").click()
@@ -141,12 +142,12 @@ def test_admin_pages_have_no_violation(page, live_server, screenshot_dir):
     shot(page, screenshot_dir, "csp-admin-newsletter-preview.png")
 
     # The inbox's topic filter submits on change (admin-inbox.js, no onchange attribute).
-    page.goto("/admin/comments/comment/inbox/")
+    page.goto(f"{ADMIN}comments/comment/inbox/")
     with page.expect_navigation(url=re.compile(r"topic=injuries")):
         page.locator("#topic").select_option("injuries")
     shot(page, screenshot_dir, "csp-admin-inbox.png")
 
-    for url in ("/admin/shop/product/", "/admin/newsletter/subscriber/", "/admin/auth/group/"):
+    for url in (f"{ADMIN}shop/product/", f"{ADMIN}newsletter/subscriber/", f"{ADMIN}auth/group/"):
         page.goto(url)
         expect(page.locator("#content")).to_be_visible()
     assert problems == [], "\n".join(problems)

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from newsletter.models import Subscriber
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.e2e.conftest import PASSWORD, login, shot
 from tests.runnerhub.factories import StaffFactory, UserFactory
@@ -82,7 +83,7 @@ def test_a_forged_password_change_stays_forged(page, attacker, live_server, scre
     login(page, "boss")
     url = attacker(
         "password",
-        f"/admin/runnerhub/user/{admin.pk}/password/",
+        f"{ADMIN}runnerhub/user/{admin.pk}/password/",
         {
             "usable_password": "true",
             "password1": "attacker-chosen-9731",
@@ -97,7 +98,7 @@ def test_a_forged_password_change_stays_forged(page, attacker, live_server, scre
     shot(page, screenshot_dir, "csrf-admin-password.png", load_lazy=False)
     admin.refresh_from_db()
     assert admin.check_password(PASSWORD) and not admin.check_password("attacker-chosen-9731")
-    page.goto("/admin/")
+    page.goto(ADMIN)
     expect(page.locator("#user-tools")).to_contain_text("Welcome")  # still signed in
 
 
@@ -121,10 +122,10 @@ def test_a_forged_staff_reply_is_never_posted(page, attacker, live_server, scree
 
 def test_a_forged_login_signs_nobody_in(page, attacker, live_server):
     UserFactory(username="mallory", is_staff=True, password="mallory-pass-1")
-    url = attacker("login", "/admin/login/", {"username": "mallory", "password": "mallory-pass-1"})
+    url = attacker("login", f"{ADMIN}login/", {"username": "mallory", "password": "mallory-pass-1"})
     land_and_click_everything(page, url, live_server)
-    page.goto("/admin/")
-    assert "/admin/login/" in page.url  # not signed in as the attacker
+    page.goto(ADMIN)
+    assert f"{ADMIN}login/" in page.url  # not signed in as the attacker
 
 
 def expire_csrf_cookie(context, live_server) -> None:

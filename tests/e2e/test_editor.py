@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.admin_paths import ADMIN
 from tests.articles.factories import TagFactory, TopicFactory
 from tests.e2e.conftest import (
     LOAD_IMAGE_JS,
@@ -78,9 +79,9 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
     problems = _watch(page, live_server.url)
 
     login(page, "erin")
-    page.goto("/admin/articles/article/")
+    page.goto(f"{ADMIN}articles/article/")
     page.get_by_role("link", name="Add article").click()
-    expect(page).to_have_url(re.compile(r"/admin/articles/article/add/$"))
+    expect(page).to_have_url(re.compile(rf"{re.escape(ADMIN)}articles/article/add/$"))
     # The editing area (table cells are editables of their own inside it).
     editable = page.locator(".ck-editor__main > .ck-editor__editable")
     expect(editable).to_be_visible()
@@ -218,7 +219,7 @@ def test_editor_writes_schedules_and_publishes(page, new_context, live_server, s
     page.goto(f"/articles/{SLUG}/")
     expect(page.locator(".preview-bar")).to_contain_text("scheduled for")
 
-    page.goto("/admin/articles/article/")
+    page.goto(f"{ADMIN}articles/article/")
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label="Publish selected articles now")
     page.get_by_role("button", name="Go").click()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from newsletter.models import Delivery, Issue, Subscriber
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 from tests.e2e.conftest import editor_user, login, shot
@@ -55,7 +56,7 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
     PendingSubscriberFactory()
 
     login(page, "nina")
-    page.goto("/admin/newsletter/issue/add/")
+    page.goto(f"{ADMIN}newsletter/issue/add/")
     page.locator("#id_subject").fill("Calves, hills and a foam roller sale")
     page.locator("#id_preheader").fill("Plus 20% off foam rollers until Sunday")
     editable = page.locator(".ck-editor__editable")
@@ -85,7 +86,9 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
     shot(page, screenshot_dir, "newsletter-admin-filled.png")
 
     page.get_by_role("button", name="Save and preview").click()
-    expect(page).to_have_url(re.compile(rf"/admin/newsletter/issue/{issue.pk}/preview/$"))
+    expect(page).to_have_url(
+        re.compile(rf"{re.escape(ADMIN)}newsletter/issue/{issue.pk}/preview/$")
+    )
     email = page.frame_locator(".nl-preview__frame")
     expect(email.locator("body")).to_contain_text("Hello Nina,")
     expect(email.locator("body")).to_contain_text(INTRO)
@@ -114,13 +117,13 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
     assert len(mail.outbox) == 4
     assert Delivery.objects.filter(issue=issue, state="sent").count() == 3
 
-    page.goto("/admin/newsletter/issue/")
+    page.goto(f"{ADMIN}newsletter/issue/")
     row = page.locator("#result_list tbody tr", has_text="Calves, hills")
     expect(row.locator(".nl-progress__text")).to_have_text("3 / 3 sent")
     expect(row.locator(".nl-badge")).to_have_text("Sent")
     shot(page, screenshot_dir, "newsletter-admin-issue-list.png")
 
-    page.goto(f"/admin/newsletter/issue/{issue.pk}/send/")
+    page.goto(f"{ADMIN}newsletter/issue/{issue.pk}/send/")
     expect(page.locator(".errornote")).to_contain_text("it cannot be sent again")
 
 
@@ -142,7 +145,7 @@ def test_editor_imports_subscribers_through_the_dry_run(page, screenshot_dir):
     PendingSubscriberFactory()
 
     login(page, "nina")
-    page.goto("/admin/newsletter/subscriber/")
+    page.goto(f"{ADMIN}newsletter/subscriber/")
     expect(page.locator(".nl-tile--active .nl-tile__count")).to_have_text("2")
     shot(page, screenshot_dir, "newsletter-admin-subscribers.png")
     page.get_by_role("link", name="Import from CSV").click()
@@ -213,12 +216,12 @@ def test_editor_sees_a_stuck_send_and_retries_its_failed_deliveries(page, screen
     Delivery.objects.create(issue=issue, subscriber=SubscriberFactory(), state="pending")
 
     login(page, "nina")
-    page.goto("/admin/newsletter/issue/")
+    page.goto(f"{ADMIN}newsletter/issue/")
     row = page.locator("#result_list tbody tr", has_text="Hills, calves")
     expect(row.locator(".nl-list-note")).to_contain_text("last message 14 minutes ago")
     expect(row.locator(".nl-list-note")).to_contain_text("stuck? see the issue")
 
-    page.goto(f"/admin/newsletter/issue/{issue.pk}/change/")
+    page.goto(f"{ADMIN}newsletter/issue/{issue.pk}/change/")
     expect(page.locator("#nl-last-sent")).to_contain_text("Last message 14 minutes ago")
     expect(page.locator("#nl-stalled")).to_have_text(
         "No message has gone out for 14 minutes. Check that a worker is running "
@@ -251,7 +254,7 @@ def test_a_save_after_the_send_started_keeps_what_the_editor_typed(page, screens
     newsletter_editor(username="nina")
     issue = IssueFactory(subject="Hills week")
     login(page, "nina")
-    page.goto(f"/admin/newsletter/issue/{issue.pk}/change/")
+    page.goto(f"{ADMIN}newsletter/issue/{issue.pk}/change/")
     page.locator("#id_subject").fill("Hills week, with the sale")
     # Meanwhile someone else sends it.
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING, started_at=timezone.now())

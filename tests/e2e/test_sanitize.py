@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.admin_paths import ADMIN
 from tests.articles.factories import TopicFactory
 from tests.e2e.conftest import LOAD_IMAGE_JS, login, pick_autocomplete
 from tests.runnerhub.factories import StaffFactory
@@ -29,7 +30,7 @@ PAYLOAD = (
 
 
 def _start_article(page, title: str) -> None:
-    page.goto("/admin/articles/article/add/")
+    page.goto(f"{ADMIN}articles/article/add/")
     expect(page.locator(".ck-editor__editable")).to_be_visible()
     page.locator("#id_title").press_sequentially(title)
     page.locator("#id_lead").fill("Testing what survives in an article body.")
@@ -41,7 +42,7 @@ def _start_article(page, title: str) -> None:
 def _save(page, title: str) -> str:
     """Save the add form; return the body exactly as the browser posted it."""
     with page.expect_request(
-        lambda r: r.method == "POST" and r.url.endswith("/admin/articles/article/add/")
+        lambda r: r.method == "POST" and r.url.endswith(f"{ADMIN}articles/article/add/")
     ) as posted:
         page.locator("input[name=_save]").last.click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from shop.models import ClickCount
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.e2e.conftest import login, shot
 from tests.runnerhub.factories import StaffFactory
@@ -86,10 +87,10 @@ def test_reader_clicks_through_to_the_shop(page, new_context, local_shop, settin
     # The clicks appear in admin: on the product list and on the article's page.
     StaffFactory(username="boss", is_superuser=True)
     login(page, "boss")
-    page.goto("/admin/shop/product/")
+    page.goto(f"{ADMIN}shop/product/")
     row = page.locator("tr", has_text="Foam roller")
     expect(row.locator("td.field-clicks_7")).to_have_text("1")
-    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.goto(f"{ADMIN}articles/article/{article.pk}/change/")
     clicks = page.locator("table", has_text="Product or category")
     expect(clicks).to_contain_text("Foam roller")
     expect(clicks).to_contain_text("Muscle recovery (category)")

@@ -17,6 +17,7 @@ from newsletter.admin.issues import IssueAdmin
 from newsletter.admin.subscribers import IMPORT_SESSION_KEY
 from newsletter.models import Delivery, Issue, Subscriber
 from runnerhub import dates
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import (
     CalloutFactory,
@@ -27,8 +28,8 @@ from tests.newsletter.factories import (
 from tests.runnerhub.factories import StaffFactory, signed_in
 
 pytestmark = pytest.mark.django_db
-ISSUES = "/admin/newsletter/issue/"
-SUBSCRIBERS = "/admin/newsletter/subscriber/"
+ISSUES = f"{ADMIN}newsletter/issue/"
+SUBSCRIBERS = f"{ADMIN}newsletter/subscriber/"
 IMPORT = SUBSCRIBERS + "import/"
 
 
@@ -197,7 +198,7 @@ def test_preview_shows_the_email_with_body_and_callouts(client, editor):
 def test_preview_is_for_staff_only(client):
     issue = IssueFactory()
     response = client.get(f"{ISSUES}{issue.pk}/preview/")
-    assert response.status_code == 302 and "/admin/login/" in response.url
+    assert response.status_code == 302 and f"{ADMIN}login/" in response.url
     reader = StaffFactory(is_staff=False)
     client.force_login(reader)
     assert client.get(f"{ISSUES}{issue.pk}/preview/").status_code == 302
@@ -220,9 +221,9 @@ def test_send_test_queues_one_email_to_the_editor(client, editor, on_commit):
 @pytest.mark.parametrize(
     "back, expected",
     [
-        ("/admin/newsletter/issue/", "/admin/newsletter/issue/"),
-        ("/admin/%2e%2e/go/foam-roller/", None),  # leads out of admin as a browser reads it
-        ("/admin/../go/foam-roller/", None),
+        (f"{ADMIN}newsletter/issue/", f"{ADMIN}newsletter/issue/"),
+        (f"{ADMIN}%2e%2e/go/foam-roller/", None),  # leads out of admin as a browser reads it
+        (f"{ADMIN}../go/foam-roller/", None),
         ("//evil.example/admin/", None),
         ("/admin\\@evil.example/", None),
         ("https://evil.example/admin/", None),
@@ -586,7 +587,7 @@ def test_change_page_shows_progress_and_failures(client, editor):
     assert "1 skipped (unsubscribed meanwhile)" in page
     failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
     assert "bounce@example.com" in failures and "550 5.1.1 No such user" in failures
-    assert f"/admin/newsletter/subscriber/{failed.subscriber_id}/change/" in failures
+    assert f"{ADMIN}newsletter/subscriber/{failed.subscriber_id}/change/" in failures
 
 
 def sending_issue(*, started_ago: timedelta, **kwargs):
@@ -621,7 +622,7 @@ def test_a_sending_issue_that_has_stopped_moving_says_what_to_do(client, editor,
         "(python manage.py db_worker --queue-name '*') and see the failed deliveries."
     ) in page
     html_page = text_of(client.get(change_url(issue)))
-    assert f'<a href="/admin/newsletter/issue/{issue.pk}/failures/">failed deliveries</a>' in (
+    assert f'<a href="{ADMIN}newsletter/issue/{issue.pk}/failures/">failed deliveries</a>' in (
         html_page
     )
 
@@ -720,10 +721,10 @@ def test_retry_failed_deliveries_sends_them_again(client, editor, on_commit):
     issue = failed_issue()
     page = text_of(client.get(change_url(issue)))
     assert "Retry 2 failed deliveries" in page
-    assert f'formaction="/admin/newsletter/issue/{issue.pk}/retry-failed/"' in page
+    assert f'formaction="{ADMIN}newsletter/issue/{issue.pk}/retry-failed/"' in page
     failures = text_of(client.get(f"{ISSUES}{issue.pk}/failures/"))
     assert "452 4.2.2 Mailbox full (0)" in failures and "452 4.2.2 Mailbox full (1)" in failures
-    assert f'action="/admin/newsletter/issue/{issue.pk}/retry-failed/"' in failures
+    assert f'action="{ADMIN}newsletter/issue/{issue.pk}/retry-failed/"' in failures
 
     with on_commit(execute=True):  # the ImmediateBackend sends them within the request
         response = client.post(f"{ISSUES}{issue.pk}/retry-failed/", follow=True)
@@ -801,11 +802,12 @@ def test_issue_list_query_count_does_not_grow_with_issues(
             deliveries(issue, sent=2, failed=1)
 
     make(2)
-    # session, user, (groups/permissions) , count, the issues with their three counts
-    with django_assert_num_queries(6):
+    # session, user, whether the account has a two-factor app (the sign-in gate), (groups/
+    # permissions), count, the issues with their three counts
+    with django_assert_num_queries(7):
         client.get(ISSUES)
     make(8)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(ISSUES)
     assert words_of(response).count("2 / 3 sent · 1 failed") == 10
 
@@ -854,7 +856,7 @@ def test_subscriber_counts_filters_and_search(client, editor):
 
 
 def dashboard_counts(client) -> dict[str, int]:
-    page = text_of(client.get("/admin/"))
+    page = text_of(client.get(ADMIN))
     return {
         label.strip(): int(n)
         for n, label in re.findall(
@@ -941,7 +943,7 @@ def test_export_streams_the_filtered_list(client, editor):
 
     only_pending = csv_of(client.get(SUBSCRIBERS + "export/", {"status__exact": "pending"}))
     assert [r[0] for r in only_pending[1:]] == ["wait@example.com"]
-    assert 'href="/admin/newsletter/subscriber/export/?status__exact=pending"' in (
+    assert f'href="{ADMIN}newsletter/subscriber/export/?status__exact=pending"' in (
         client.get(SUBSCRIBERS, {"status__exact": "pending"}).content.decode()
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments.models import Comment
 from runnerhub.badges import Tone
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 
@@ -32,7 +33,7 @@ def test_article_states_are_badges_of_their_tone(admin_client):
     ArticleFactory(title="Live one")
     ArticleFactory(title="Later one", publish_at=timezone.now() + timedelta(days=2))
     ArticleFactory(title="Draft one", status=Article.Status.DRAFT, publish_at=None)
-    listed = admin_client.get("/admin/articles/article/").content.decode()
+    listed = admin_client.get(f"{ADMIN}articles/article/").content.decode()
     for tone, label in [("good", "Live"), ("info", "Scheduled"), ("quiet", "Draft")]:
         assert badge(tone, label) in listed
     assert "runnerhub/css/admin-site.css" in listed
@@ -42,7 +43,7 @@ def test_article_states_are_badges_of_their_tone(admin_client):
 def test_comment_states_are_badges_of_their_tone(admin_client):
     for state in Comment.State.values:
         CommentFactory(state=state)
-    listed = admin_client.get("/admin/comments/comment/").content.decode()
+    listed = admin_client.get(f"{ADMIN}comments/comment/").content.decode()
     for tone, label in [
         ("waiting", "Awaiting moderation"),
         ("good", "Published"),

@@ -13,6 +13,7 @@ from django.test import Client
 from comments.models import Comment
 from newsletter.models import Subscriber
 from runnerhub.antispam import SALT
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory, UserFactory
@@ -244,12 +245,12 @@ def test_admin_posts_show_nothing_posted():
         "password2": "attacker-chosen-9731",
         "set-password": "",
     }
-    response = attacker.post(f"/admin/runnerhub/user/{admin.pk}/password/", fields)
+    response = attacker.post(f"{ADMIN}runnerhub/user/{admin.pk}/password/", fields)
     html = response.content.decode()
     assert response.status_code == 403
     assert "attacker-chosen-9731" not in html and "password1" not in html
     assert not posts_anything(html)
-    response = attacker.post("/admin/login/", {"username": "evil", "password": "evil-pass-77"})
+    response = attacker.post(f"{ADMIN}login/", {"username": "evil", "password": "evil-pass-77"})
     assert response.status_code == 403 and "evil-pass-77" not in response.content.decode()
     admin.refresh_from_db()
     assert admin.check_password("pass-word-123")

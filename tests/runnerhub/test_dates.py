@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from comments import notifications
 from runnerhub import dates
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory, ReplyFactory
 from tests.newsletter.factories import SubscriberFactory
@@ -54,13 +55,13 @@ def test_thread_article_page_and_admin_columns_agree(admin_client):
     assert f'<time datetime="{SUMMER.isoformat()}">May 18, 2013 at 6:07am</time>' in page
     assert ">May 18, 2013</time>" in page  # the byline
 
-    comments = admin_client.get("/admin/comments/comment/").content.decode()
+    comments = admin_client.get(f"{ADMIN}comments/comment/").content.decode()
     assert "May 18, 2013 at 6:07am" in comments
     assert question.name in comments
 
     sam = SubscriberFactory(email="sam@example.com")
     type(sam).objects.filter(pk=sam.pk).update(created_at=WINTER)
-    subscribers = admin_client.get("/admin/newsletter/subscriber/").content.decode()
+    subscribers = admin_client.get(f"{ADMIN}newsletter/subscriber/").content.decode()
     assert "December 1, 2026 at 9:32pm" in subscribers  # Django's own column, same format
     assert "p.m." not in subscribers and "21:32" not in subscribers
 

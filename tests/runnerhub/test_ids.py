@@ -11,6 +11,7 @@ from newsletter.emails import fit_images
 from runnerhub.ids import MAX_ID, IdConverter, parse_id
 from runnerhub.images import enhance_images
 from shop.models import ClickCount
+from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
 from tests.newsletter.factories import IssueFactory
 from tests.shop.factories import ProductFactory
@@ -75,10 +76,10 @@ def test_reply_page_with_a_hostile_id_is_a_404(client, value):
 @pytest.mark.parametrize(
     "url",
     [
-        "/admin/comments/comment/{id}/reply/",
-        "/admin/newsletter/issue/{id}/preview/",
-        "/admin/newsletter/issue/{id}/failures/",
-        "/admin/newsletter/issue/{id}/send/",
+        f"{ADMIN}comments/comment/{{id}}/reply/",
+        f"{ADMIN}newsletter/issue/{{id}}/preview/",
+        f"{ADMIN}newsletter/issue/{{id}}/failures/",
+        f"{ADMIN}newsletter/issue/{{id}}/send/",
     ],
 )
 @pytest.mark.parametrize("value", [str(MAX_ID + 1), "1" * 4301, "0"])

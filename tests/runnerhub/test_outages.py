@@ -18,6 +18,7 @@ from django.urls import path
 from comments.models import Comment
 from newsletter.models import Subscriber
 from runnerhub import outages
+from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +169,9 @@ def test_without_redis_healthz_is_degraded_but_up(redis_away):
 
 def test_a_signed_in_moderator_keeps_working_without_redis(redis_away, admin_client):
     question = CommentFactory(state=Comment.State.PENDING)
-    assert admin_client.get("/admin/comments/comment/").status_code == 200
+    assert admin_client.get(f"{ADMIN}comments/comment/").status_code == 200
     response = admin_client.post(
-        "/admin/comments/comment/",
+        f"{ADMIN}comments/comment/",
         {"action": "approve", "_selected_action": [question.pk]},
         follow=True,
     )

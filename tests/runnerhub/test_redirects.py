@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from runnerhub.redirects import next_url
+from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory
 
@@ -73,14 +74,14 @@ def test_without_within_any_address_on_the_site_will_do():
 def test_reply_as_staff_goes_back_only_into_admin(client):
     client.force_login(StaffFactory(is_superuser=True))
     question = CommentFactory()
-    change = f"/admin/comments/comment/{question.pk}/change/"
-    for value in ("/admin/%2e%2e/go/product/", "/admin/../articles/", "//evil.example/admin/"):
+    change = f"{ADMIN}comments/comment/{question.pk}/change/"
+    for value in (f"{ADMIN}%2e%2e/go/product/", f"{ADMIN}../articles/", "//evil.example/admin/"):
         response = client.post(
-            f"/admin/comments/comment/{question.pk}/reply/", {"text": "", "next": value}
+            f"{ADMIN}comments/comment/{question.pk}/reply/", {"text": "", "next": value}
         )
         assert response["Location"] == change, value
-    inbox = "/admin/comments/comment/inbox/?topic=gear"
+    inbox = f"{ADMIN}comments/comment/inbox/?topic=gear"
     response = client.post(
-        f"/admin/comments/comment/{question.pk}/reply/", {"text": "Ice it.", "next": inbox}
+        f"{ADMIN}comments/comment/{question.pk}/reply/", {"text": "Ice it.", "next": inbox}
     )
     assert response["Location"] == inbox

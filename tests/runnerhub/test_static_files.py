@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 
 from comments.models import Comment
 from newsletter.models import Issue, Subscriber
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
 from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
@@ -23,6 +24,8 @@ OWNED = {
     "runnerhub/css/fonts.css": "runnerhub",
     "runnerhub/css/site.css": "runnerhub",
     "runnerhub/css/admin.css": "runnerhub",
+    "runnerhub/css/signin.css": "runnerhub",
+    "runnerhub/js/signin.js": "runnerhub",
     "articles/articles.css": "articles",
     "articles/video.js": "articles",
     "comments/comments.css": "comments",
@@ -201,10 +204,10 @@ def test_the_newsletter_admin_serves_its_own_css(admin_client):
         assert "runnerhub/css/admin.css" not in media
     issue = Issue.objects.create(subject="Hills", preheader="Up and down")
     for url in (
-        f"/admin/newsletter/issue/{issue.pk}/change/",
-        f"/admin/newsletter/issue/{issue.pk}/preview/",
-        "/admin/newsletter/subscriber/",
-        "/admin/newsletter/subscriber/import/",
+        f"{ADMIN}newsletter/issue/{issue.pk}/change/",
+        f"{ADMIN}newsletter/issue/{issue.pk}/preview/",
+        f"{ADMIN}newsletter/subscriber/",
+        f"{ADMIN}newsletter/subscriber/import/",
     ):
         html = admin_client.get(url).content.decode()
         assert html.count("/static/newsletter/admin.css") == 1, url

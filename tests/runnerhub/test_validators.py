@@ -14,6 +14,7 @@ from runnerhub.validators import (
     validate_single_line_text,
     validate_storable_text,
 )
+from tests.admin_paths import ADMIN
 from tests.runnerhub.names import NAMES, TEXTS
 
 # Each of these made sanitize_address() raise something other than ValueError (issue 8).
@@ -66,7 +67,7 @@ def test_the_field_gives_one_message_per_problem():
 def test_the_staff_alert_address_must_be_deliverable(client):
     client.force_login(get_user_model().objects.create_superuser("boss", "b@example.com", "x"))
     row = SiteSettings.load()
-    url = f"/admin/runnerhub/sitesettings/{row.pk}/change/"
+    url = f"{ADMIN}runnerhub/sitesettings/{row.pk}/change/"
     form = {
         "tagline": row.tagline,
         "medical_disclaimer": row.medical_disclaimer,

@@ -19,6 +19,7 @@ import pytest
 from django.core.cache import cache
 
 from shop.models import _host_verdict
+from tests.admin_paths import ADMIN
 
 # What shop names resolve to in these tests: a public address, but every connection to it is
 # routed to a loopback server by the pretend network, so nothing ever leaves the machine.
@@ -162,4 +163,4 @@ def add_product(client, category, url="https://shop.example.com/roller", **field
         "currency": "GBP",
         **fields,
     }
-    return client.post("/admin/shop/product/add/", data, follow=follow)
+    return client.post(f"{ADMIN}shop/product/add/", data, follow=follow)

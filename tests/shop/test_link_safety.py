@@ -22,6 +22,7 @@ from shop import linkcheck, models
 from shop.linkcheck import REFUSED, REFUSED_REDIRECT, check_url
 from shop.models import Product, validate_shop_url
 from shop.services import links_check
+from tests.admin_paths import ADMIN
 from tests.shop.conftest import PUBLIC_IP, add_product
 from tests.shop.factories import ProductFactory, ShopCategoryFactory
 
@@ -301,7 +302,7 @@ def test_admin_refuses_local_addresses_with_a_clear_message(admin_client, networ
     assert "is or leads to a local or private network address" in response.content.decode()
     assert not Product.objects.exists()
     change = admin_client.post(
-        f"/admin/shop/shopcategory/{category.pk}/change/",
+        f"{ADMIN}shop/shopcategory/{category.pk}/change/",
         {"name": category.name, "slug": category.slug, "url": url, "is_active": "on"},
     )
     assert "local or private network address" in change.content.decode()

@@ -12,6 +12,7 @@ from PIL import Image
 
 from shop.linkcheck import check_url
 from shop.models import ClickCount, Product, ShopCategory
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.runnerhub.factories import signed_in
 from tests.shop.conftest import PUBLIC_IP, add_product
@@ -122,19 +123,19 @@ def test_admin_lists_broken_links_and_checks_from_an_action(fake_shop, admin_cli
     category = ShopCategoryFactory(url=fake_shop + "/ok")
     product = ProductFactory(name="Dead link roller", category=category, url=fake_shop + "/gone")
     response = admin_client.post(
-        "/admin/shop/product/",
+        f"{ADMIN}shop/product/",
         {"action": "check_links", "_selected_action": [product.pk]},
         follow=True,
     )
     assert "Checked 1 link: 1 broken." in response.content.decode()
-    broken = admin_client.get("/admin/shop/product/", {"link": "broken"}).content.decode()
+    broken = admin_client.get(f"{ADMIN}shop/product/", {"link": "broken"}).content.decode()
     assert "Dead link roller" in broken and "HTTP 404" in broken
 
 
 def test_admin_gives_the_check_time_in_the_sites_zone_and_format(admin_client):
     checked = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)  # 1pm in London (BST)
     ProductFactory(link_checked_at=checked, link_status="HTTP 200", link_broken=False)
-    listed = admin_client.get("/admin/shop/product/").content.decode()
+    listed = admin_client.get(f"{ADMIN}shop/product/").content.decode()
     assert 'title="checked June 10, 2026 at 1:00pm"' in listed  # once UTC: "10 Jun 12:00"
 
 
@@ -212,16 +213,16 @@ def test_click_counts_in_admin(client):
         medium="article",
         count=9,
     )
-    html = client.get("/admin/shop/product/", {"o": "-10"}).content.decode()
+    html = client.get(f"{ADMIN}shop/product/", {"o": "-10"}).content.decode()
     assert html.index("Popular roller") < html.index("Quiet ball")
     row = html[html.index("Popular roller") :]
     assert (
         '<td class="field-clicks_7">5</td>' in row and '<td class="field-clicks_30">12</td>' in row
     )
-    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    page = client.get(f"{ADMIN}articles/article/{article.pk}/change/").content.decode()
     assert "Shop clicks from this article" in page
     assert "<td>Popular roller</td><td>5</td><td>12</td>" in page
-    assert client.get("/admin/shop/clickcount/").status_code == 200
+    assert client.get(f"{ADMIN}shop/clickcount/").status_code == 200
 
 
 def test_gear_box_and_body_blocks_on_the_article_page(client, django_assert_num_queries):
@@ -248,7 +249,7 @@ def test_gear_box_and_body_blocks_on_the_article_page(client, django_assert_num_
 def test_admin_refuses_unknown_blocks(admin_client):
     ShopCategoryFactory(slug="muscle-recovery")
     article = ArticleFactory(body="<p>Hi</p>")
-    response = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+    response = admin_client.get(f"{ADMIN}articles/article/{article.pk}/change/")
     assert response.status_code == 200
     from articles.admin import ArticleAdminForm
 

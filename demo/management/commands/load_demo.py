@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from demo.loader import load_all
 from runnerhub.auth import DEMO_EMAIL_DOMAIN
@@ -50,6 +51,6 @@ class Command(BaseCommand):
             user.groups.add(*Group.objects.filter(name__in=groups))
             role = "superuser" if superuser else "editor and moderator"
             self.stdout.write(
-                f"  {role:>22}: {settings.SITE_URL}/admin/  user {username!r}  "
+                f"  {role:>22}: {settings.SITE_URL}{reverse('admin:index')}  user {username!r}  "
                 f"password {password!r}"
             )

@@ -150,6 +150,7 @@ def site():
             ALLOWED_HOSTS="127.0.0.1",
             SECURE_COOKIES="0",
             TRUSTED_PROXY_COUNT="1",  # each reader below comes "through a proxy" of its own
+            ADMIN_2FA_REQUIRED="none",  # the moderator below signs in with a password alone
             LOG_LEVEL="ERROR",
         )
 

@@ -59,19 +59,20 @@ def once_each(sink: SmtpSink, addresses: set[str]) -> int:
 
 def test_a_worker_killed_mid_send_loses_no_notification(settings):
     addresses = queue_replies(settings, READERS)
-    with SmtpSink(delay=0.2) as sink:  # most of a send is spent waiting for the server
+    with SmtpSink(hold_at=31) as sink:  # the 31st message waits for the test's say-so
         env = worker_env(sink, EMAIL_TIMEOUT="1")  # a send still running after 6 s: orphaned
         workers = []
         try:
             first = start_worker(env)
             workers.append(first)
-            wait_until(lambda: sink.count() >= 30, 60, "30 notifications from the first worker")
+            wait_until(sink.handler.holding.is_set, 60, "the first worker to be sending the 31st")
             first.send_signal(signal.SIGKILL)  # mid-send: its email stays claimed (RUNNING)
             first.wait(10)
+            sink.handler.release.set()  # the server takes the message its sender never saw
             at_kill = sink.count()
             assert at_kill < READERS, "the worker finished before it could be killed"
             orphaned = DBTaskResult.objects.running().count()
-            assert orphaned == 1, "the kill did not land in a send"
+            assert orphaned == 1
             workers.append(start_worker(env))
             wait_until(lambda: len(sink.per_recipient()) == READERS, 90, "every notification")
             time.sleep(1)  # room for a repeat, if there were one

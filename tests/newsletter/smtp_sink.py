@@ -20,12 +20,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Handler:
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, hold_at: int | None = None):
         self.lock = threading.Lock()
         self.messages: list[Message] = []
         self.delay = delay
+        # hold_at=N: the Nth message is answered only after release is set; holding is set
+        # while it waits, so a test can act while a sender is surely mid-send.
+        self.hold_at, self.seen = hold_at, 0
+        self.holding, self.release = threading.Event(), threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.seen += 1
+            hold = self.seen == self.hold_at
+        if hold:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         if self.delay:  # a slow server: the message is accepted only after a while
             await asyncio.sleep(self.delay)
         message = message_from_bytes(
@@ -45,9 +56,9 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, hold_at: int | None = None):
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs each command
-        self.handler = _Handler(delay)
+        self.handler = _Handler(delay, hold_at)
         self.port = _free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
@@ -56,6 +67,7 @@ class SmtpSink:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.handler.release.set()
         self.controller.stop()
 
     @property

@@ -191,9 +191,12 @@ def test_every_page_loads_the_newsletter_script_once(client, pages):
         assert len(scripts) == len(set(scripts)), name
 
 
-def test_the_500_page_stands_alone_on_the_site_css():
-    html = (BASE_DIR / "runnerhub/templates/500.html").read_text()
+def test_the_500_and_503_pages_stand_alone_on_the_site_css():
+    html = (BASE_DIR / "runnerhub/templates/plain_error.html").read_text()
     assert re.findall(r"\{% static '([^']+\.css)' %\}", html) == list(SITE_CSS)
+    for page in ("500.html", "503.html"):
+        text = (BASE_DIR / "runnerhub/templates" / page).read_text()
+        assert text.startswith('{% extends "plain_error.html" %}'), page
 
 
 @pytest.mark.django_db

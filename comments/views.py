@@ -87,6 +87,14 @@ def post_comment(request: HttpRequest) -> HttpResponse:
         return restore_refused(request)
     if not form.is_valid():
         return _form_page(request, form, status=400)  # a typo to fix is not a post: not counted
+    data = form.cleaned_data
+    article = data["article"]
+    if not comments_open(article, SiteSettings.load().comments_close_after_days):
+        return _form_page(request, form, status=403, problem="Comments are closed on this article.")
+    key = data["submission_key"]
+    if key and (earlier := Comment.objects.filter(submission_key=key).first()):
+        return redirect(earlier)  # the same form posted twice (a double click): not counted
+    # Only what is about to be posted counts towards the limit.
     if not is_staff and not hit(
         "comments", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW
     ):
@@ -97,10 +105,6 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             problem="You have posted several comments in the last minute. Please wait a "
             "minute and press Post again: everything you typed is still here.",
         )
-    data = form.cleaned_data
-    article = data["article"]
-    if not comments_open(article, SiteSettings.load().comments_close_after_days):
-        return _form_page(request, form, status=403, problem="Comments are closed on this article.")
     try:
         comment = comment_create(
             article=article,
@@ -118,7 +122,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             own_comment_ids=() if restored else own_comment_ids(request),
         )
     except IntegrityError:
-        # The same form posted twice (a double click): show the comment the first post made.
+        # The same form posted twice at the same moment: show the comment the first made.
         comment = Comment.objects.filter(submission_key=data["submission_key"]).first()
         if comment is None:
             raise

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import ngettext
 
 from runnerhub.validators import validate_deliverable_email
 
@@ -265,7 +266,13 @@ def parse(data: bytes) -> Parsed:
 
 def _parse_row(line: int, cells: list[str], columns: dict, width: int, seen: dict):
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-        return RowError(line, f"has {len(cells)} values but the header names {width} columns")
+        values = ngettext("has %(count)d value", "has %(count)d values", len(cells)) % {
+            "count": len(cells)
+        }
+        columns_named = ngettext(
+            "the header names %(count)d column", "the header names %(count)d columns", width
+        ) % {"count": width}
+        return RowError(line, f"{values} but {columns_named}")
 
     def cell(name: str) -> str:
         index = columns.get(name)

@@ -185,6 +185,24 @@ def test_only_what_is_posted_counts_towards_the_rate_limit(client, article, post
     assert client.post(URL, post_data(text="One too many")).status_code == 429
 
 
+def test_posts_refused_as_closed_or_repeated_do_not_count_towards_the_rate_limit(
+    client, article, post_data, settings
+):
+    old = ArticleFactory(slug="old-one", publish_at=timezone.now() - timedelta(days=400))
+    site = SiteSettings.load()
+    site.comments_close_after_days = 30
+    site.save()
+    for i in range(6):
+        closed = client.post(URL, post_data(article=str(old.pk), text=f"Late {i}?"))
+        assert closed.status_code == 403
+    key = str(uuid.uuid4())
+    for _ in range(6):  # one question, its button pressed six times
+        assert client.post(URL, post_data(submission_key=key)).status_code == 302
+    for i in range(4):
+        assert client.post(URL, post_data(text=f"Question {i}?")).status_code == 302
+    assert client.post(URL, post_data(text="One too many")).status_code == 429
+
+
 def test_rate_limit_is_per_ip(article, post_data):
     one = Client(REMOTE_ADDR="10.0.0.1")
     two = Client(REMOTE_ADDR="10.0.0.2")

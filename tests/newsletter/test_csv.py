@@ -248,3 +248,10 @@ def test_plan_and_import_never_touch_known_addresses():
     assert (nodate.status, nodate.confirmed_at) == ("pending", None)
     maybe = Subscriber.objects.get(email="maybe@example.com")
     assert (maybe.status, maybe.confirmed_at) == ("pending", None)
+
+
+def test_a_one_column_header_is_counted_in_the_singular():
+    parsed = csv_io.parse(b"email\njo@example.com,extra\n")
+    [error] = parsed.errors
+    assert "has 2 values but the header names 1 column" in str(error.reason)
+    assert "1 columns" not in str(error.reason)

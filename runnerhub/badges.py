@@ -15,5 +15,8 @@ class Tone(StrEnum):
     BAD = "bad"  # refused: spam
 
 
-def badge(tone: Tone, label: str) -> SafeString:
-    return render_to_string("admin/includes/badge.html", {"tone": tone.value, "label": label})
+def badge(tone: Tone, label: str, *, title: str = "") -> SafeString:
+    """The badge; `title`, if given, is shown on hover (e.g. when a link was checked)."""
+    return render_to_string(
+        "admin/includes/badge.html", {"tone": tone.value, "label": label, "title": title}
+    )

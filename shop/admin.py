@@ -4,12 +4,14 @@ from urllib.parse import urlsplit
 from django.contrib import admin, messages
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles import admin_extensions
 from runnerhub import dates
+from runnerhub.badges import Tone, badge
 from runnerhub.images import thumbnail_html
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
@@ -89,13 +91,10 @@ class LinkAdminMixin:
     def link_state(self, obj) -> str:
         if obj.link_checked_at is None:
             return "—"
-        colour = "#cf222e" if obj.link_broken else "#1a7f37"
-        return format_html(
-            '<span style="color:{};font-weight:600" title="checked {}">{} {}</span>',
-            colour,
-            dates.when(obj.link_checked_at),
-            "✗" if obj.link_broken else "✓",
-            obj.link_status,
+        return badge(
+            Tone.BAD if obj.link_broken else Tone.GOOD,
+            f"{'✗' if obj.link_broken else '✓'} {obj.link_status}",
+            title=_("checked %s") % dates.when(obj.link_checked_at),
         )
 
     @admin.action(description=_("Check the shop links now"), permissions=["change"])
@@ -220,25 +219,7 @@ def shop_clicks(article) -> str:
     )
     if not rows:
         return _("No clicks to the shop in the last 30 days.")
-    body = format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                r["product__name"] or f"{r['category__name']} (category)",
-                r["clicks_7"] or 0,
-                r["clicks_30"],
-            )
-            for r in rows
-        ),
-    )
-    return format_html(
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-        _("Product or category"),
-        _("7 days"),
-        _("30 days"),
-        body,
-    )
+    return render_to_string("admin/shop/includes/_clicks.html", {"rows": rows})
 
 
 # The shop's parts of the article admin (articles knows nothing of the shop): the "Gear in

@@ -15,6 +15,7 @@ from runnerhub.badges import Tone
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory
+from tests.shop.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,13 @@ def test_comment_states_are_badges_of_their_tone(admin_client):
     ]:
         assert badge(tone, label) in listed
     assert "padding:2px 8px" not in listed
+
+
+def test_shop_link_states_are_badges_of_their_tone(admin_client):
+    now = timezone.now()
+    ProductFactory(link_checked_at=now, link_broken=True, link_status="HTTP 404")
+    ProductFactory(link_checked_at=now, link_broken=False, link_status="HTTP 200")
+    listed = admin_client.get(f"{ADMIN}shop/product/").content.decode()
+    assert '<span class="rh-badge rh-badge--bad" title="checked ' in listed
+    assert "✗ HTTP 404</span>" in listed and "✓ HTTP 200</span>" in listed
+    assert "font-weight:600" not in listed

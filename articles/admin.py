@@ -3,8 +3,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models import Count
 from django.forms.models import construct_instance
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -78,12 +77,7 @@ class AuthorFilter(admin.RelatedFieldListFilter):
         return sorted(((u.pk, u.public_name) for u in users), key=lambda c: c[1].casefold())
 
 
-# User.public_name in SQL, for sorting the list by it.
-AUTHOR_PUBLIC_NAME = Coalesce(
-    NullIf("author__display_name", Value("")),
-    NullIf(Trim(Concat("author__first_name", Value(" "), "author__last_name")), Value("")),
-    "author__username",
-)
+AUTHOR_PUBLIC_NAME = get_user_model().public_name_sql("author__")  # for sorting by it
 
 
 @admin.register(Article)

@@ -140,7 +140,7 @@ class Article(models.Model):
     body = models.TextField(
         _("body"),
         help_text=_(
-            "To place a block, put it alone on its own line: [video] for the video, "
+            "To place a body block, put it alone on its own line: [video] for the video, "
             "[product foam-roller] for a product card, [shop muscle-recovery] for a button "
             "to a shop category (use the product's or category's slug)."
         ),

@@ -1,5 +1,6 @@
 """Demo threads: reader questions and staff answers under the long hamstring article, in the
-shape of PRODUCT.md (an off-topic question answered anyway, pointing to the shop's services)."""
+shape of the page the site grew from (an off-topic question answered anyway, pointing to the
+shop's services)."""
 
 from datetime import timedelta
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import ids
+
 
 class RunnerHubConfig(AppConfig):
     name = "runnerhub"
@@ -8,7 +10,6 @@ class RunnerHubConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import ids
         from .signin import checks  # noqa: F401 - registers the system checks
 
         ids.register()  # before any URLconf (the apps' and the admin's) is loaded

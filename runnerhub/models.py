@@ -1,6 +1,8 @@
 from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +30,19 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    @staticmethod
+    def public_name_sql(prefix: str = "") -> Coalesce:
+        """public_name in SQL, for sorting by it; `prefix` reaches a user through a relation
+        ("author__"). tests/runnerhub/test_site.py keeps the two agreeing."""
+        return Coalesce(
+            NullIf(f"{prefix}display_name", Value("")),
+            NullIf(
+                Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name")),
+                Value(""),
+            ),
+            f"{prefix}username",
+        )
 
 
 DEFAULT_DISCLAIMER = (

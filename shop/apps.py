@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from articles.body_blocks import BodyBlock, register
+
 
 class ShopConfig(AppConfig):
     name = "shop"
@@ -8,9 +10,7 @@ class ShopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from articles.body_blocks import BodyBlock, register
-
-        from . import body_blocks
+        from . import body_blocks  # here: it imports the shop's models, not ready before
 
         register(
             "product",

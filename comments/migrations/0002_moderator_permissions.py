@@ -4,7 +4,7 @@ from runnerhub.permissions import ALL_ACTIONS, EDITORS, MODERATORS, grant_group_
 
 
 def grant(apps, schema_editor):
-    # PRODUCT.md: Moderators approve, mark spam, remove and answer; editors moderate too.
+    # The roles (README, "Roles"): Moderators approve, mark spam, remove and answer; editors moderate too.
     for group in (MODERATORS, EDITORS):
         grant_group_permissions(apps, group, "comments", {"comment": ALL_ACTIONS})
 

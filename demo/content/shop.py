@@ -1,5 +1,5 @@
-"""Demo data for the shop: the three categories of PRODUCT.md, products in them, the gear box
-of the long hamstring article and where its calls to action go in the body.
+"""Demo data for the shop: the three categories of the page the site grew from, products in
+them, the gear box of the long hamstring article and where its calls to action go in the body.
 
 All names and text are invented for this project (no real brands); every address is on
 example.com, a domain reserved for examples.

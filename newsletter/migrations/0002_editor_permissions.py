@@ -4,7 +4,7 @@ from runnerhub.permissions import ALL_ACTIONS, EDITORS, grant_group_permissions
 
 
 def grant(apps, schema_editor):
-    # PRODUCT.md: editors compose and send issues and manage subscribers; deliveries are
+    # The roles (README, "Roles"): editors compose and send issues and manage subscribers; deliveries are
     # the send's own record, read-only for them.
     grant_group_permissions(
         apps,

@@ -4,7 +4,7 @@ from runnerhub.permissions import ALL_ACTIONS, EDITORS, grant_group_permissions
 
 
 def grant(apps, schema_editor):
-    # PRODUCT.md: editors manage products; click counts are read-only for them.
+    # The roles (README, "Roles"): editors manage products; click counts are read-only for them.
     grant_group_permissions(
         apps,
         EDITORS,

@@ -42,7 +42,7 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
     )
     assert counts == again
 
-    # The shape PRODUCT.md asks for: one long article and shorter ones across topics.
+    # The shape of the page the site grew from: one long article and shorter ones across topics.
     long_one = Article.objects.get(slug__startswith="hamstring")
     assert len(long_one.body_text.split()) > 1200
     assert long_one.faqs.count() >= 4 and long_one.video and long_one.reviewed_by
@@ -55,7 +55,7 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert Article.objects.scheduled().exists()
 
-    # A thread like PRODUCT.md's: a reader question and a nested staff answer.
+    # A thread like the original page's: a reader question and a nested staff answer.
     thread = Comment.objects.filter(article=long_one)
     question = thread.get(parent__isnull=True, text__contains="calves")
     answer = thread.get(parent=question)

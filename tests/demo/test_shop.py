@@ -24,7 +24,7 @@ def test_shop_demo_loads_once_and_is_idempotent(settings, capsys):
     out = capsys.readouterr().out
     assert "Demo content: Shop links" in out and "category Muscle recovery: added" in out
 
-    # The three categories of PRODUCT.md, with their calls to action.
+    # The three shop categories of the page the site grew from, with their calls to action.
     categories = {c.slug: c for c in ShopCategory.objects.all()}
     assert set(categories) == {"muscle-recovery", "supports-and-tape", "massage-aids"}
     assert categories["muscle-recovery"].button_text == "Shop muscle recovery"

@@ -204,3 +204,22 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("runnerhub/img/favicon.svg")
+
+
+@pytest.mark.django_db
+def test_the_public_name_in_sql_agrees_with_the_property():
+    from runnerhub.models import User
+
+    users = [
+        UserFactory(username="a1", display_name="Coach Kim", first_name="K", last_name="L"),
+        UserFactory(username="a2", display_name="", first_name="Ann", last_name="Lee"),
+        UserFactory(username="a3", display_name="", first_name="", last_name="Solo"),
+        UserFactory(username="a4", display_name="", first_name="", last_name=""),
+        UserFactory(username="a5", display_name="", first_name=" ", last_name=" "),
+    ]
+    in_sql = dict(
+        User.objects.filter(pk__in=[u.pk for u in users])
+        .annotate(name=User.public_name_sql())
+        .values_list("username", "name")
+    )
+    assert in_sql == {u.username: u.public_name for u in users}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from comments.services import comment_ips_purge, comment_ips_to_purge
+from runnerhub import dates
 
 
 class Command(BaseCommand):
@@ -33,12 +34,12 @@ class Command(BaseCommand):
         if days < 0 or batch_size < 1:
             raise CommandError("--days must be 0 or more and --batch-size 1 or more.")
         waiting = comment_ips_to_purge(days=days).count()
-        cutoff = timezone.localtime() - timedelta(days=days)
+        cutoff = timezone.now() - timedelta(days=days)
         before = ngettext(
             "posted before %(cutoff)s (%(days)d day ago)",
             "posted before %(cutoff)s (%(days)d days ago)",
             days,
-        ) % {"cutoff": f"{cutoff:%Y-%m-%d %H:%M}", "days": days}
+        ) % {"cutoff": dates.when(cutoff), "days": days}
         if not waiting:
             self.stdout.write(f"No comment {before} has an IP address: nothing to clear.")
             return

@@ -165,11 +165,11 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
         status=200,
         article=article,
         parent=parent,
-        problem="For your security your comment was not posted yet: the page it came from "
-        "was open for a long time, in another tab, or on another website. Nothing you typed "
-        "is lost: check it below and press Post. If you did not write this, leave this "
-        "page: nothing has been posted. If this happens again, please allow cookies for "
-        "this site.",
+        problem="Almost there: please check your comment below and press Post once more to "
+        "confirm. For your security it is not posted yet, because it came without this "
+        "site's security check (which happens when a page was sent without JavaScript, was "
+        "open for a long time, or is on another website). If you did not write this, leave "
+        "this page: nothing has been posted.",
     )
 
 

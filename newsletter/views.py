@@ -97,10 +97,11 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
     )
     keep_render_time(form, typed["rendered"])
     problem = (
-        "For your security you are not signed up yet: the page it came from was open for a "
-        "long time, in another tab, or on another website. Nothing you typed is lost: check "
-        "it below, tick the box and press Join. If you did not type this, leave this page: "
-        "nothing has been sent. If this happens again, please allow cookies for this site."
+        "Almost there: please check your address below, tick the box and press Join once "
+        "more to confirm. For your security you are not signed up yet, because the form came "
+        "without this site's security check (which happens when a page was sent without "
+        "JavaScript, was open for a long time, or is on another website). If you did not "
+        "type this, leave this page: nothing has been sent."
     )
     return render(request, "newsletter/signup.html", {"form": form, "problem": problem})
 

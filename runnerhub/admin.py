@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import DeliverableEmailField
 from .models import SiteSettings, User
+from .pagecache import ChangesPublicPagesAdmin
 
 # Addresses we send email to (staff replies, the new-question alerts) are checked here, not
 # in a worker that could only fail.
@@ -21,7 +22,7 @@ admin.site.enable_nav_sidebar = False
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChangesPublicPagesAdmin, BaseUserAdmin):  # names and titles on pages
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Public profile"), {"fields": ("display_name", "public_title", "bio")}),
@@ -37,7 +38,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     """One row for the whole site: the list view goes straight to it."""
 
     formfield_overrides = DELIVERABLE_EMAIL

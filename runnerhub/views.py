@@ -1,6 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
@@ -24,6 +27,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         status, code = ("ok" if cache == "ok" else "degraded"), 200
     return JsonResponse({"status": status, "database": database, "cache": cache}, status=code)
+
+
+@never_cache  # no-store: one browser's token, never kept by anyone
+@require_GET
+def form_token(request: HttpRequest) -> JsonResponse:
+    """A CSRF token (and its cookie), and a fresh key against double posts, for a form on a
+    page that may be cached and so carries neither (runnerhub/pagecache.py). forms.js asks
+    for them when the form is first used."""
+    return JsonResponse({"csrfToken": get_token(request), "formKey": str(uuid.uuid4())})
 
 
 @require_GET

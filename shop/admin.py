@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import admin_extensions
 from runnerhub import dates
 from runnerhub.images import thumbnail_html
+from runnerhub.pagecache import ChangesPublicPagesAdmin
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check, links_check_message
@@ -113,7 +114,9 @@ class LinkAdminMixin:
 
 
 @admin.register(ShopCategory)
-class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+class ShopCategoryAdmin(
+    ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
+):
     list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
@@ -142,7 +145,7 @@ class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_display = (
         "thumbnail",
         "name",

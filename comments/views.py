@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,6 +143,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache  # this browser's own text, with its token: never kept by any cache
 @require_GET
 def restore(request: HttpRequest, key: str) -> HttpResponse:
     """Where a comment that failed the CSRF check comes back (see runnerhub.csrf): the form,

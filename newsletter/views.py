@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -81,6 +82,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return redirect("newsletter:signup")
 
 
+@never_cache  # this browser's own text, with its token: never kept by any cache
 @require_GET
 def restore(request: HttpRequest, key: str) -> HttpResponse:
     """Where a sign-up that failed the CSRF check comes back (see runnerhub.csrf): the form

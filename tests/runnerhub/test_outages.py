@@ -5,7 +5,6 @@ test_database_outage.py."""
 
 import logging
 import re
-import socket
 from html import unescape
 from unittest import mock
 
@@ -105,23 +104,6 @@ def test_healthz_says_the_database_is_away():
         response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
-
-
-@pytest.fixture
-def redis_away():
-    """The cache is a Redis server that is not there (nothing listens on its port)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
-    }
-    with override_settings(CACHES=caches):
-        yield
 
 
 def test_without_redis_pages_and_forms_keep_working(

@@ -30,10 +30,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 
+from .middleware import view_mark
 from .outages import cache_failed
 
 logger = logging.getLogger(__name__)
@@ -249,11 +249,7 @@ class PageCacheMiddleware:
     def _page(request: HttpRequest) -> PublicPage | None:
         if request.method not in ("GET", "HEAD"):
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return getattr(match.func, "public_page", None)
+        return view_mark(request.path_info, "public_page")
 
     @staticmethod
     def _replay(entry: dict, seconds: int) -> HttpResponse:

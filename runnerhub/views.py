@@ -6,13 +6,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import outages
 from .csrf import Restorable, restore_redirect
 from .images import save_editor_image
+from .middleware import view_mark
 
 
 @never_cache
@@ -114,8 +115,4 @@ def _restorable_view(request: HttpRequest) -> Restorable | None:
         return None
     if request.path_info.startswith(reverse("admin:index")):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    return getattr(match.func, "csrf_restorable", None)
+    return view_mark(request.path_info, "csrf_restorable")

@@ -8,7 +8,7 @@ from comments.models import Comment
 from newsletter.models import Subscriber
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import ask, shot
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -91,12 +91,7 @@ def test_without_javascript_a_cached_form_is_confirmed_once_more(
     new_context, article, screenshot_dir
 ):
     page = cached_page(new_context, article.get_absolute_url(), java_script_enabled=False)
-    form = page.locator("#comment-form")
-    form.get_by_label("Name", exact=True).fill("Marek NoScript")
-    form.get_by_label("Email", exact=True).fill("marek@example.com")
-    form.get_by_label("Your question or comment").fill("Is foam rolling worth it?")
-    page.wait_for_timeout(1100)
-    form.get_by_role("button", name="Post").click()
+    ask(page, "Marek NoScript", "marek@example.com", "Is foam rolling worth it?")
     expect(page.locator(".notice--warning")).to_contain_text("press Post once more to confirm")
     shot(page, screenshot_dir, "cached-3-nojs-confirm.png", load_lazy=False)
     assert not Comment.objects.exists()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from comments.models import Comment
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory, TopicFactory
-from tests.e2e.conftest import PHONE, login, shot
+from tests.e2e.conftest import PHONE, ask, login, shot
 from tests.runnerhub.factories import StaffFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -35,15 +35,6 @@ def confirm_once_more(page) -> None:
     """Without JavaScript a form from a cached page comes back once, with a token."""
     expect(page.locator(".notice--warning")).to_contain_text("press Post once more to confirm")
     page.locator("#comment-form").get_by_role("button", name="Post").click()
-
-
-def ask(page, name: str, email: str, text: str) -> None:
-    form = page.locator("#comment-form")
-    form.get_by_label("Name", exact=True).fill(name)
-    form.get_by_label("Email", exact=True).fill(email)
-    form.get_by_label("Your question or comment").fill(text)
-    page.wait_for_timeout(1100)  # a person takes longer than the bot threshold
-    form.get_by_role("button", name="Post").click()
 
 
 def test_question_answer_notification_and_unsubscribe(page, new_context, screenshot_dir):

@@ -22,10 +22,13 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: rate limits, counted clicks and kept forms of
-    one test never leak into the next."""
+    one test never leak into the next (nor the page cache's memory of a cache that was away)."""
     from django.core.cache import cache
 
+    from runnerhub import pagecache
+
     cache.clear()
+    pagecache._state.update(cache_down_until=0.0, bump_missed=False)
 
 
 def _chromium_path() -> str | None:

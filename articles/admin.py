@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from runnerhub.badges import Tone, badge
 from runnerhub.images import missing_alt_warning, thumbnail_html
+from runnerhub.pagecache import ChangesPublicPagesAdmin
 from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
@@ -81,7 +82,7 @@ AUTHOR_PUBLIC_NAME = get_user_model().public_name_sql("author__")  # for sorting
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = (
         "thumbnail",
@@ -223,7 +224,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "order", "article_count")
     ordering = ("order", "name")
     list_editable = ("order",)
@@ -239,7 +240,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "article_count")
     ordering = ("name",)
     search_fields = ("name",)

@@ -1,16 +1,28 @@
 from django.urls import path
 
+from runnerhub.pagecache import public_page
+
 from . import feeds, views
+
+PAGED = ("page",)
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("articles/", views.ArticleListView.as_view(), name="list"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("articles/", public_page(views.ArticleListView.as_view(), params=PAGED), name="list"),
+    path(
+        "articles/<slug:slug>/",
+        public_page(views.ArticleDetailView.as_view(), params=("cpage", "corder")),
+        name="detail",
+    ),
+    path("topics/<slug:slug>/", public_page(views.TopicView.as_view(), params=PAGED), name="topic"),
+    path("tags/<slug:slug>/", public_page(views.TagView.as_view(), params=PAGED), name="tag"),
+    path(
+        "search/",
+        public_page(views.SearchView.as_view(), params=("q", "page"), store=False),
+        name="search",
+    ),
+    path("feed/", public_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
 ]

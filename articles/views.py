@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub.models import SiteSettings
@@ -91,11 +91,6 @@ class SearchView(ListView):
         context = super().get_context_data(query=self.query, problem=self.problem, **kwargs)
         attach_snippets(context["results"], self.query)
         return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_cache_control(response, private=True, max_age=0)
-        return response
 
 
 class ArticleDetailView(DetailView):

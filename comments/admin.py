@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from runnerhub import dates
 from runnerhub.badges import Tone, badge
+from runnerhub.pagecache import ChangesPublicPagesAdmin
 
 from . import services
 from .inbox import InboxAdminMixin
@@ -50,7 +51,7 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(InboxAdminMixin, admin.ModelAdmin):
+class CommentAdmin(ChangesPublicPagesAdmin, InboxAdminMixin, admin.ModelAdmin):
     """The moderation queue; the inbox and Reply as staff come from comments/inbox.py."""
 
     list_display = (

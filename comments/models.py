@@ -192,8 +192,14 @@ class Comment(models.Model):
         return self.root_id or self.pk
 
 
-def comments_open(article: Article, default_days: int) -> bool:
+def comments_close_at(article: Article, default_days: int):
+    """When comments close on this article (None: closed from the start)."""
     days = article.comments_open_days if article.comments_open_days is not None else default_days
     if days == 0 or not article.publish_at:
-        return False
-    return timezone.now() < article.publish_at + timedelta(days=days)
+        return None
+    return article.publish_at + timedelta(days=days)
+
+
+def comments_open(article: Article, default_days: int) -> bool:
+    closes = comments_close_at(article, default_days)
+    return closes is not None and timezone.now() < closes

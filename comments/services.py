@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, FAQItem
 from runnerhub.outages import cache_failed
+from runnerhub.pagecache import pages_changed
 
 from . import notifications
 from .models import Comment, render_plain_text
@@ -64,6 +65,7 @@ def comment_create(
     comment.save()
     if comment.state == Comment.State.PUBLISHED:
         _published(comment)
+        pages_changed()
     if comment.state != Comment.State.SPAM and parent is None and not is_staff:
         notifications.notify_staff_of_question(comment)
     if ip_address:
@@ -125,6 +127,8 @@ def comments_approve(*, queryset: QuerySet) -> int:
     for comment in approved:
         comment.state = Comment.State.PUBLISHED
         _published(comment)
+    if approved:
+        pages_changed()
     return len(approved)
 
 
@@ -133,7 +137,10 @@ def comments_set_state(*, queryset: QuerySet, state: str) -> int:
     """Mark comments as spam or removed: they disappear from the site at once."""
     changed = queryset.exclude(state=state)
     # An accepted answer that is taken down is no longer the accepted answer.
-    return changed.update(state=state, is_accepted=False)
+    count = changed.update(state=state, is_accepted=False)
+    if count:
+        pages_changed()
+    return count
 
 
 @transaction.atomic
@@ -144,6 +151,7 @@ def comment_accept(*, reply: Comment) -> None:
     Comment.objects.filter(root_id=reply.root_id, is_accepted=True).update(is_accepted=False)
     Comment.objects.filter(pk=reply.pk).update(is_accepted=True)
     reply.is_accepted = True
+    pages_changed()
 
 
 @transaction.atomic
@@ -159,6 +167,7 @@ def comment_promote_to_faq(*, question: Comment) -> FAQItem | None:
     if question.parent_id or answer is None:
         return None
     last = FAQItem.objects.filter(article_id=question.article_id).aggregate(Max("order"))
+    pages_changed()  # the article shows its FAQs
     return FAQItem.objects.create(
         article_id=question.article_id,
         question=question.text[:300],

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -146,6 +147,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache  # this browser's own text, with its token: never kept by any cache
 @require_GET
 def restore(request: HttpRequest, key: str) -> HttpResponse:
     """Where a comment that failed the CSRF check comes back (see runnerhub.csrf): the form,
@@ -169,11 +171,11 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
         status=200,
         article=article,
         parent=parent,
-        problem="For your security your comment was not posted yet: the page it came from "
-        "was open for a long time, in another tab, or on another website. Nothing you typed "
-        "is lost: check it below and press Post. If you did not write this, leave this "
-        "page: nothing has been posted. If this happens again, please allow cookies for "
-        "this site.",
+        problem="Almost there: please check your comment below and press Post once more to "
+        "confirm. For your security it is not posted yet, because it came without this "
+        "site's security check (which happens when a page was sent without JavaScript, was "
+        "open for a long time, or is on another website). If you did not write this, leave "
+        "this page: nothing has been posted.",
     )
 
 

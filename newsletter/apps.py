@@ -8,4 +8,10 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from runnerhub import pagecache
+
         from . import checks  # noqa: F401 - registers the system checks
+        from .templatetags.newsletter_tags import HIDE_COOKIE
+
+        # Which banner a page draws (whole, one line, none): each is a page of its own.
+        pagecache.VARY_COOKIES.add(HIDE_COOKIE)

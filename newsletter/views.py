@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -81,6 +82,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return redirect("newsletter:signup")
 
 
+@never_cache  # this browser's own text, with its token: never kept by any cache
 @require_GET
 def restore(request: HttpRequest, key: str) -> HttpResponse:
     """Where a sign-up that failed the CSRF check comes back (see runnerhub.csrf): the form
@@ -97,10 +99,11 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
     )
     keep_render_time(form, typed["rendered"])
     problem = (
-        "For your security you are not signed up yet: the page it came from was open for a "
-        "long time, in another tab, or on another website. Nothing you typed is lost: check "
-        "it below, tick the box and press Join. If you did not type this, leave this page: "
-        "nothing has been sent. If this happens again, please allow cookies for this site."
+        "Almost there: please check your address below, tick the box and press Join once "
+        "more to confirm. For your security you are not signed up yet, because the form came "
+        "without this site's security check (which happens when a page was sent without "
+        "JavaScript, was open for a long time, or is on another website). If you did not "
+        "type this, leave this page: nothing has been sent."
     )
     return render(request, "newsletter/signup.html", {"form": form, "problem": problem})
 

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from .fields import DeliverableEmailField
 from .models import SignInAttempt, SiteSettings, User
+from .pagecache import ChangesPublicPagesAdmin
 from .signin import lockout, two_factor
 
 # Addresses we send email to (staff replies, the new-question alerts) are checked here, not
@@ -24,7 +25,7 @@ admin.site.enable_nav_sidebar = False
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChangesPublicPagesAdmin, BaseUserAdmin):  # names and titles on pages
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Public profile"), {"fields": ("display_name", "public_title", "bio")}),
@@ -68,7 +69,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     """One row for the whole site: the list view goes straight to it."""
 
     formfield_overrides = DELIVERABLE_EMAIL

@@ -4,6 +4,17 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+
+def view_mark(path: str, name: str):
+    """What a decorator marked the view at `path` with (`@restorable`, `public_page`), before
+    Django resolves the request itself; None when there is no such view or mark."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, name, None)
 
 
 def in_admin(request: HttpRequest) -> bool:

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files need no policy. Before every view, which may ask for
     # the request's nonce.
+    # Public pages for anonymous readers, whole responses (runnerhub/pagecache.py): outside
+    # the CSP, session and CSRF middleware, so that it keeps and replays finished responses.
+    "runnerhub.pagecache.PageCacheMiddleware",
     "runnerhub.middleware.ContentSecurityPolicyMiddleware",
     "runnerhub.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +180,14 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Public pages (runnerhub/pagecache.py): how long a CDN, and the app's own cache, may keep
+# one (s-maxage). Pages are purged on every change, so this only bounds a copy whose purge
+# was lost; 0 turns page caching off (pages stay cookie-free and say s-maxage=0).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Dotted paths of functions called (with no argument) after each change to public pages,
+# e.g. one that purges your CDN (README, "Production": a CDN in front).
+PAGE_PURGE_HOOKS = env.list("PAGE_PURGE_HOOKS", default=[])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,7 @@ from django.views.static import serve
 from articles.sitemaps import sitemaps
 
 from . import csp_reports, outages, views
+from .pagecache import public_page
 
 # A database that cannot be reached answers 503 with Retry-After, anything else 500.
 handler500 = outages.server_error
@@ -20,7 +21,8 @@ urlpatterns = [
     path(settings.VIOLATION_REPORTS_PATH.lstrip("/"), csp_reports.csp_report, name="csp_report"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("forms/token/", views.form_token, name="form_token"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("comments/", include("comments.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("shop.urls")),

@@ -1,16 +1,18 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import outages
 from .csrf import Restorable, restore_redirect
 from .images import save_editor_image
-from .middleware import in_admin
+from .middleware import in_admin, view_mark
 
 
 @never_cache
@@ -25,6 +27,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         status, code = ("ok" if cache == "ok" else "degraded"), 200
     return JsonResponse({"status": status, "database": database, "cache": cache}, status=code)
+
+
+@never_cache  # no-store: one browser's token, never kept by anyone
+@require_GET
+def form_token(request: HttpRequest) -> JsonResponse:
+    """A CSRF token (and its cookie), and a fresh key against double posts, for a form on a
+    page that may be cached and so carries neither (runnerhub/pagecache.py). forms.js asks
+    for them when the form is first used."""
+    return JsonResponse({"csrfToken": get_token(request), "formKey": str(uuid.uuid4())})
 
 
 @require_GET
@@ -106,8 +117,4 @@ def _restorable_view(request: HttpRequest) -> Restorable | None:
         return None
     if in_admin(request):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    return getattr(match.func, "csrf_restorable", None)
+    return view_mark(request.path_info, "csrf_restorable")

@@ -13,6 +13,7 @@ from articles import admin_extensions
 from runnerhub import dates
 from runnerhub.badges import Tone, badge
 from runnerhub.images import thumbnail_html
+from runnerhub.pagecache import ChangesPublicPagesAdmin
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check, links_check_message
@@ -112,7 +113,9 @@ class LinkAdminMixin:
 
 
 @admin.register(ShopCategory)
-class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+class ShopCategoryAdmin(
+    ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
+):
     list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
@@ -141,7 +144,7 @@ class ShopCategoryAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+class ProductAdmin(ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
     list_display = (
         "thumbnail",
         "name",

@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 from runnerhub.outages import cache_failed
+from runnerhub.pagecache import pages_changed
 
 from .linkcheck import LINK_TIMEOUT_SECONDS, check_url
 from .models import ClickCount, Product, ShopCategory
@@ -109,6 +110,8 @@ def links_check(
                 )
             summary["checked"] += 1
             summary["broken"] += broken
+            if broken != item.link_broken:
+                pages_changed()  # its calls to action now lead elsewhere
             if progress:
                 progress(summary["checked"], len(items), item, broken, status)
     return summary

@@ -1,9 +1,11 @@
 """Fixtures for more than one app's tests: an article, and a reader's comment as posted."""
 
+import socket
 import time
 
 import pytest
 from django.core import signing
+from django.test import override_settings
 
 from runnerhub.antispam import SALT
 from tests.articles.factories import ArticleFactory
@@ -37,3 +39,20 @@ def post_data(article, rendered_token):
         return data
 
     return make
+
+
+@pytest.fixture
+def redis_away():
+    """The cache is a Redis server that is not there (nothing listens on its port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield

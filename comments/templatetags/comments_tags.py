@@ -2,9 +2,10 @@ from django import template
 from django.urls import reverse
 
 from runnerhub.models import SiteSettings
+from runnerhub.pagecache import expire_by, is_public_request
 
 from ..forms import new_comment_form
-from ..models import comments_open
+from ..models import comments_close_at, comments_open
 from ..render import render_items, staff_badge
 from ..thread import build_thread, own_pending_ids
 
@@ -23,6 +24,13 @@ def comment_thread(context, article, site_settings=None):
         order=request.GET.get("corder", ""),
     )
     is_open = comments_open(article, site_settings.comments_close_after_days)
+    form = new_comment_form(article, request.user) if is_open else None
+    if form is not None and is_public_request(request):
+        # One cached page serves many readers: each gets a key of their own from forms.js
+        # (none without JavaScript, whose post comes back on the restore page with one).
+        form.initial["submission_key"] = ""
+    if is_open:
+        expire_by(request, comments_close_at(article, site_settings.comments_close_after_days))
     # One reversal for the whole thread; each Reply link appends its comment's id.
     reply_base = reverse("comments:reply", args=[0])[:-2]
     return {
@@ -31,7 +39,7 @@ def comment_thread(context, article, site_settings=None):
         "article": article,
         "thread": thread,
         "open": is_open,
-        "form": new_comment_form(article, request.user) if is_open else None,
+        "form": form,
         "thread_html": render_items(thread.comments, can_reply=is_open, reply_base=reply_base),
     }
 

@@ -3,10 +3,13 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub import dashboard
 from runnerhub.images import img_tag
+from runnerhub.pagecache import is_public_request
 
 register = template.Library()
 
@@ -37,3 +40,20 @@ def absolute(path: str) -> str:
 @register.simple_tag(takes_context=True)
 def admin_dashboard(context) -> list[dict]:
     return dashboard.items(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context) -> SafeString:
+    """A form's CSRF field. On a page that may be cached it is empty, for forms.js to fill
+    from `form_token` when the form is used (without JavaScript the post fails the check and
+    comes back with a token: runnerhub/csrf.py); elsewhere it holds the token, as
+    {% csrf_token %} does."""
+    request = context.get("request")
+    if request is not None and is_public_request(request):
+        return format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="" data-form-token="{}">',
+            reverse("form_token"),
+        )
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")
+    )

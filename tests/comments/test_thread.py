@@ -8,7 +8,7 @@ from comments.models import QUESTIONS_PER_PAGE, Comment
 from comments.thread import build_thread
 from runnerhub.models import SiteSettings
 from tests.comments.factories import CommentFactory
-from tests.runnerhub.factories import StaffFactory, UserFactory
+from tests.runnerhub.factories import StaffFactory, UserFactory, warm_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def test_article_page_queries_do_not_grow_with_the_thread(
         Comment.objects.all().delete()
         make_thread(article, n, registered=registered)
         expected_shown = len(build_thread(article).comments)
+        warm_page_cache()
         with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
             response = Client().get(article.get_absolute_url())
         assert response.status_code == 200

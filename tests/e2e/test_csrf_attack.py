@@ -147,7 +147,7 @@ def test_an_old_tab_gets_its_question_back(new_context, live_server, screenshot_
     expire_csrf_cookie(context, live_server)
     reader.wait_for_timeout(1100)
     form.get_by_role("button", name="Post").click()
-    expect(reader.locator(".notice--warning")).to_contain_text("Nothing you typed is lost")
+    expect(reader.locator(".notice--warning")).to_contain_text("press Post once more to confirm")
     form = reader.locator("#comment-form")
     expect(form.get_by_label("Your question or comment")).to_have_value(question)
     expect(form.get_by_label("Name", exact=True)).to_have_value("Zoë Runner")

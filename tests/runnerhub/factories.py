@@ -29,3 +29,18 @@ def signed_in(client, role: str, **fields):
     user.groups.add(Group.objects.get(name=role))
     client.force_login(user)
     return user
+
+
+def warm_page_cache():
+    """A new page cache generation (every cached page out of date, as after a change made
+    through a service), with its one query (the next scheduled article) done, so that a
+    query count measures a page cache miss, as on every miss but a generation's first."""
+    from runnerhub import pagecache
+
+    pagecache._new_generation()
+    pagecache._next_change(pagecache._generation())
+
+
+def form_token(client) -> str:
+    """The CSRF token forms.js puts into a form of a cached page (and its cookie)."""
+    return client.get("/forms/token/").json()["csrfToken"]

@@ -264,7 +264,8 @@ class Reader:
         self.session.headers["X-Forwarded-For"] = f"198.51.{n // 250}.{n % 250 + 1}"
 
     def token(self) -> str:
-        self.session.get(f"{self.app}/newsletter/", timeout=10)
+        # What forms.js does on a cached page: ask for a token (and its cookie).
+        self.session.get(f"{self.app}/forms/token/", timeout=10)
         return self.session.cookies.get("csrftoken", "")
 
     def post(self, path: str, data: dict) -> requests.Response:

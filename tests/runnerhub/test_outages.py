@@ -5,7 +5,6 @@ test_database_outage.py."""
 
 import logging
 import re
-import socket
 from html import unescape
 from unittest import mock
 
@@ -20,6 +19,7 @@ from newsletter.models import Subscriber
 from runnerhub import outages
 from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
+from tests.runnerhub.factories import form_token
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +68,8 @@ def test_other_errors_are_still_the_500_page():
 
 def test_a_question_posted_while_the_database_is_away_is_kept_and_sent_again(post_data, article):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    form_page = client.get(article.get_absolute_url()).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1)
+    assert client.get(article.get_absolute_url()).status_code == 200
+    token = form_token(client)
     typed = post_data(text='Calves <sore> after "hills" & intervals: why?\nTwo lines.')
     with database_away():
         response = client.post("/comments/post/", {**typed, "csrfmiddlewaretoken": token})
@@ -107,23 +107,6 @@ def test_healthz_says_the_database_is_away():
     assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
 
 
-@pytest.fixture
-def redis_away():
-    """The cache is a Redis server that is not there (nothing listens on its port)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    caches = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
-    }
-    with override_settings(CACHES=caches):
-        yield
-
-
 def test_without_redis_pages_and_forms_keep_working(
     redis_away, post_data, article, caplog, django_capture_on_commit_callbacks
 ):
@@ -131,7 +114,7 @@ def test_without_redis_pages_and_forms_keep_working(
     assert client.get("/").status_code == 200
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    token = form_token(client)
 
     with (
         caplog.at_level(logging.WARNING, logger="runnerhub.outages"),

@@ -35,6 +35,7 @@ OWNED = {
     "shop/shop.css": "shop",
     "newsletter/newsletter.css": "newsletter",
     "newsletter/newsletter.js": "newsletter",
+    "runnerhub/js/forms.js": "runnerhub",
     "newsletter/admin.css": "newsletter",
 }
 
@@ -181,6 +182,7 @@ def test_the_article_page_has_every_part_and_its_assets(client, pages):
         assert part in body, part
     assert _scripts(body) == [
         "comments/comments.js",
+        "runnerhub/js/forms.js",
         "newsletter/newsletter.js",
         "articles/video.js",
     ]

@@ -14,7 +14,7 @@ from shop.linkcheck import check_url
 from shop.models import ClickCount, Product, ShopCategory
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
-from tests.runnerhub.factories import signed_in
+from tests.runnerhub.factories import signed_in, warm_page_cache
 from tests.shop.conftest import PUBLIC_IP, add_product
 from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
 
@@ -277,6 +277,7 @@ def test_article_page_queries_do_not_grow_with_blocks(client, django_assert_num_
     for p in products:
         ArticleProductFactory(article=many, product=p)
     ArticleProductFactory(article=one, product=products[0])
+    warm_page_cache()
     with django_assert_num_queries(11) as few:
         client.get(one.get_absolute_url())
     with django_assert_num_queries(len(few)):

@@ -1,0 +1,283 @@
+"""Public pages that a cache can hold: whole responses for anonymous readers.
+
+A view wrapped in `public_page` (home, lists, articles, search, feeds, sitemap, the shop's
+category pages, /newsletter/) answers a GET from a browser that holds none of the private
+cookies (a session: staff or a reader with comments awaiting moderation; flash messages;
+the returning commenter's proof) with a page that sets no cookie, does not vary on Cookie
+and says `Cache-Control: public, max-age=0, s-maxage=N`. Its forms carry no CSRF token
+(`{% form_token %}`): runnerhub/static/runnerhub/js/forms.js fetches one from `form_token`
+when a form is first used, and without JavaScript the CSRF failure path (runnerhub.csrf)
+shows the form again with a token, to be sent once more.
+
+The same responses, headers and body together (the CSP header names the nonce its body
+uses), are kept in the shared cache under a site-wide generation that `pages_changed()`
+replaces after every write a page shows, so a change is visible on the next request; no
+entry outlives the next scheduled change (an article's publish time: `change_times`). With
+the cache away, pages are rendered every time, never an error.
+"""
+
+import functools
+import hashlib
+import logging
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.module_loading import import_string
+
+from .middleware import view_mark
+from .outages import cache_failed
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+# After the cache failed, this process leaves it alone for a few seconds: a Redis that is
+# away costs one request its timeout, not every request.
+RETRY_AFTER_FAILURE_SECONDS = 5.0
+# Cookies whose holder may see a page of their own: the page is rendered for them, marked
+# private, and neither read from nor written to any cache. Apps add theirs (apps.py).
+PRIVATE_COOKIES: set[str] = {settings.SESSION_COOKIE_NAME, "messages"}
+# Cookies a public page's content depends on (each value is a page of its own). Apps add
+# theirs; a CDN must put them in its cache key too (README).
+VARY_COOKIES: set[str] = set()
+# Functions returning the next moment (or None) at which public pages change by themselves,
+# e.g. the next scheduled article's publish time. Apps add theirs.
+change_times: list[Callable[[], datetime | None]] = []
+# Headers that belong to one request and are never replayed.
+_NOT_KEPT = ("Set-Cookie", "X-Request-ID", "Date")
+
+_state = {"cache_down_until": 0.0, "bump_missed": False}
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    params: tuple[str, ...]  # the query parameters the page depends on
+    store: bool  # kept in the app's cache (False: only the headers, for CDNs and browsers)
+
+
+def public_page(view=None, *, params: tuple[str, ...] = (), store: bool = True):
+    """Mark a view's GETs as a public page (see the module's doc). `params`: the query
+    parameters it reads; any other is left out of the cache key, so `?utm_source=` shares
+    the page. `store=False` for pages of unbounded variety (search)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            return view(request, *args, **kwargs)
+
+        wrapped.public_page = PublicPage(tuple(params), store)
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
+
+
+def is_public_request(request: HttpRequest) -> bool:
+    """True while rendering a page that may be cached: show nothing of this browser's own."""
+    return getattr(request, "public_page", False)
+
+
+def expire_by(request: HttpRequest, moment: datetime | None) -> None:
+    """This page changes by itself at `moment` (comments closing): no copy lives past it."""
+    if moment is not None:
+        current = getattr(request, "page_changes_at", None)
+        request.page_changes_at = moment if current is None else min(current, moment)
+
+
+def pages_changed() -> None:
+    """Every write that changes what a public page shows calls this: once the transaction
+    commits, every cached page is out of date (a new generation), and the purge hooks
+    (settings.PAGE_PURGE_HOOKS, e.g. a CDN's purge) are called."""
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+        _state["bump_missed"] = False
+    except Exception:  # the cache is away: retried before this process reads it again
+        _state["bump_missed"] = True
+        cache_failed("starting a new page cache generation")
+    for path in settings.PAGE_PURGE_HOOKS:
+        try:
+            import_string(path)()
+        except Exception:  # a CDN that is away must not undo the editor's save
+            logger.exception("page purge hook %s failed", path)
+
+
+def _cache_usable() -> bool:
+    if time.monotonic() < _state["cache_down_until"]:
+        return False
+    if _state["bump_missed"]:
+        _new_generation()
+        return not _state["bump_missed"]
+    return True
+
+
+def _cache_away(what: str) -> None:
+    _state["cache_down_until"] = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
+    cache_failed(what)
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # first use, or evicted: a new one, whoever gets there first
+        cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _next_change(generation: str | None) -> float | None:
+    """The next moment (a timestamp) pages change by themselves; one query per generation."""
+    key = f"pagecache:{generation}:next-change"
+    if generation is not None:
+        try:
+            known = cache.get(key)
+        except Exception:
+            known = None
+        if known is not None and (known == 0 or known > time.time()):
+            return known or None
+    moments = [moment for source in change_times if (moment := source()) is not None]
+    found = min(moments).timestamp() if moments else None
+    if generation is not None:
+        try:
+            cache.set(key, found or 0, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            _cache_away("keeping the next page change")
+    return found
+
+
+def _seconds_left(request: HttpRequest, generation: str | None) -> int:
+    limits = [settings.PAGE_CACHE_SECONDS]
+    if (moment := _next_change(generation)) is not None:
+        limits.append(moment - time.time())
+    if (moment := getattr(request, "page_changes_at", None)) is not None:
+        limits.append(moment.timestamp() - time.time())
+    return max(0, math.floor(min(limits)))
+
+
+def _key(request: HttpRequest, page: PublicPage, generation: str) -> str:
+    query = "&".join(
+        f"{name}={value}" for name in page.params for value in request.GET.getlist(name)
+    )
+    cookies = "&".join(f"{name}={request.COOKIES.get(name, '')}" for name in sorted(VARY_COOKIES))
+    raw = "\n".join((request.scheme, request.get_host(), request.path, query, cookies))
+    return f"pagecache:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _public_headers(response: HttpResponse, seconds: int) -> None:
+    patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+
+
+def _private_headers(response: HttpResponse) -> None:
+    if not response.has_header("Cache-Control"):  # a view's own (never cache, no-store) stays
+        patch_cache_control(response, private=True, max_age=0)
+
+
+class PageCacheMiddleware:
+    """Serves and keeps public pages (see the module's doc). It sits outside the CSP,
+    session and CSRF middleware, so that what it keeps is the finished response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        page = self._page(request)
+        if page is None:
+            return self.get_response(request)
+        if any(name in request.COOKIES for name in PRIVATE_COOKIES):
+            response = self.get_response(request)
+            _private_headers(response)
+            return response
+        request.public_page = True
+        key = generation = entry = None
+        if settings.PAGE_CACHE_SECONDS and _cache_usable():
+            try:
+                generation = _generation()
+                if page.store:
+                    key = _key(request, page, generation)
+                    entry = cache.get(key)
+            except Exception:
+                _cache_away("reading the page cache")
+                key = generation = entry = None
+            if entry is not None and (seconds := math.floor(entry["until"] - time.time())) > 0:
+                return self._replay(entry, seconds)
+        response = self.get_response(request)
+        control = response.get("Cache-Control", "")
+        if (
+            response.status_code != 200
+            or response.cookies
+            or response.streaming
+            or any(word in control for word in ("private", "no-cache", "no-store"))
+        ):
+            # Not a page to share (an error, a redirect, a cookie set for this browser).
+            _private_headers(response)
+            return response
+        if "Cookie" in response.get("Vary", ""):
+            # Only the session and CSRF middleware add it, for a browser that sent neither
+            # cookie: what they read was empty, so the page is the same for every reader.
+            vary = [v.strip() for v in response["Vary"].split(",") if v.strip() != "Cookie"]
+            if vary:
+                response["Vary"] = ", ".join(vary)
+            else:
+                del response["Vary"]
+        seconds = _seconds_left(request, generation) if settings.PAGE_CACHE_SECONDS else 0
+        _public_headers(response, seconds)
+        if key is not None and seconds > 0:
+            entry = {
+                "status": response.status_code,
+                "headers": [
+                    (name, value) for name, value in response.items() if name not in _NOT_KEPT
+                ],
+                "content": response.content,
+                "until": time.time() + seconds,
+            }
+            try:
+                cache.set(key, entry, seconds)
+            except Exception:
+                _cache_away("keeping a page")
+        return response
+
+    @staticmethod
+    def _page(request: HttpRequest) -> PublicPage | None:
+        if request.method not in ("GET", "HEAD"):
+            return None
+        return view_mark(request.path_info, "public_page")
+
+    @staticmethod
+    def _replay(entry: dict, seconds: int) -> HttpResponse:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        _public_headers(response, seconds)  # what is left of its time, for the CDN too
+        response["X-Page-Cache"] = "hit"
+        return response
+
+
+class ChangesPublicPagesAdmin:
+    """For the ModelAdmin of a model public pages show: every save or delete in admin
+    (inlines too) starts a new page generation once it commits. Actions go through
+    services, which call pages_changed() themselves."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pages_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pages_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pages_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pages_changed()

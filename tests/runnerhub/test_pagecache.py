@@ -17,6 +17,7 @@ from comments.models import Comment
 from newsletter.models import Subscriber
 from runnerhub.models import SiteSettings
 from shop.models import Product
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory, form_token, signed_in, warm_page_cache
@@ -275,7 +276,7 @@ class _NoForm:
 
 def admin_save(obj):
     """Save `obj` as its admin page does (ModelAdmin.save_model)."""
-    request = RequestFactory().post("/admin/")
+    request = RequestFactory().post(f"{ADMIN}")
     request.user = StaffFactory(is_superuser=True)
     request.session = {}
     request._messages = FallbackStorage(request)
@@ -314,7 +315,7 @@ def test_publishing_and_unpublishing_are_on_the_next_get(site, pages_commit, adm
     cached("/")
     with pages_commit():
         response = admin_client.post(
-            "/admin/articles/article/",
+            f"{ADMIN}articles/article/",
             {"action": "unpublish", "_selected_action": [draft.pk]},
         )
     assert response.status_code == 302
@@ -378,7 +379,7 @@ def test_topics_tags_and_site_settings_changed_are_on_the_next_get(
     assert "calves" in cached(PUBLIC["article"])
     tag = Tag.objects.get(slug="calves")
     with pages_commit():
-        response = admin_client.post(f"/admin/articles/tag/{tag.pk}/delete/", {"post": "yes"})
+        response = admin_client.post(f"{ADMIN}articles/tag/{tag.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert "/tags/calves/" not in fresh(PUBLIC["article"])
 

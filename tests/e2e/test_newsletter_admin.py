@@ -117,7 +117,7 @@ def test_editor_composes_previews_tests_and_sends(page, screenshot_dir):
     page.goto("/admin/newsletter/issue/")
     row = page.locator("#result_list tbody tr", has_text="Calves, hills")
     expect(row.locator(".nl-progress__text")).to_have_text("3 / 3 sent")
-    expect(row.locator(".nl-badge")).to_have_text("Sent")
+    expect(row.locator(".rh-badge")).to_have_text("Sent")
     shot(page, screenshot_dir, "newsletter-admin-issue-list.png")
 
     page.goto(f"/admin/newsletter/issue/{issue.pk}/send/")

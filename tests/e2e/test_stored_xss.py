@@ -24,7 +24,7 @@ from newsletter.tokens import confirm_token
 from runnerhub.sanitize import lost_tail
 from tests.articles.factories import TagFactory, TopicFactory
 from tests.comments.factories import CommentFactory
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, post_around_the_editor, shot, watch_dialogs
 from tests.hostile import XSS, XSS_MARKERS
 from tests.newsletter.factories import (
     IssueBlockFactory,
@@ -275,17 +275,6 @@ def stored(live_server):
     }
 
 
-def _watch_dialogs(page) -> list[str]:
-    dialogs: list[str] = []
-
-    def handle(dialog):
-        dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", handle)
-    return dialogs
-
-
 def _assert_inert(page, url: str, dialogs: list[str]) -> None:
     response = page.goto(url)
     assert response is not None and response.status < 500, url
@@ -298,7 +287,7 @@ def _assert_inert(page, url: str, dialogs: list[str]) -> None:
 
 def test_the_xss_corpus_is_inert_on_public_pages(stored, new_context, screenshot_dir):
     reader = new_context().new_page()
-    dialogs = _watch_dialogs(reader)
+    dialogs = watch_dialogs(reader)
     article = stored["articles"][0]
     urls = [
         "/",
@@ -331,7 +320,7 @@ def test_the_xss_corpus_is_inert_on_public_pages(stored, new_context, screenshot
 
 
 def test_the_xss_corpus_is_inert_in_admin(stored, page, screenshot_dir):
-    dialogs = _watch_dialogs(page)
+    dialogs = watch_dialogs(page)
     login(page, "root")
     article, issue = stored["articles"][0], stored["issue"]
     comment = Comment.objects.filter(is_staff_reply=False).order_by("pk").first()
@@ -369,19 +358,13 @@ def test_the_xss_corpus_is_inert_in_admin(stored, page, screenshot_dir):
 def test_a_refused_article_body_comes_back_inert(stored, page):
     """A body the admin refuses (an unclosed <script> would swallow the rest) is shown back
     to the editor in the editor, with the message: nothing in it runs there either."""
-    dialogs = _watch_dialogs(page)
+    dialogs = watch_dialogs(page)
     login(page, "root")
     page.goto("/admin/articles/article/add/")
     expect(page.locator(".ck-editor__editable")).to_be_visible()
     page.locator("#id_title").fill("Refused body")
     body = "".join(f"<p>{p}</p>" for p in XSS) + "<p><script>alert('unclosed')</p>"
-    # Around CKEditor, as a crafted request would: its listener runs after the editor's own.
-    page.locator("#article_form").evaluate(
-        """(form, html) => form.addEventListener("submit", () => {
-            form.querySelector("textarea#id_body").value = html;
-        })""",
-        body,
-    )
+    post_around_the_editor(page, body)
     page.locator("input[name=_save]").last.click()
     expect(page.locator(".errornote")).to_be_visible()
     expect(page.locator(".field-body .errorlist")).to_contain_text("<script>")
@@ -397,7 +380,7 @@ def test_a_refused_article_body_comes_back_inert(stored, page):
 
 def test_the_checks_see_a_payload_that_runs(page):
     """The same checks on a page where the payloads were not made inert: each is seen."""
-    dialogs = _watch_dialogs(page)
+    dialogs = watch_dialogs(page)
     page.set_content(
         '<img src="/nowhere.png" onerror="alert(1)"><a href="java&#9;script:alert(2)">x</a>'
         '<script>window.ran = "alert(3)"</script><base href="https://evil.example/">'

@@ -112,22 +112,42 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
 CLEAN_CONTENT_TAGS = {"script", "style", "template", "noscript", "iframe", "object"}
 
 
-def sanitize_html(value: str | None) -> str:
-    """Return `value` reduced to the allowlist (empty string for None)."""
-    if not value:
-        return ""
-    value = value.replace("\x00", "")
+# Passes at most: stripping a tag can leave markup the parser rebuilds differently when it
+# reads it again ("<h2><x><h2>" becomes a heading inside a heading, which a browser reads as
+# two headings). Two passes settle everything seen so far; the rest is a safety margin.
+MAX_PASSES = 4
+
+
+def _clean_once(value: str) -> str:
     return nh3.clean(
         value,
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": none on every tag. Without it nh3 keeps lang and title on any tag (ammonia's
+        # default), which the allowlist above does not name.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         attribute_filter=_attribute_filter,
         strip_comments=True,
     ).strip()
+
+
+def sanitize_html(value: str | None) -> str:
+    """Return `value` reduced to the allowlist (empty string for None).
+
+    Cleaned until cleaning changes nothing, so that what is stored is exactly what a
+    browser builds from it: the allowlist holds for the markup readers' browsers see."""
+    if not value:
+        return ""
+    cleaned = _clean_once(value.replace("\x00", ""))
+    for _ in range(MAX_PASSES - 1):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
 
 
 # Left open, each of these takes the rest of the text with it: the parser reads the content

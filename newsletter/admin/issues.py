@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from runnerhub import dates
 from runnerhub.images import missing_alt_warning
 from runnerhub.redirects import next_url
+from runnerhub.sanitize import sanitize_html
 
 from .. import compose
 from ..emails import issue_preview_html
@@ -240,8 +241,11 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("body"))
     def body_html(self, obj: Issue) -> str:
-        # Issue.save() stores only the sanitizer's allowlist.
-        return mark_safe(f'<div class="nl-sent-body">{obj.body}</div>')
+        # Issue.save() stores only the sanitizer's allowlist; sanitized again here (it is
+        # idempotent) so that a body written any other way cannot reach an editor's session.
+        body = sanitize_html(obj.body)
+        html = f'<div class="nl-sent-body">{body}</div>'
+        return mark_safe(html)  # nosec B308, B703
 
     # Saving with one of the "Preview and send" buttons --------------------------------
 
@@ -485,11 +489,13 @@ class IssueAdmin(admin.ModelAdmin):
                 return redirect("admin:newsletter_issue_change", issue.pk)
             return self._fill(request, issue, mode)
         since = compose.week_start()
+        draft = compose.draft_from_week(since=since)  # the sanitizer's output
+        safe_draft = mark_safe(draft)  # nosec B308, B703
         context = self._context(
             request,
             issue,
             _("Fill from the week"),
-            draft=mark_safe(compose.draft_from_week(since=since)),
+            draft=safe_draft,
             since=since,
         )
         return TemplateResponse(request, "admin/newsletter/issue/fill_confirm.html", context)

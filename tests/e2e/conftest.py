@@ -109,6 +109,29 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     expect(page.locator("#user-tools")).to_contain_text("Welcome")
 
 
+def watch_dialogs(page) -> list[str]:
+    """Every alert, confirm or prompt the page opens from now on ("alert: 1"), dismissed."""
+    dialogs: list[str] = []
+
+    def handle(dialog):
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", handle)
+    return dialogs
+
+
+def post_around_the_editor(page, html: str) -> None:
+    """Make the article form post `html` as its body, as a crafted request would: CKEditor
+    copies its data into the textarea on submit, and this listener runs after it."""
+    page.locator("#article_form").evaluate(
+        """(form, html) => form.addEventListener("submit", () => {
+            form.querySelector("textarea#id_body").value = html;
+        })""",
+        html,
+    )
+
+
 def pick_autocomplete(page, field: str, search: str, option: str) -> None:
     """Choose `option` in a Django admin autocomplete (select2) field by typing `search`."""
     page.locator(f"#id_{field} + .select2 .select2-selection").click()

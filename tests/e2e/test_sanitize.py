@@ -12,7 +12,13 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.admin_paths import ADMIN
 from tests.articles.factories import TopicFactory
-from tests.e2e.conftest import LOAD_IMAGE_JS, login, pick_autocomplete
+from tests.e2e.conftest import (
+    LOAD_IMAGE_JS,
+    login,
+    pick_autocomplete,
+    post_around_the_editor,
+    watch_dialogs,
+)
 from tests.runnerhub.factories import StaffFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -83,17 +89,6 @@ def _assert_nothing_runs(reader, slug: str, dialogs: list[str]) -> None:
     assert dialogs == [], f"a dialog fired: {dialogs}"
 
 
-def _watch_dialogs(page) -> list[str]:
-    dialogs: list[str] = []
-
-    def handle(dialog):
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", handle)
-    return dialogs
-
-
 @pytest.fixture
 def admin_page(page):
     StaffFactory(username="root", is_superuser=True)
@@ -104,7 +99,7 @@ def admin_page(page):
 
 def test_html_pasted_into_ckeditor_is_harmless(admin_page, new_context):
     page = admin_page
-    editor_dialogs = _watch_dialogs(page)
+    editor_dialogs = watch_dialogs(page)
     _start_article(page, "Pasted from a web page")
     editable = page.locator(".ck-editor__editable")
     editable.click()
@@ -133,24 +128,18 @@ def test_html_pasted_into_ckeditor_is_harmless(admin_page, new_context):
         assert needle not in stored, stored
 
     reader = new_context().new_page()
-    reader_dialogs = _watch_dialogs(reader)
+    reader_dialogs = watch_dialogs(reader)
     _assert_nothing_runs(reader, "pasted-from-a-web-page", reader_dialogs)
     assert editor_dialogs == []
 
 
 def test_raw_html_posted_past_ckeditor_is_sanitized_by_the_server(admin_page, new_context):
     page = admin_page
-    editor_dialogs = _watch_dialogs(page)
+    editor_dialogs = watch_dialogs(page)
     _start_article(page, "Posted around the editor")
     page.locator(".ck-editor__editable").click()
     page.keyboard.type("Something typed, replaced on submit.")
-    # CKEditor copies its data into the textarea on submit; this listener runs after it.
-    page.locator("#article_form").evaluate(
-        """(form, html) => form.addEventListener("submit", () => {
-            form.querySelector("textarea#id_body").value = html;
-        })""",
-        PAYLOAD,
-    )
+    post_around_the_editor(page, PAYLOAD)
     posted = _save(page, "Posted around the editor")
     # The server really received the attacks.
     for needle in ("<script>alert('script-tag')</script>", "onerror=", "javascript:alert"):
@@ -164,7 +153,7 @@ def test_raw_html_posted_past_ckeditor_is_sanitized_by_the_server(admin_page, ne
     assert "alert(" not in article.body_text
 
     reader = new_context().new_page()
-    reader_dialogs = _watch_dialogs(reader)
+    reader_dialogs = watch_dialogs(reader)
     _assert_nothing_runs(reader, "posted-around-the-editor", reader_dialogs)
 
     # Editing it again in the admin runs nothing either.

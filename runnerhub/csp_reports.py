@@ -2,9 +2,9 @@
 
 Anyone can post here, so the endpoint trusts nothing it is sent: it takes only the two
 report formats (`application/csp-report` from report-uri, `application/reports+json` from
-the Reporting API's report-to), at most a few KB, a limited number per address and in all
-per minute (runnerhub.ratelimit), and logs only the fields that help find the cause, each
-cut short. Anything else gets a 4xx, never a 500.
+the Reporting API's report-to, or either as plain `application/json`), at most a few KB, a
+limited number per address and in all per minute (runnerhub.ratelimit), and logs only the
+fields that help find the cause, each cut short. Anything else gets a 4xx, never a 500.
 """
 
 import json
@@ -23,6 +23,7 @@ logger = logging.getLogger("runnerhub.csp")
 MAX_BYTES = 8 * 1024
 PER_ADDRESS_PER_MINUTE = 30
 IN_ALL_PER_MINUTE = 600  # a flood of reports from many addresses fills no log either
+# The two report formats, and plain JSON, which some browsers and proxies send instead.
 CONTENT_TYPES = ("application/csp-report", "application/reports+json", "application/json")
 MAX_REPORTS = 20  # per request (the Reporting API sends them in batches)
 MAX_FIELD = 200
@@ -71,7 +72,7 @@ def _reports(body: bytes) -> list[dict[str, str]]:
     """The violations in a report-uri or report-to body, as short strings; [] for junk."""
     try:
         data = json.loads(body)
-    except ValueError:  # not UTF-8, not JSON, NUL bytes, lone surrogates...
+    except (ValueError, RecursionError):  # not UTF-8 or JSON, NUL, lone surrogates, "[[[[..."
         return []
     if isinstance(data, dict) and isinstance(data.get("csp-report"), dict):
         raw = [(data["csp-report"], lambda name: name)]  # report-uri: one report

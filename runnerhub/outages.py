@@ -42,7 +42,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not isinstance(error, DATABASE_AWAY):
         return HttpResponseServerError(loader.render_to_string("500.html"))
     context = {}
-    if request.method == "POST":
+    if _kept_post(request):
         context = {
             "fields": _posted_fields(request),
             "files": bool(request.FILES),
@@ -53,6 +53,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _kept_post(request: HttpRequest) -> bool:
+    """Only a POST to one of our views that passed the CSRF check (CsrfViewMiddleware marks
+    it) is given back: never one that matched no view, was exempt or failed the check, and
+    never one whose path a browser would read as another site's ("//host/...")."""
+    return (
+        request.method == "POST"
+        and getattr(request, "resolver_match", None) is not None
+        and getattr(request, "csrf_processing_done", False)
+        and not request.path.startswith("//")
+    )
 
 
 def _posted_fields(request: HttpRequest) -> list[tuple[str, str]]:

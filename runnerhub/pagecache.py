@@ -216,8 +216,11 @@ class PageCacheMiddleware:
             or response.cookies
             or response.streaming
             or any(word in control for word in ("private", "no-cache", "no-store"))
+            or "'nonce-" in response.get("Content-Security-Policy", "")
         ):
-            # Not a page to share (an error, a redirect, a cookie set for this browser).
+            # Not a page to share (an error, a redirect, a cookie set for this browser, or a
+            # page whose inline script carries this response's own CSP nonce: a nonce shown to
+            # every reader would protect nothing).
             _private_headers(response)
             return response
         if "Cookie" in response.get("Vary", ""):

@@ -161,3 +161,23 @@ def test_a_signed_in_moderator_keeps_working_without_redis(redis_away, admin_cli
     assert response.status_code == 200
     question.refresh_from_db()
     assert question.state == Comment.State.PUBLISHED
+
+
+@pytest.mark.parametrize("path", ["//evil.example/x", "/no-such-page/"])
+def test_a_post_that_reached_no_view_is_never_given_back(path):
+    """It passed no CSRF check: its fields, with a fresh token, must not come back in a form
+    (for //evil.example/x, one a browser would send to another site)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    with database_away():
+        response = client.post(path, {"text": "planted", "email": "x@example.com"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "<form" not in page and "planted" not in page and "csrfmiddlewaretoken" not in page
+
+
+def test_a_post_that_failed_the_csrf_check_is_never_given_back(article):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    with database_away():
+        response = client.post("/comments/post/", {"text": "planted", "article": article.pk})
+    assert b"planted" not in response.content
+    assert b"csrfmiddlewaretoken" not in response.content

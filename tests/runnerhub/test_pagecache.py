@@ -440,3 +440,19 @@ def test_a_cached_forms_render_time_stays_within_the_time_traps_limit(settings):
     from runnerhub.antispam import MAX_AGE
 
     assert settings.PAGE_CACHE_SECONDS * 10 < MAX_AGE
+
+
+def test_a_page_whose_script_uses_the_nonce_is_never_shared(client, settings):
+    """A CSP nonce must be new on every response: a page that used one is not kept."""
+    from django.http import HttpResponse
+
+    from runnerhub.pagecache import PageCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("<script nonce='abc'></script>")
+        response["Content-Security-Policy"] = "script-src 'self' 'nonce-abc'"
+        return response
+
+    request = RequestFactory().get("/")
+    response = PageCacheMiddleware(view)(request)
+    assert "public" not in response.get("Cache-Control", "")

@@ -3,7 +3,6 @@
 worker killed mid-send, and an SMTP server that is away when the emails are queued. Each
 reader is told once; a message in flight at the kill may go twice, under one Message-ID."""
 
-import os
 import signal
 import time
 from collections import defaultdict
@@ -13,25 +12,17 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.notifications import notify_reply
 from tests.comments.factories import CommentFactory, ReplyFactory
-from tests.newsletter.smtp_sink import SmtpSink, start_worker, stop_workers, worker_env
+from tests.newsletter.smtp_sink import (
+    WORKERS_NEED_POSTGRES,
+    SmtpSink,
+    start_worker,
+    stop_workers,
+    wait_until,
+    worker_env,
+)
 
 READERS = 60
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="worker processes beside the test need a server database: "
-        "set DATABASE_URL to PostgreSQL",
-    ),
-]
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+pytestmark = [pytest.mark.django_db(transaction=True), WORKERS_NEED_POSTGRES]
 
 
 def queue_replies(settings, count: int) -> set[str]:

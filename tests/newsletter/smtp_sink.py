@@ -8,11 +8,13 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
@@ -124,3 +126,23 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
             worker.wait(10)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+# Tests that run worker processes beside the test: they share the test's database, which
+# only a server database can do.
+WORKERS_NEED_POSTGRES = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="worker processes beside the test need a server database (SKIP LOCKED): "
+    "set DATABASE_URL to PostgreSQL",
+)
+
+
+def wait_until(condition, timeout: float, what: str):
+    """Poll `condition` until it is true (and return what it returned), or fail the test
+    after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}")

@@ -3,7 +3,6 @@ real `db_worker` processes, one of them killed partway (SIGKILL, no clean-up), t
 restarted beside a second worker. At the SMTP sink every confirmed subscriber has the issue
 once, with the unsubscribe headers; an address unsubscribed mid-send gets nothing after."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,27 +17,20 @@ from newsletter.sending import issue_send_now
 from newsletter.services import subscriber_unsubscribe
 from runnerhub.models import SiteSettings
 from tests.newsletter.factories import IssueFactory
-from tests.newsletter.smtp_sink import ROOT, SmtpSink, start_worker, stop_workers, worker_env
+from tests.newsletter.smtp_sink import (
+    ROOT,
+    WORKERS_NEED_POSTGRES,
+    SmtpSink,
+    start_worker,
+    stop_workers,
+    wait_until,
+    worker_env,
+)
 
 SUBSCRIBERS = 1000
 LEASE_SECONDS = 4
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="several worker processes need a server database (SKIP LOCKED): "
-        "set DATABASE_URL to PostgreSQL",
-    ),
-]
-
-
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+pytestmark = [pytest.mark.django_db(transaction=True), WORKERS_NEED_POSTGRES]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ import requests
 from django.core import signing
 
 from runnerhub.antispam import SALT
-from tests.newsletter.smtp_sink import SmtpSink
+from tests.newsletter.smtp_sink import SmtpSink, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "outage-test-only-not-secret"
@@ -51,16 +51,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def wait_until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
 class Cluster:

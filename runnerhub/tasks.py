@@ -14,6 +14,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,15 @@ def queue_email(
     """Send an email from a worker once the current transaction has committed, under a
     Message-ID of its own from now on (retries and resends keep it)."""
     headers = {**(headers or {}), "Message-ID": make_msgid(domain=_site_host())}
-    transaction.on_commit(
-        lambda: send_email.enqueue(to=to, subject=subject, text=text, html=html, headers=headers)
-    )
+
+    def enqueue():
+        send_email.enqueue(to=to, subject=subject, text=text, html=html, headers=headers)
+
+    if isinstance(send_email.get_backend(), DatabaseBackend):
+        # The task is a row in the same database: written in the same transaction as what
+        # the email is about, both are kept or neither. (Queued after the commit, a database
+        # lost between the two would keep a sign-up whose confirmation never goes, and a
+        # repeated sign-up sends none for an hour.) Workers see it only once committed.
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)

@@ -458,6 +458,32 @@ CORPUS: dict[str, list[str]] = {
 
 HOSTILE = list(dict.fromkeys(value for kind in CORPUS.values() for value in kind))
 
+# The kinds whose trouble is in storage (NUL, surrogates, integer ranges, sizes, SQL) run
+# whole on every database; of the rest, SQLite (the zero-setup demo database) gets the first
+# few of each kind. PostgreSQL, the production database, always gets the whole corpus.
+STORAGE_KINDS = (
+    "control characters and nul",
+    "surrogates",
+    "numbers",
+    "long",
+    "sql and search syntax",
+)
+SAMPLE_PER_KIND = 3
+
+
+def corpus_for(vendor: str) -> list[str]:
+    """The corpus a test sends on the database `vendor` (connection.vendor)."""
+    if vendor == "postgresql":
+        return HOSTILE
+    return list(
+        dict.fromkeys(
+            value
+            for kind, values in CORPUS.items()
+            for value in (values if kind in STORAGE_KINDS else values[:SAMPLE_PER_KIND])
+        )
+    )
+
+
 # What is meant to run script wherever it is shown, and each URL spelling inside the markup
 # that would follow it. Each payload calls alert() (or loads evil.example), which is how the
 # browser test recognises anything that came from one.

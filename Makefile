@@ -65,10 +65,12 @@ worker: $(VENV)/.installed
 # ones, which flush the data the migrations wrote). PYTEST_ARGS goes to both runs, and a -m in
 # it replaces the split; exit status 5 (nothing selected, e.g. PYTEST_ARGS=tests/articles) is
 # no failure.
+# TEST_WORKERS processes share the tests (pytest-xdist; 0 runs them in this one process).
+TEST_WORKERS ?= auto
 test: lint security
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not demo" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(VENV)/bin/pytest -m demo $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not demo" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m demo $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Checks only, as `make test` and CI do; `make format` changes files.
 lint: $(VENV)/.installed-dev

@@ -31,6 +31,20 @@ def _empty_cache():
     pagecache._state.update(cache_down_until=0.0, bump_missed=False)
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """Rate limits count in fixed windows of wall-clock time (runnerhub/ratelimit.py): a test
+    whose posts straddled a window's edge would see its count start again and fail now and
+    then, more often on a loaded machine. Within a test, every request falls in one window."""
+    import time
+    import types
+
+    from runnerhub import ratelimit
+
+    started = time.time()
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: started))
+
+
 def _chromium_path() -> str | None:
     for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "chromium"):
         if candidate and shutil.which(candidate):

@@ -2,6 +2,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -34,10 +35,12 @@ def test_fixed_window_limit():
 def test_limit_is_shared_across_processes_through_redis():
     """Two separate processes count against the same limit, as gunicorn workers would."""
     key = uuid.uuid4().hex
+    # Both processes must count in the same (hour-long) window: not near its end.
+    time.sleep(max(0.0, time.time() % 3600 - 3540))
     code = (
         "import django; django.setup();"
         "from runnerhub.ratelimit import hit;"
-        f"print(sum(hit('comments', '{key}', limit=5, window=60) for _ in range(4)))"
+        f"print(sum(hit('comments', '{key}', limit=5, window=3600) for _ in range(4)))"
     )
     env = {
         **os.environ,

@@ -102,8 +102,14 @@ def _page_number(value) -> int:
 
 
 def _page_roots(roots, number: int):
-    """The ids of page `number`'s questions, or of the last page when there are fewer: the
-    window functions number the questions and count them, so no count comes first."""
+    """The ids of page `number`'s questions: a slice of them in the reader's order."""
+    start = (number - 1) * QUESTIONS_PER_PAGE
+    return roots.values("id")[start : start + QUESTIONS_PER_PAGE]
+
+
+def _last_page_roots(roots, number: int):
+    """The same, but the last page's when there are fewer pages: window functions number and
+    count the questions (slower to build and run: only for a page past the end)."""
     numbered = roots.annotate(
         rank=Window(RowNumber(), order_by=list(roots.query.order_by)),
         questions=Window(Count("id")),
@@ -113,12 +119,9 @@ def _page_roots(roots, number: int):
     return numbered.filter(rank__gt=first, rank__lte=first + QUESTIONS_PER_PAGE).values("id")
 
 
-def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_ORDER) -> Thread:
-    """One query, whatever the size (or the page asked for): the page's threads, each row
-    carrying the number of questions, for the pagination."""
-    order = order if order in ORDERS else DEFAULT_ORDER
-    roots = _roots(article, own_ids, order)
-    page_roots = _page_roots(roots, _page_number(page_number))
+def _rows(article: Article, own_ids, page_roots) -> tuple[list[Row], int]:
+    """The comments of the questions `page_roots` picks, and the number of questions (a
+    subquery in the same query)."""
     count = (
         Comment.objects.visible_to(own_ids)
         .filter(article=article, parent__isnull=True)
@@ -134,7 +137,18 @@ def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_O
         .values_list(*Row.FIELDS, "total")
     )
     total = found[0][-1] if found else 0
-    rows = [Row(*values[:-1]) for values in found]
+    return [Row(*values[:-1]) for values in found], total
+
+
+def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_ORDER) -> Thread:
+    """One query, whatever the size: the page's threads, each row carrying the number of
+    questions for the pagination (a second one for a page past the end)."""
+    order = order if order in ORDERS else DEFAULT_ORDER
+    roots = _roots(article, own_ids, order)
+    number = _page_number(page_number)
+    rows, total = _rows(article, own_ids, _page_roots(roots, number))
+    if not rows and number > 1:
+        rows, total = _rows(article, own_ids, _last_page_roots(roots, number))
     page = None
     if total > QUESTIONS_PER_PAGE:
         page = Paginator(range(total), QUESTIONS_PER_PAGE).get_page(page_number)

@@ -138,3 +138,27 @@ def test_the_staff_badge_is_the_same_in_the_thread_the_reply_page_and_the_staff_
     client.force_login(staff)
     own_form = client.get(article.get_absolute_url()).content.decode()
     assert f"Posting as <strong>{staff.public_name}</strong> {badge}" in own_form
+
+
+@pytest.mark.parametrize("order", ["oldest", "answered"])
+def test_pages_of_questions_in_one_query_and_past_the_end_the_last(
+    article, django_assert_num_queries, order
+):
+    start = timezone.now() - timedelta(days=1)
+    for i in range(QUESTIONS_PER_PAGE + 10):
+        CommentFactory(
+            article=article, text=f"Question {i}", created_at=start + timedelta(seconds=i)
+        )
+    with django_assert_num_queries(1):
+        first = build_thread(article, page_number=1, order=order)
+    with django_assert_num_queries(1):
+        second = build_thread(article, page_number="2", order=order)
+    assert (len(first.comments), len(second.comments)) == (QUESTIONS_PER_PAGE, 10)
+    assert first.total == second.total == QUESTIONS_PER_PAGE + 10
+    assert (first.page.number, second.page.number) == (1, 2)
+    for past in ("3", "99", "0", "-1"):
+        with django_assert_num_queries(2):
+            last = build_thread(article, page_number=past, order=order)
+        assert [c.pk for c in last.comments] == [c.pk for c in second.comments]
+        assert last.page.number == 2
+    assert build_thread(article, page_number="abc", order=order).page.number == 1

@@ -79,7 +79,8 @@ PAGES = {
     "home": ("/", 4),
     "list": ("/articles/", 3),
     "article": ("/articles/calf-pain/", 6),
-    "article, second page of questions": ("/articles/calf-pain/?cpage=2", 6),
+    # A page of questions past the end shows the last page: one query more to find it.
+    "article, page past the end": ("/articles/calf-pain/?cpage=9", 7),
     "article, answered first": ("/articles/calf-pain/?corder=answered", 6),
     "topic": ("/topics/injuries/?page=1", 4),
     "tag": ("/tags/{tag}/", 4),

@@ -1,7 +1,8 @@
 """Reading a thread: one query, whatever its size:
 
 every visible comment of the questions on this page (a subquery picks them, in the reader's
-order), each row carrying the number of questions for the pagination (a subquery too).
+order), each row carrying the number of questions for the pagination (a subquery too); a
+page number past the end costs a second query, which finds the last page.
 Rows come back as plain tuples (no model instances), and render_items() turns the whole
 list into HTML in one flat loop: no template include, lookup or URL reversal per comment.
 """

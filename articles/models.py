@@ -119,8 +119,11 @@ def attach_tags_and_faqs(article: "Article") -> "Article":
     cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, model in (("tags", Tag), ("faqs", FAQItem)):
         rows = getattr(article, f"{name}_json", None) or []
-        objects = [model(**row) for row in rows]
-        objects.sort(key=lambda o, fields=model._meta.ordering: [getattr(o, f) for f in fields])
+        fields = model._meta.concrete_fields
+        objects = [
+            model(**{f.attname: f.to_python(row[f.attname]) for f in fields}) for row in rows
+        ]
+        objects.sort(key=lambda o, order=model._meta.ordering: [getattr(o, f) for f in order])
         queryset = getattr(article, name).all()
         queryset._result_cache = objects
         queryset._prefetch_done = True

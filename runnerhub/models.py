@@ -115,7 +115,8 @@ class SiteSettings(models.Model):
     def from_json(cls, data: dict | None) -> "SiteSettings":
         if not data:  # a fresh database: no row yet
             return cls.load()
-        obj = cls(**data)
+        # JSON has no dates or decimals: each field turns its value back.
+        obj = cls(**{f.attname: f.to_python(data[f.attname]) for f in cls._meta.concrete_fields})
         obj._state.adding = False
         return obj
 

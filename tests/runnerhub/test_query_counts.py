@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.notifications import unsubscribe_token as comment_unsubscribe_token
 from newsletter.tokens import confirm_token, unsubscribe_token
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory, FAQItemFactory, TagFactory, TopicFactory
@@ -67,6 +68,7 @@ def make_site(n: int) -> dict:
         "comment": made[0],
         "confirm": confirm_token(pending),
         "unsubscribe": unsubscribe_token(active),
+        "comment_unsubscribe": comment_unsubscribe_token(made[0]),
         "tag": tags[0].slug,
     }
 
@@ -92,7 +94,9 @@ PAGES = {
     "reply page": ("/comments/reply/{comment}/", 3),
     "confirm": ("/newsletter/confirm/{confirm}/", 2),
     "unsubscribe": ("/newsletter/unsubscribe/{unsubscribe}/", 2),
+    "comment notifications unsubscribe": ("/comments/unsubscribe/{comment_unsubscribe}/", 3),
     "robots": ("/robots.txt", 0),
+    "healthz": ("/healthz", 1),
 }
 
 
@@ -106,6 +110,7 @@ def test_public_page_queries_are_pinned_whatever_the_size(django_assert_num_quer
         comment=site["comment"].pk,
         confirm=site["confirm"],
         unsubscribe=site["unsubscribe"],
+        comment_unsubscribe=site["comment_unsubscribe"],
     )
     cold_fragments()
     with django_assert_num_queries(expected):
@@ -133,12 +138,14 @@ def test_the_article_page_with_warm_fragments_is_one_query(django_assert_num_que
 
 
 @pytest.mark.parametrize("registered", [False, True])
-def test_go_is_at_most_two_queries(django_assert_max_num_queries, registered):
+@pytest.mark.parametrize("target", ["product", "category"])
+def test_go_is_at_most_two_queries(django_assert_max_num_queries, registered, target):
     site = make_site(2)
     product = site["article"].shop_products.first().product
+    path = f"/go/{product.slug}/" if target == "product" else "/go/shop/recovery/"
     client = Client(HTTP_USER_AGENT="Mozilla/5.0 Chrome/156.0")
     if registered:
         client.force_login(UserFactory())
     with django_assert_max_num_queries(2):
-        response = client.get(f"/go/{product.slug}/?a={site['article'].pk}")
+        response = client.get(f"{path}?a={site['article'].pk}")
     assert response.status_code == 302

@@ -214,3 +214,38 @@ def test_with_the_cache_away_fragments_are_rendered(site, redis_away):  # noqa: 
         response = Client().get(URL)
         assert response.status_code == 200
         assert "Foam roller" in response.content.decode()
+
+
+def test_a_real_redis_keeps_fragments_and_renews_them_on_a_change(site, commit):  # noqa: F811
+    import secrets
+
+    import redis
+    from django.test import override_settings
+
+    url = "redis://127.0.0.1:6379/11"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"runnerhub-fragments-test-{secrets.token_hex(4)}"
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+    try:
+        with override_settings(CACHES=caches):
+            assert "Foam roller" in miss()
+            assert client.keys(f"{prefix}:1:fragment:gear-box:*")
+            product = Product.objects.get(slug="roller")
+            product.name = "Redis roller"
+            with commit():
+                admin_save(product)
+            assert "Redis roller" in miss()
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)

@@ -17,7 +17,7 @@ from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
 from . import admin_extensions, body_blocks, services
-from .models import Article, FAQItem, Tag, Topic
+from .models import Article, FAQItem, Tag, Topic, article_scope
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -84,6 +84,10 @@ AUTHOR_PUBLIC_NAME = get_user_model().public_name_sql("author__")  # for sorting
 @admin.register(Article)
 class ArticleAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
+
+    def fragment_scopes(self, obj) -> tuple[str, ...]:
+        return (article_scope(obj.pk), "articles")  # its own page, and others' related lists
+
     list_display = (
         "thumbnail",
         "title",
@@ -225,6 +229,7 @@ class ArticleAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
+    page_scopes = ("topics",)
     list_display = ("name", "slug", "order", "article_count")
     ordering = ("order", "name")
     list_editable = ("order",)
@@ -241,6 +246,7 @@ class TopicAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
+    page_scopes = ("topics",)
     list_display = ("name", "slug", "article_count")
     ordering = ("name",)
     search_fields = ("name",)

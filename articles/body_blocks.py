@@ -27,6 +27,9 @@ class BodyBlock:
     # needs(article) -> why this article cannot show the block ("" when it can), e.g. [video]
     # on an article without a video address.
     needs: Callable | None = None
+    # The fragment scopes of what it shows (runnerhub/fragments.py), e.g. ("shop",): a
+    # change there renders the bodies that use it afresh.
+    scopes: tuple[str, ...] = ()
 
 
 _registry: dict[str, BodyBlock] = {}
@@ -34,6 +37,10 @@ _registry: dict[str, BodyBlock] = {}
 
 def register(name: str, block: BodyBlock) -> None:
     _registry[name] = block
+
+
+def scopes() -> tuple[str, ...]:
+    return tuple(sorted({scope for block in _registry.values() for scope in block.scopes}))
 
 
 def examples() -> list[str]:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +79,56 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("topic", "author").defer("body", "body_html", "body_text")
 
     def for_page(self) -> "ArticleQuerySet":
-        return self.select_related("topic", "author").prefetch_related("tags", "faqs")
+        """With its topic, author, tags and FAQs, in one query: the tags and FAQs come as JSON
+        arrays (see `attach_tags_and_faqs`), not as two more prefetch queries."""
+        return self.select_related("topic", "author").annotate(
+            tags_json=_json_rows(Tag.objects.filter(articles=OuterRef("pk")), "articles"),
+            faqs_json=_json_rows(FAQItem.objects.filter(article=OuterRef("pk")), "article"),
+        )
+
+
+def article_scope(article_id: int) -> str:
+    """The fragment scope of one article's own content (runnerhub/fragments.py)."""
+    return f"article:{article_id}"
+
+
+class JSONRows(models.Aggregate):
+    """The rows of a group as one JSON array (PostgreSQL and SQLite)."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _json_rows(queryset, group_by: str) -> Subquery:
+    fields = [f.attname for f in queryset.model._meta.concrete_fields]
+    return Subquery(
+        queryset.order_by()
+        .values(group_by)
+        .annotate(rows=JSONRows(JSONObject(**{name: name for name in fields})))
+        .values("rows"),
+        output_field=models.JSONField(),
+    )
+
+
+def attach_tags_and_faqs(article: "Article") -> "Article":
+    """Turn an article from `for_page()` into one whose `tags.all()` and `faqs.all()` need no
+    query, in the models' own order."""
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, model in (("tags", Tag), ("faqs", FAQItem)):
+        rows = getattr(article, f"{name}_json", None) or []
+        fields = model._meta.concrete_fields
+        objects = [
+            model(**{f.attname: f.to_python(row[f.attname]) for f in fields}) for row in rows
+        ]
+        objects.sort(key=lambda o, order=model._meta.ordering: [getattr(o, f) for f in order])
+        queryset = getattr(article, name).all()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    return article
 
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")

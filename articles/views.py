@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub.models import SiteSettings
 
-from .models import Article, Tag, Topic
+from .models import Article, Tag, Topic, attach_tags_and_faqs
 from .search import attach_snippets, clean_query, search_articles
 
 PAGE_SIZE = 12
@@ -99,19 +99,22 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         _checked_slug(self.kwargs["slug"])
-        queryset = Article.objects.for_page()
+        queryset = Article.objects.for_page().annotate(site_settings_json=SiteSettings.as_json())
         user = self.request.user
         # Staff with access to articles preview drafts and scheduled articles at the real URL.
         if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
             return queryset
         return queryset.public()
 
+    def get_object(self, queryset=None):
+        return attach_tags_and_faqs(super().get_object(queryset))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
         context.update(
             preview=not article.is_public,
-            site_settings=SiteSettings.load(),
+            site_settings=SiteSettings.from_json(article.site_settings_json),
             related=Article.objects.public()
             .for_lists()
             .filter(topic_id=article.topic_id)

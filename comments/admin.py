@@ -13,6 +13,7 @@ from runnerhub.pagecache import ChangesPublicPagesAdmin
 from . import services
 from .inbox import InboxAdminMixin
 from .models import Comment
+from .thread import thread_scope
 
 STATE_TONES = {
     Comment.State.PENDING: Tone.WAITING,
@@ -53,6 +54,9 @@ class AnsweredFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(ChangesPublicPagesAdmin, InboxAdminMixin, admin.ModelAdmin):
     """The moderation queue; the inbox and Reply as staff come from comments/inbox.py."""
+
+    def fragment_scopes(self, obj) -> tuple[str, ...]:
+        return (thread_scope(obj.article_id),)
 
     list_display = (
         "excerpt",

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from articles.models import Article, FAQItem
+from articles.models import Article, FAQItem, article_scope
 from runnerhub.outages import cache_failed
 from runnerhub.pagecache import pages_changed
 
 from . import notifications
 from .models import Comment, render_plain_text
 from .moderation import initial_state
+from .thread import thread_scope
 
 
 @transaction.atomic
@@ -65,7 +66,7 @@ def comment_create(
     comment.save()
     if comment.state == Comment.State.PUBLISHED:
         _published(comment)
-        pages_changed()
+        pages_changed(thread_scope(article.pk))
     if comment.state != Comment.State.SPAM and parent is None and not is_staff:
         notifications.notify_staff_of_question(comment)
     if ip_address:
@@ -128,7 +129,7 @@ def comments_approve(*, queryset: QuerySet) -> int:
         comment.state = Comment.State.PUBLISHED
         _published(comment)
     if approved:
-        pages_changed()
+        pages_changed(*{thread_scope(c.article_id) for c in approved})
     return len(approved)
 
 
@@ -136,10 +137,11 @@ def comments_approve(*, queryset: QuerySet) -> int:
 def comments_set_state(*, queryset: QuerySet, state: str) -> int:
     """Mark comments as spam or removed: they disappear from the site at once."""
     changed = queryset.exclude(state=state)
+    articles = set(changed.values_list("article_id", flat=True))
     # An accepted answer that is taken down is no longer the accepted answer.
     count = changed.update(state=state, is_accepted=False)
     if count:
-        pages_changed()
+        pages_changed(*(thread_scope(pk) for pk in articles))
     return count
 
 
@@ -151,7 +153,7 @@ def comment_accept(*, reply: Comment) -> None:
     Comment.objects.filter(root_id=reply.root_id, is_accepted=True).update(is_accepted=False)
     Comment.objects.filter(pk=reply.pk).update(is_accepted=True)
     reply.is_accepted = True
-    pages_changed()
+    pages_changed(thread_scope(reply.article_id))
 
 
 @transaction.atomic
@@ -167,7 +169,7 @@ def comment_promote_to_faq(*, question: Comment) -> FAQItem | None:
     if question.parent_id or answer is None:
         return None
     last = FAQItem.objects.filter(article_id=question.article_id).aggregate(Max("order"))
-    pages_changed()  # the article shows its FAQs
+    pages_changed(article_scope(question.article_id))  # the article shows its FAQs
     return FAQItem.objects.create(
         article_id=question.article_id,
         question=question.text[:300],

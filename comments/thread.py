@@ -1,7 +1,8 @@
-"""Reading a thread: a constant number of queries, whatever its size.
+"""Reading a thread: one query, whatever its size:
 
-1. the ids of the visible top-level questions, in the reader's order (one small query);
-2. every visible comment of the questions on this page, in depth-first order (one query).
+every visible comment of the questions on this page (a subquery picks them, in the reader's
+order), each row carrying the number of questions for the pagination (a subquery too); a
+page number past the end costs a second query, which finds the last page.
 Rows come back as plain tuples (no model instances), and render_items() turns the whole
 list into HTML in one flat loop: no template include, lookup or URL reversal per comment.
 """
@@ -9,7 +10,8 @@ list into HTML in one flat loop: no template include, lookup or URL reversal per
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Least, RowNumber
 
 from articles.models import Article
 
@@ -68,12 +70,13 @@ class Thread:
 def _roots(article: Article, own_ids, order: str):
     roots = Comment.objects.visible_to(own_ids).filter(article=article, parent__isnull=True)
     if order == "answered":
-        return roots.annotate(
-            answered_at=Max(
-                "thread__created_at",
-                filter=Q(thread__is_staff_reply=True, thread__state=Comment.State.PUBLISHED),
-            )
-        ).order_by(F("answered_at").desc(nulls_last=True), "-created_at", "-id")
+        # A subquery, not an aggregate: no GROUP BY, so the page's window can number them.
+        answers = Comment.objects.filter(
+            root_id=OuterRef("pk"), is_staff_reply=True, state=Comment.State.PUBLISHED
+        ).order_by("-created_at")
+        return roots.annotate(answered_at=Subquery(answers.values("created_at")[:1])).order_by(
+            F("answered_at").desc(nulls_last=True), "-created_at", "-id"
+        )
     return roots.order_by("created_at", "id")
 
 
@@ -85,23 +88,71 @@ def _answered_at(rows: list) -> dict[int, object]:
     return answered
 
 
+def thread_scope(article_id: int) -> str:
+    """The fragment scope of an article's comments (runnerhub/fragments.py)."""
+    return f"thread:{article_id}"
+
+
+def _page_number(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    # Below 1 or past the end: the last page (as Paginator.get_page).
+    return number if 1 <= number <= 1_000_000 else 1_000_000
+
+
+def _page_roots(roots, number: int):
+    """The ids of page `number`'s questions: a slice of them in the reader's order."""
+    start = (number - 1) * QUESTIONS_PER_PAGE
+    return roots.values("id")[start : start + QUESTIONS_PER_PAGE]
+
+
+def _last_page_roots(roots, number: int):
+    """The same, but the last page's when there are fewer pages: window functions number and
+    count the questions (slower to build and run: only for a page past the end)."""
+    numbered = roots.annotate(
+        rank=Window(RowNumber(), order_by=list(roots.query.order_by)),
+        questions=Window(Count("id")),
+    )
+    last_start = (F("questions") - 1) / QUESTIONS_PER_PAGE * QUESTIONS_PER_PAGE
+    first = Least(Value((number - 1) * QUESTIONS_PER_PAGE), last_start)
+    return numbered.filter(rank__gt=first, rank__lte=first + QUESTIONS_PER_PAGE).values("id")
+
+
+def _rows(article: Article, own_ids, page_roots) -> tuple[list[Row], int]:
+    """The comments of the questions `page_roots` picks, and the number of questions (a
+    subquery in the same query)."""
+    count = (
+        Comment.objects.visible_to(own_ids)
+        .filter(article=article, parent__isnull=True)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    found = list(
+        Comment.objects.visible_to(own_ids)
+        .filter(Q(pk__in=page_roots) | Q(root_id__in=page_roots), article=article)
+        .annotate(total=Subquery(count))
+        .values_list(*Row.FIELDS, "total")
+    )
+    total = found[0][-1] if found else 0
+    return [Row(*values[:-1]) for values in found], total
+
+
 def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_ORDER) -> Thread:
-    """Two queries, whatever the size: the number of questions, then the page's threads."""
+    """One query, whatever the size: the page's threads, each row carrying the number of
+    questions for the pagination (a second one for a page past the end)."""
     order = order if order in ORDERS else DEFAULT_ORDER
     roots = _roots(article, own_ids, order)
-    total = roots.count()
+    number = _page_number(page_number)
+    rows, total = _rows(article, own_ids, _page_roots(roots, number))
+    if not rows and number > 1:
+        rows, total = _rows(article, own_ids, _last_page_roots(roots, number))
     page = None
-    window = slice(0, QUESTIONS_PER_PAGE)
     if total > QUESTIONS_PER_PAGE:
         page = Paginator(range(total), QUESTIONS_PER_PAGE).get_page(page_number)
-        window = slice(page.start_index() - 1, page.end_index())
-    page_roots = roots.values("id")[window]
-    rows = [
-        Row(*values)
-        for values in Comment.objects.visible_to(own_ids)
-        .filter(Q(pk__in=page_roots) | Q(root_id__in=page_roots), article=article)
-        .values_list(*Row.FIELDS)
-    ]
     # Put the questions in the reader's order, each followed by its replies depth-first.
     by_id = {c.pk: c for c in rows}
     if order == "answered":

@@ -26,6 +26,7 @@ admin.site.enable_nav_sidebar = False
 
 @admin.register(User)
 class UserAdmin(ChangesPublicPagesAdmin, BaseUserAdmin):  # names and titles on pages
+    page_scopes = ("site",)
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Public profile"), {"fields": ("display_name", "public_title", "bio")}),
@@ -71,6 +72,8 @@ class UserAdmin(ChangesPublicPagesAdmin, BaseUserAdmin):  # names and titles on 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     """One row for the whole site: the list view goes straight to it."""
+
+    page_scopes = ("site",)
 
     formfield_overrides = DELIVERABLE_EMAIL
 

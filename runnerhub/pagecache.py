@@ -24,7 +24,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,11 +91,20 @@ def expire_by(request: HttpRequest, moment: datetime | None) -> None:
         request.page_changes_at = moment if current is None else min(current, moment)
 
 
-def pages_changed() -> None:
+def pages_changed(*scopes: str) -> None:
     """Every write that changes what a public page shows calls this: once the transaction
-    commits, every cached page is out of date (a new generation), and the purge hooks
-    (settings.PAGE_PURGE_HOOKS, e.g. a CDN's purge) are called."""
-    transaction.on_commit(_new_generation)
+    commits, the fragments of the `scopes` it names get new versions (runnerhub/fragments.py;
+    none named: every fragment), then every cached page is out of date (a new generation),
+    and the purge hooks (settings.PAGE_PURGE_HOOKS, e.g. a CDN's purge) are called."""
+    transaction.on_commit(functools.partial(_changed, scopes))
+
+
+def _changed(scopes: tuple[str, ...]) -> None:
+    from . import fragments
+
+    # Fragments first: a page rendered in the new generation must not use an old fragment.
+    fragments.new_versions(scopes or (fragments.ALL,))
+    _new_generation()
 
 
 def _new_generation() -> None:
@@ -152,6 +161,18 @@ def _next_change(generation: str | None) -> float | None:
         except Exception:
             _cache_away("keeping the next page change")
     return found
+
+
+def next_change() -> datetime | None:
+    """The next moment public pages change by themselves (a scheduled article going live),
+    for fragments that must not outlive it; kept per generation like the pages' own."""
+    try:
+        generation = _generation() if _cache_usable() else None
+    except Exception:
+        _cache_away("reading the page cache generation")
+        generation = None
+    moment = _next_change(generation)
+    return None if moment is None else datetime.fromtimestamp(moment, tz=UTC)
 
 
 def _seconds_left(request: HttpRequest, generation: str | None) -> int:
@@ -266,21 +287,28 @@ class PageCacheMiddleware:
 
 class ChangesPublicPagesAdmin:
     """For the ModelAdmin of a model public pages show: every save or delete in admin
-    (inlines too) starts a new page generation once it commits. Actions go through
-    services, which call pages_changed() themselves."""
+    (inlines too) starts a new page generation once it commits, with new versions for the
+    fragments `fragment_scopes(obj)` names (every fragment unless a ModelAdmin says less).
+    Actions go through services, which call pages_changed() themselves."""
+
+    page_scopes: tuple[str, ...] = ()
+
+    def fragment_scopes(self, obj) -> tuple[str, ...]:
+        return self.page_scopes
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        pages_changed()
+        pages_changed(*self.fragment_scopes(obj))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        pages_changed()
+        pages_changed(*self.fragment_scopes(form.instance))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        pages_changed()
+        pages_changed(*self.fragment_scopes(obj))
 
     def delete_queryset(self, request, queryset):
+        scopes = {scope for obj in queryset for scope in self.fragment_scopes(obj)}
         super().delete_queryset(request, queryset)
-        pages_changed()
+        pages_changed(*scopes)

@@ -185,6 +185,9 @@ CACHES = {
 # one (s-maxage). Pages are purged on every change, so this only bounds a copy whose purge
 # was lost; 0 turns page caching off (pages stay cookie-free and say s-maxage=0).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Fragments of public pages (runnerhub/fragments.py): kept under versioned keys that change
+# when their data does, so this only bounds the memory they use; 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
 # Dotted paths of functions called (with no argument) after each change to public pages,
 # e.g. one that purges your CDN (README, "Production": a CDN in front).
 PAGE_PURGE_HOOKS = env.list("PAGE_PURGE_HOOKS", default=[])

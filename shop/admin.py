@@ -116,6 +116,7 @@ class LinkAdminMixin:
 class ShopCategoryAdmin(
     ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
 ):
+    page_scopes = ("shop",)
     list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
@@ -145,6 +146,7 @@ class ShopCategoryAdmin(
 
 @admin.register(Product)
 class ProductAdmin(ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+    page_scopes = ("shop",)
     list_display = (
         "thumbnail",
         "name",

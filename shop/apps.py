@@ -18,6 +18,7 @@ class ShopConfig(AppConfig):
                 render=body_blocks.render_products,
                 missing=body_blocks.missing_products,
                 example="[product foam-roller]",
+                scopes=("shop",),
             ),
         )
         register(
@@ -26,5 +27,6 @@ class ShopConfig(AppConfig):
                 render=body_blocks.render_categories,
                 missing=body_blocks.missing_categories,
                 example="[shop muscle-recovery]",
+                scopes=("shop",),
             ),
         )

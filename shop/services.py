@@ -112,7 +112,7 @@ def links_check(
             summary["checked"] += 1
             summary["broken"] += broken
             if broken != item.link_broken:
-                pages_changed()  # its calls to action now lead elsewhere
+                pages_changed("shop")  # its calls to action now lead elsewhere
             if progress:
                 progress(summary["checked"], len(items), item, broken, status)
     return summary

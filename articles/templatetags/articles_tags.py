@@ -1,24 +1,49 @@
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from runnerhub.fragments import fragment
 from runnerhub.images import img_tag
+from runnerhub.pagecache import next_change
 from runnerhub.templatetags.runnerhub_tags import absolute
 
 from .. import body_blocks
-from ..models import Article
+from ..models import Article, article_scope
 
 register = template.Library()
 
 VIDEO_MARKER = "<p>[video]</p>"
 
 
-@register.simple_tag
-def article_body(article: Article) -> SafeString:
+@register.simple_tag(takes_context=True)
+def article_body(context, article: Article) -> SafeString:
     """The stored (sanitized) body with its body blocks: the video where the editor put [video],
-    and whatever other apps registered (product cards, shop buttons)."""
+    and whatever other apps registered (product cards, shop buttons). A fragment: it changes
+    with the article and with what its blocks show."""
     # body_html is the sanitizer's output (Article.save); the blocks are our templates.
-    html = body_blocks.render_blocks(article, article.body_html)
-    return mark_safe(html)  # nosec B308, B703
+    return fragment(
+        context.get("request"),
+        "article-body",
+        scopes=(article_scope(article.pk), *body_blocks.scopes()),
+        vary=(article.pk, article.updated_at.isoformat()),
+        render=lambda: body_blocks.render_blocks(article, article.body_html),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def related_articles(context, article: Article, related) -> SafeString:
+    """Cards of other public articles of the topic (`related`, a lazy queryset: no query when
+    the fragment is kept). Ends when the next scheduled article goes live."""
+    return fragment(
+        context.get("request"),
+        "related",
+        scopes=("articles", "topics", "site"),
+        vary=(article.pk, article.topic_id),
+        render=lambda: render_to_string(
+            "articles/includes/_related.html", {"article": article, "related": related}
+        ),
+        until=next_change,
+    )
 
 
 @register.simple_tag

@@ -1,13 +1,15 @@
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from runnerhub.fragments import fragment
 from runnerhub.models import SiteSettings
 from runnerhub.pagecache import expire_by, is_public_request
 
 from ..forms import new_comment_form
 from ..models import comments_close_at, comments_open
 from ..render import render_items, staff_badge
-from ..thread import build_thread, own_pending_ids
+from ..thread import build_thread, own_pending_ids, thread_scope
 
 register = template.Library()
 
@@ -17,12 +19,7 @@ def comment_thread(context, article, site_settings=None):
     """The article's questions and answers, and the form to ask one."""
     request = context["request"]
     site_settings = site_settings or SiteSettings.load()
-    thread = build_thread(
-        article,
-        own_ids=own_pending_ids(request),
-        page_number=request.GET.get("cpage", 1),
-        order=request.GET.get("corder", ""),
-    )
+    own_ids = own_pending_ids(request)
     is_open = comments_open(article, site_settings.comments_close_after_days)
     form = new_comment_form(article, request.user) if is_open else None
     if form is not None and is_public_request(request):
@@ -31,16 +28,42 @@ def comment_thread(context, article, site_settings=None):
         form.initial["submission_key"] = ""
     if is_open:
         expire_by(request, comments_close_at(article, site_settings.comments_close_after_days))
-    # One reversal for the whole thread; each Reply link appends its comment's id.
-    reply_base = reverse("comments:reply", args=[0])[:-2]
+
+    def listing() -> str:
+        thread = build_thread(
+            article,
+            own_ids=own_ids,
+            page_number=request.GET.get("cpage", 1),
+            order=request.GET.get("corder", ""),
+        )
+        # One reversal for the whole thread; each Reply link appends its comment's id.
+        reply_base = reverse("comments:reply", args=[0])[:-2]
+        return render_to_string(
+            "comments/includes/_thread_list.html",
+            {
+                "thread": thread,
+                "open": is_open,
+                "thread_html": render_items(
+                    thread.comments, can_reply=is_open, reply_base=reply_base
+                ),
+            },
+        )
+
     return {
         "request": request,
         "user": request.user,
         "article": article,
-        "thread": thread,
         "open": is_open,
         "form": form,
-        "thread_html": render_items(thread.comments, can_reply=is_open, reply_base=reply_base),
+        # A fragment (public pages only, where no comment of the reader's own awaits
+        # moderation): it changes when a comment shown under the article does.
+        "listing": fragment(
+            request,
+            "thread",
+            scopes=(thread_scope(article.pk), "site"),
+            vary=(article.pk, request.GET.get("cpage", ""), request.GET.get("corder", ""), is_open),
+            render=listing,
+        ),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub import dashboard
+from runnerhub.fragments import fragment
 from runnerhub.images import img_tag
 from runnerhub.pagecache import is_public_request
 
@@ -60,3 +61,30 @@ def form_token(context) -> SafeString:
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")
     )
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    """{% fragment "name" "scope other-scope" vary1 vary2 %}…{% endfragment %}: the HTML
+    inside, kept in the cache while the scopes' versions and the vary values stay the same
+    (runnerhub/fragments.py); only ever on public pages. Nothing of one reader may be inside."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs a name and its scopes.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, *(parser.compile_filter(bit) for bit in bits[1:]))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, scopes, *vary):
+        self.nodelist, self.name, self.scopes, self.vary = nodelist, name, scopes, vary
+
+    def render(self, context) -> SafeString:
+        return fragment(
+            context.get("request"),
+            str(self.name.resolve(context)),
+            scopes=str(self.scopes.resolve(context)).split(),
+            vary=[value.resolve(context) for value in self.vary],
+            render=lambda: self.nodelist.render(context),
+        )

@@ -1,22 +1,35 @@
 from django import template
+from django.template.loader import render_to_string
 
-from ..body_blocks import product_href
-from ..models import ArticleProduct, Product
+from articles.models import article_scope
+from runnerhub.fragments import fragment
+
+from ..body_blocks import article_products, product_href
 
 register = template.Library()
 
 
-@register.inclusion_tag("shop/includes/_gear_box.html")
-def gear_box(article):
-    """The products an article recommends, in the editor's order (one query)."""
-    items = list(
-        ArticleProduct.objects.filter(
-            Product.active_q("product__"), article=article
-        ).select_related("product__category")
+@register.simple_tag(takes_context=True)
+def gear_box(context, article):
+    """The products an article recommends, in the editor's order (no query when the body's
+    product blocks already fetched them, else one). A fragment: it changes with the article
+    (its list) and with the shop (the products)."""
+
+    def render() -> str:
+        _products, items = article_products(article)
+        for item in items:
+            item.href = product_href(item.product, article)
+        return render_to_string(
+            "shop/includes/_gear_box.html", {"items": items, "article": article}
+        )
+
+    return fragment(
+        context.get("request"),
+        "gear-box",
+        scopes=(article_scope(article.pk), "shop"),
+        vary=(article.pk, article.updated_at.isoformat()),
+        render=render,
     )
-    for item in items:
-        item.href = product_href(item.product, article)
-    return {"items": items, "article": article}
 
 
 @register.inclusion_tag("shop/includes/_product_card.html")

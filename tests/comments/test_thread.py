@@ -8,7 +8,7 @@ from comments.models import QUESTIONS_PER_PAGE, Comment
 from comments.thread import build_thread
 from runnerhub.models import SiteSettings
 from tests.comments.factories import CommentFactory
-from tests.runnerhub.factories import StaffFactory, UserFactory, warm_page_cache
+from tests.runnerhub.factories import StaffFactory, UserFactory, cold_fragments
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def make_thread(article, n: int, *, registered: bool) -> None:
         made.append(comment)
 
 
-ARTICLE_PAGE_QUERIES = 9  # the article page, plus 2 for the whole thread
+ARTICLE_PAGE_QUERIES = 5  # the article page (tests/runnerhub/test_query_counts.py)
 
 
 @pytest.mark.parametrize("registered", [False, True], ids=["anonymous", "registered"])
@@ -48,7 +48,7 @@ def test_article_page_queries_do_not_grow_with_the_thread(
         Comment.objects.all().delete()
         make_thread(article, n, registered=registered)
         expected_shown = len(build_thread(article).comments)
-        warm_page_cache()
+        cold_fragments()  # the comments were changed behind the services' back
         with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
             response = Client().get(article.get_absolute_url())
         assert response.status_code == 200
@@ -138,3 +138,27 @@ def test_the_staff_badge_is_the_same_in_the_thread_the_reply_page_and_the_staff_
     client.force_login(staff)
     own_form = client.get(article.get_absolute_url()).content.decode()
     assert f"Posting as <strong>{staff.public_name}</strong> {badge}" in own_form
+
+
+@pytest.mark.parametrize("order", ["oldest", "answered"])
+def test_pages_of_questions_in_one_query_and_past_the_end_the_last(
+    article, django_assert_num_queries, order
+):
+    start = timezone.now() - timedelta(days=1)
+    for i in range(QUESTIONS_PER_PAGE + 10):
+        CommentFactory(
+            article=article, text=f"Question {i}", created_at=start + timedelta(seconds=i)
+        )
+    with django_assert_num_queries(1):
+        first = build_thread(article, page_number=1, order=order)
+    with django_assert_num_queries(1):
+        second = build_thread(article, page_number="2", order=order)
+    assert (len(first.comments), len(second.comments)) == (QUESTIONS_PER_PAGE, 10)
+    assert first.total == second.total == QUESTIONS_PER_PAGE + 10
+    assert (first.page.number, second.page.number) == (1, 2)
+    for past in ("3", "99", "0", "-1"):
+        with django_assert_num_queries(2):
+            last = build_thread(article, page_number=past, order=order)
+        assert [c.pk for c in last.comments] == [c.pk for c in second.comments]
+        assert last.page.number == 2
+    assert build_thread(article, page_number="abc", order=order).page.number == 1

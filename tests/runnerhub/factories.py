@@ -44,3 +44,12 @@ def warm_page_cache():
 def form_token(client) -> str:
     """The CSRF token forms.js puts into a form of a cached page (and its cookie)."""
     return client.get("/forms/token/").json()["csrfToken"]
+
+
+def cold_fragments():
+    """Every fragment out of date and a page cache miss (warm_page_cache): what a page costs
+    after a change, or on a cache that was just emptied."""
+    from runnerhub import fragments
+
+    fragments.new_versions([fragments.ALL])
+    warm_page_cache()

@@ -1,0 +1,112 @@
+"""Fragments of public pages kept in the cache, so that a page cache miss is cheap.
+
+The parts of a page that cost template time (an article's body with its blocks, the gear box,
+related articles, the topic menu, the rendered comment thread) are kept as HTML under a key
+made of their name, what they vary on, and the current version of every *scope* they show:
+
+    "all"            every fragment (the default of a change that names no scope)
+    "article:<pk>"   one article's own content (body, FAQs, gear box items)
+    "articles"       any article (related cards show other articles)
+    "thread:<pk>"    the comments shown under one article
+    "shop"           products and shop categories
+    "topics"         topics and tags
+    "site"           site settings and users' public names
+
+A write names what it changed (`pages_changed("thread:12")`), and once it commits each of
+those scopes gets a new random version, so the next read renders afresh: nothing waits out
+a timeout. A fragment that shows the set of public articles also ends at the next scheduled
+publish time (no write happens when an article goes live).
+
+Fragments never hold anything of one reader or one request (no CSRF token, CSP nonce,
+"awaiting moderation" note or staff form): they are only used while rendering a public page
+(`is_public_request`); staff, previews and readers with a session get everything rendered.
+With the cache away, fragments are simply rendered, never an error.
+"""
+
+import hashlib
+import math
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+from . import pagecache
+
+ALL = "all"
+_VERSION = "fragment:v:{}"
+
+_missed: set[str] = set()  # scopes whose new version could not be written (cache away)
+
+
+def new_versions(scopes: Iterable[str]) -> None:
+    """New versions for `scopes` (call it after the commit: pagecache.pages_changed does)."""
+    scopes = set(scopes) | _missed
+    try:
+        cache.set_many({_VERSION.format(s): secrets.token_hex(6) for s in scopes}, None)
+        _missed.clear()
+    except Exception:
+        # Retried before this process reads a fragment again (as the page generation is).
+        _missed.update(scopes)
+        pagecache._cache_away("starting new fragment versions")
+
+
+def _versions(scopes: list[str]) -> list[str]:
+    keys = [_VERSION.format(s) for s in scopes]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:  # first use or evicted: a new one, whoever gets there first
+        for k in missing:
+            cache.add(k, secrets.token_hex(6), None)
+        found.update(cache.get_many(missing))
+    return [str(found.get(k)) for k in keys]
+
+
+def fragment(
+    request: HttpRequest | None,
+    name: str,
+    *,
+    scopes: Iterable[str],
+    vary: Iterable = (),
+    render: Callable[[], str],
+    until: Callable[[], datetime | None] | None = None,
+) -> SafeString:
+    """`render()`'s HTML (already safe: our templates' output), from the cache when it holds
+    it for these scopes' versions and `vary`. `until`: when this fragment changes by itself
+    (e.g. the next scheduled article going live)."""
+    if (
+        request is None
+        or not pagecache.is_public_request(request)
+        or not settings.FRAGMENT_CACHE_SECONDS
+        or not pagecache._cache_usable()
+    ):
+        return mark_safe(render())  # nosec B308, B703: our templates' output
+    if _missed:
+        new_versions(())
+        if _missed:
+            return mark_safe(render())  # nosec B308, B703
+    scopes = sorted({ALL, *scopes})
+    try:
+        versions = _versions(scopes)
+        raw = "\n".join([*scopes, *versions, *(str(v) for v in vary)])
+        key = f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        html = cache.get(key)
+    except Exception:
+        pagecache._cache_away("reading a fragment")
+        return mark_safe(render())  # nosec B308, B703
+    if html is not None:
+        return mark_safe(html)  # nosec B308, B703
+    html = str(render())
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if until is not None and (moment := until()) is not None:
+        seconds = min(seconds, math.floor(moment.timestamp() - time.time()))
+    if seconds > 0:
+        try:
+            cache.set(key, html, seconds)
+        except Exception:
+            pagecache._cache_away("keeping a fragment")
+    return mark_safe(html)  # nosec B308, B703

@@ -1,0 +1,251 @@
+"""Fragments of public pages (runnerhub/fragments.py): each change a fragment shows is on the
+next page cache miss, while the fragments nothing changed are kept; nothing of one reader is
+ever kept; the cache away means fragments are rendered, never an error."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from articles import services as article_services
+from articles.models import Article
+from comments import services as comment_services
+from comments.models import Comment
+from runnerhub.models import SiteSettings
+from shop.models import Product
+from tests.articles.factories import ArticleFactory
+from tests.comments.factories import CommentFactory
+from tests.runnerhub.factories import StaffFactory, signed_in, warm_page_cache
+from tests.runnerhub.test_pagecache import admin_save, site  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/articles/calf-pain/"
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def fragment_keys() -> list[str]:
+    # The memory cache's own keys are ":<version>:<key>".
+    return [
+        key.split(":", 2)[2]
+        for key in cache._cache
+        if ":fragment:" in key and ":fragment:v:" not in key
+    ]
+
+
+def miss(url: str = URL) -> str:
+    """The page as a page cache miss renders it (a new page generation), fragments kept."""
+    warm_page_cache()
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert response.get("X-Page-Cache") != "hit"
+    return response.content.decode()
+
+
+@pytest.fixture
+def page(site):  # noqa: F811
+    """The article page rendered once: its fragments are in the cache."""
+    ArticleFactory(slug="hill-repeats", title="Hill repeats", topic=site.topic)
+    CommentFactory(article=site, text="Do calves need rest days?")
+    html = miss()
+    assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
+    assert len(fragment_keys()) == 5  # menu, body, gear box, thread, related
+    return site
+
+
+def test_kept_fragments_serve_the_next_miss_without_their_queries(page, django_assert_num_queries):
+    warm_page_cache()
+    with django_assert_num_queries(1):  # the article (its updated_at is in the body's key)
+        html = Client().get(URL).content.decode()
+    assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
+
+
+def test_an_article_edited_in_admin(page, commit):
+    page.body = "<p>Walk first, then run.</p>"
+    with commit():
+        admin_save(page)
+    assert "Walk first, then run." in miss()
+
+
+def test_a_comment_approved_then_removed(page, commit):
+    question = CommentFactory(article=page, text="What about hills?", state=Comment.State.PENDING)
+    assert "What about hills?" not in miss()
+    with commit():
+        comment_services.comments_approve(queryset=Comment.objects.filter(pk=question.pk))
+    assert "What about hills?" in miss()
+    with commit():
+        comment_services.comments_set_state(
+            queryset=Comment.objects.filter(pk=question.pk), state=Comment.State.REMOVED
+        )
+    assert "What about hills?" not in miss()
+
+
+def test_a_staff_reply(page, commit):
+    question = Comment.objects.get(text="Do calves need rest days?")
+    with commit():
+        comment_services.comment_reply_as_staff(
+            parent=question, user=StaffFactory(), text="Yes, two a week."
+        )
+    html = miss()
+    assert "Yes, two a week." in html and "badge--staff" in html
+
+
+def test_another_articles_comment_keeps_this_thread(page, commit):
+    other = Article.objects.get(slug="hill-repeats")
+    with commit():
+        comment_services.comment_create(
+            article=other, parent=None, text="Hills?", user=StaffFactory()
+        )
+    kept = set(fragment_keys())
+    miss()
+    assert set(fragment_keys()) == kept  # nothing of this page had to be rendered again
+
+
+def test_a_product_renamed_then_deactivated(page, commit):
+    product = Product.objects.get(slug="roller")
+    product.name = "Vibrating roller"
+    with commit():
+        admin_save(product)
+    assert "Vibrating roller" in miss()
+    product.is_active = False
+    with commit():
+        admin_save(product)
+    assert "Vibrating roller" not in miss()
+
+
+def test_a_topic_renamed(page, commit):
+    topic = page.topic
+    topic.name = "Injuries and recovery"
+    with commit():
+        admin_save(topic)
+    html = miss()
+    menu = html.split('class="site-nav"')[1].split("</nav>")[0]
+    related = html.split('id="related-title"')[1]
+    assert "Injuries and recovery" in menu
+    assert "More on Injuries and recovery" in related  # and on each card
+    assert related.count(">Injuries and recovery</a>") == 1
+
+
+def test_a_tag_renamed(page, commit):
+    tag = page.tags.get()
+    tag.name = "calf muscles"
+    with commit():
+        admin_save(tag)
+    assert "#calf muscles" in miss()
+
+
+def test_site_settings_closing_comments(page, commit):
+    assert 'class="comment__reply"' in miss()
+    settings_row = SiteSettings.load()
+    settings_row.comments_close_after_days = 1
+    page_age = timezone.now() - page.publish_at
+    assert page_age > timedelta(hours=23)
+    Article.objects.filter(pk=page.pk).update(publish_at=timezone.now() - timedelta(days=3))
+    with commit():
+        admin_save(settings_row)
+    html = miss()
+    assert 'class="comment__reply"' not in html and "Comments are closed" in html
+
+
+def test_an_authors_public_name_changed(page, commit):
+    author = Article.objects.get(slug="hill-repeats").author
+    author.display_name = "Coach Sam"
+    with commit():
+        admin_save(author)
+    related = miss().split('id="related-title"')[1]
+    assert "Coach Sam" in related
+
+
+def test_a_related_article_unpublished(page, commit):
+    with commit():
+        article_services.articles_unpublish(queryset=Article.objects.filter(slug="hill-repeats"))
+    assert "Hill repeats" not in miss()
+
+
+def test_a_scheduled_article_goes_live_in_related_articles(site):  # noqa: F811
+    soon = timezone.now() + timedelta(seconds=2)
+    ArticleFactory(title="Taper week", topic=site.topic, publish_at=soon)
+    assert "Taper week" not in miss()
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert "Taper week" in miss()
+
+
+# Nothing of one reader ----------------------------------------------------------------------
+
+
+def test_staff_and_previews_never_use_nor_keep_fragments(site, client):  # noqa: F811
+    signed_in(client, "Editors")
+    draft = ArticleFactory(slug="draft", status=Article.Status.DRAFT, topic=site.topic)
+    assert client.get(URL).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert fragment_keys() == []
+
+
+def test_a_readers_own_pending_comment_is_never_kept(site, post_data):  # noqa: F811
+    reader = Client()
+    form = reader.get("/forms/token/").json()
+    response = reader.post(
+        "/comments/post/",
+        post_data(article=str(site.pk), text="My own pending question", submission_key="")
+        | {"csrfmiddlewaretoken": form["csrfToken"]},
+    )
+    assert response.status_code == 302
+    assert "My own pending question" in reader.get(URL).content.decode()
+    assert "My own pending question" not in miss()
+    assert all("pending" not in cache.get(key, "") for key in fragment_keys())
+
+
+def test_fragments_never_hold_a_token_nor_a_nonce(page):
+    for key in fragment_keys():
+        html = cache.get(key)
+        assert "csrfmiddlewaretoken" not in html and "nonce" not in html
+        assert "<form" not in html or 'role="search"' in html
+
+
+def test_with_the_cache_away_fragments_are_rendered(site, redis_away):  # noqa: F811
+    for _ in range(2):
+        response = Client().get(URL)
+        assert response.status_code == 200
+        assert "Foam roller" in response.content.decode()
+
+
+def test_a_real_redis_keeps_fragments_and_renews_them_on_a_change(site, commit):  # noqa: F811
+    import secrets
+
+    import redis
+    from django.test import override_settings
+
+    url = "redis://127.0.0.1:6379/11"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"runnerhub-fragments-test-{secrets.token_hex(4)}"
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+    try:
+        with override_settings(CACHES=caches):
+            assert "Foam roller" in miss()
+            assert client.keys(f"{prefix}:1:fragment:gear-box:*")
+            product = Product.objects.get(slug="roller")
+            product.name = "Redis roller"
+            with commit():
+                admin_save(product)
+            assert "Redis roller" in miss()
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)

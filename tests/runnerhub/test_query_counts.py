@@ -1,0 +1,151 @@
+"""The query count of every public page is pinned, and the same with 2 or 30 of everything a
+page shows (comments by anonymous and registered readers and staff, tags, FAQs, products,
+related articles, body blocks, articles in lists), measured on a page cache miss with cold
+fragments (the real miss) and, for the article, with warm ones. The sitemap is pinned in
+tests/articles/test_views.py."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.notifications import unsubscribe_token as comment_unsubscribe_token
+from newsletter.tokens import confirm_token, unsubscribe_token
+from runnerhub.models import SiteSettings
+from tests.articles.factories import ArticleFactory, FAQItemFactory, TagFactory, TopicFactory
+from tests.newsletter.factories import PendingSubscriberFactory, SubscriberFactory
+from tests.runnerhub.factories import StaffFactory, UserFactory, cold_fragments, warm_page_cache
+from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_site(n: int) -> dict:
+    SiteSettings.load()
+    topic = TopicFactory(slug="injuries", name="Injuries")
+    for i in range(n):
+        TopicFactory(slug=f"extra-{i}", name=f"Extra {i}")
+    tags = [TagFactory() for _ in range(n)]
+    category = ShopCategoryFactory(slug="recovery", name="Recovery")
+    products = [ProductFactory(category=category) for _ in range(n)]
+    body = "<p>Rolling helps.</p>" + "".join(f"<p>[product {p.slug}]</p>" for p in products)
+    article = ArticleFactory(
+        slug="calf-pain", topic=topic, tags=tags, body=body + "<p>[shop recovery]</p>"
+    )
+    for p in products:
+        ArticleProductFactory(article=article, product=p, note="Good")
+    FAQItemFactory.create_batch(n, article=article)
+    for _ in range(n):  # related articles, and articles in every list
+        ArticleFactory(topic=topic, tags=tags[:2])
+    readers = [UserFactory(), UserFactory()]
+    staff = StaffFactory()
+    start = timezone.now() - timedelta(days=3)
+    made: list[Comment] = []
+    for i in range(n):
+        parent = made[i // 2] if i % 2 and made else None
+        user = [None, readers[0], staff, readers[1]][i % 4]
+        comment = Comment(
+            article=article,
+            parent=parent,
+            name=f"Reader {i}",
+            email=f"r{i}@example.com",
+            text=f"Question {i} about calves?",
+            state=Comment.State.PUBLISHED,
+            user=user,
+            is_staff_reply=user is staff,
+            created_at=start + timedelta(minutes=i),
+        )
+        comment.save()
+        made.append(comment)
+    SubscriberFactory.create_batch(n)
+    pending = PendingSubscriberFactory()
+    active = SubscriberFactory()
+    return {
+        "article": article,
+        "comment": made[0],
+        "confirm": confirm_token(pending),
+        "unsubscribe": unsubscribe_token(active),
+        "comment_unsubscribe": comment_unsubscribe_token(made[0]),
+        "tag": tags[0].slug,
+    }
+
+
+# url -> queries on a page cache miss with cold fragments. The article: 1 the article with
+# its topic, author, tags, FAQs and the site settings (JSON); 2 the topic menu; 3 the
+# products of its body blocks and gear box; 4 the shop categories of its [shop] blocks;
+# 5 the thread (with its number of questions); 6 the related articles.
+PAGES = {
+    "home": ("/", 4),
+    "list": ("/articles/", 3),
+    "article": ("/articles/calf-pain/", 6),
+    # A page of questions past the end shows the last page: one query more to find it.
+    "article, page past the end": ("/articles/calf-pain/?cpage=9", 7),
+    "article, answered first": ("/articles/calf-pain/?corder=answered", 6),
+    "topic": ("/topics/injuries/?page=1", 4),
+    "tag": ("/tags/{tag}/", 4),
+    "search": ("/search/?q=run", 3),
+    "rss": ("/feed/", 1),
+    "atom": ("/feed/atom/", 1),
+    "shop category": ("/shop/recovery/", 3),
+    "newsletter": ("/newsletter/", 1),
+    "reply page": ("/comments/reply/{comment}/", 3),
+    "confirm": ("/newsletter/confirm/{confirm}/", 2),
+    "unsubscribe": ("/newsletter/unsubscribe/{unsubscribe}/", 2),
+    "comment notifications unsubscribe": ("/comments/unsubscribe/{comment_unsubscribe}/", 3),
+    "robots": ("/robots.txt", 0),
+    "healthz": ("/healthz", 1),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("n", [2, 30])
+def test_public_page_queries_are_pinned_whatever_the_size(django_assert_num_queries, name, n):
+    site = make_site(n)
+    url, expected = PAGES[name]
+    url = url.format(
+        tag=site["tag"],
+        comment=site["comment"].pk,
+        confirm=site["confirm"],
+        unsubscribe=site["unsubscribe"],
+        comment_unsubscribe=site["comment_unsubscribe"],
+    )
+    cold_fragments()
+    with django_assert_num_queries(expected):
+        response = Client().get(url)
+    assert response.status_code == 200, response.content[:300]
+
+
+def _without_render_times(html: str) -> str:
+    # The forms' time-trap tokens (signed render times) differ from one render to the next.
+    return re.sub(r'value="[^"]*:[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_the_article_page_with_warm_fragments_is_one_query(django_assert_num_queries, n):
+    site = make_site(n)
+    url = site["article"].get_absolute_url()
+    cold_fragments()
+    cold = Client().get(url).content.decode()
+    warm_page_cache()  # a page cache miss again, the fragments kept
+    with django_assert_num_queries(1):  # the article (its updated_at is in the body's key)
+        warm = Client().get(url).content.decode()
+    assert _without_render_times(warm) == _without_render_times(cold)
+    assert warm.count('class="comment comment--') == n
+    assert warm.count('<summary class="faq__question">') == n
+
+
+@pytest.mark.parametrize("registered", [False, True])
+@pytest.mark.parametrize("target", ["product", "category"])
+def test_go_is_at_most_two_queries(django_assert_max_num_queries, registered, target):
+    site = make_site(2)
+    product = site["article"].shop_products.first().product
+    path = f"/go/{product.slug}/" if target == "product" else "/go/shop/recovery/"
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 Chrome/156.0")
+    if registered:
+        client.force_login(UserFactory())
+    with django_assert_max_num_queries(2):
+        response = client.get(f"{path}?a={site['article'].pk}")
+    assert response.status_code == 302

@@ -42,7 +42,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.BENCH_FLOOR:  # `make bench` only: the floor every page is measured against
+if settings.BENCH:  # `make bench` only: the floor every page is measured against
     urlpatterns.insert(0, path("bench/floor/", views.bench_floor, name="bench_floor"))
 
 if settings.SERVE_MEDIA:

@@ -30,7 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def bench_floor(request: HttpRequest) -> HttpResponse:
-    """The benchmark's floor (mounted only with BENCH_FLOOR): the same middleware as every
+    """The benchmark's floor (mounted only with the BENCH setting): the same middleware as every
     page, no query, no template."""
     return HttpResponse(b"ok", content_type="text/plain")
 

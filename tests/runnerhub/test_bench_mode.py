@@ -1,4 +1,4 @@
-"""The benchmark's floor view (`make bench`): mounted only when BENCH_FLOOR asks for it."""
+"""`make bench` only (the BENCH setting): the floor view, and a way to force a page cache miss."""
 
 import importlib
 
@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def urls_with(settings):
     def reload(floor: bool):
-        settings.BENCH_FLOOR = floor
+        settings.BENCH = floor
         importlib.reload(runnerhub.urls)
         clear_url_caches()
 
     yield reload
-    settings.BENCH_FLOOR = False
+    settings.BENCH = False
     importlib.reload(runnerhub.urls)
     clear_url_caches()
 
@@ -35,3 +35,18 @@ def test_the_floor_is_mounted_when_the_benchmark_asks(client, urls_with, django_
     assert response.status_code == 200
     assert response.content == b"ok"
     assert "Content-Security-Policy" in response  # through the same middleware as every page
+
+
+@pytest.mark.parametrize("bench", [False, True])
+def test_the_miss_header_skips_the_page_cache_only_in_bench_mode(client, settings, bench):
+    from tests.articles.factories import ArticleFactory
+
+    settings.BENCH = bench
+    url = ArticleFactory().get_absolute_url()
+    client.get(url)
+    assert client.get(url).get("X-Page-Cache") == "hit"
+    forced = client.get(url, headers={"X-Bench-Miss": "1"})
+    assert forced.status_code == 200
+    assert (forced.get("X-Page-Cache") == "hit") is not bench
+    assert "public" in forced["Cache-Control"]  # still a public page, stored again
+    assert client.get(url).get("X-Page-Cache") == "hit"

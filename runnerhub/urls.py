@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.sitemaps import sitemaps
+from articles.sitemaps import section_page, sitemaps
 
 from . import csp_reports, outages, views
 from .pagecache import public_page
@@ -32,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(sitemap, params=("p",)),
+        public_page(section_page, params=("p",)),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

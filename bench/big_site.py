@@ -180,7 +180,7 @@ def _thread(n: int, questions: int, rng: random.Random, spread: bool) -> list[in
 
 
 def generate(scale: float = 1.0) -> None:
-    rng = random.Random(10)  # nosec B311: test data, not secrets
+    rng = random.Random(10)  # nosec B311
     n_articles = max(20, int(ARTICLES * scale))
     n_comments = max(1_100, int(COMMENTS * scale))
     now = timezone.now()

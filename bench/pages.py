@@ -24,7 +24,9 @@ import re
 import shutil
 import signal
 import statistics
-import subprocess  # nosec B404: runs gunicorn, wrk, git and apt-get, fixed arguments
+
+# Runs gunicorn, wrk, git and apt-get, each with fixed arguments.
+import subprocess  # nosec B404
 import sys
 import time
 import urllib.request
@@ -113,7 +115,8 @@ def ensure_site(rebuild: bool, scale: float) -> float:
                 say(f"Large site already in {name} (--rebuild to make it again).")
                 server.close()
                 return 0.0
-        except Exception:  # noqa: S110 (a half-made or old database: made again below)  # nosec B110
+        # A half-made or old database: made again below.
+        except Exception:  # noqa: S110  # nosec B110
             pass
     started = time.monotonic()
     connections.close_all()
@@ -299,7 +302,7 @@ def ensure_wrk() -> str:
 def start_gunicorn() -> subprocess.Popen:
     say(f"gunicorn's log: {LOG.name}")
     env = {**os.environ, **ENV}
-    server = subprocess.Popen(  # nosec B603: fixed arguments
+    server = subprocess.Popen(  # nosec B603
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "runnerhub.wsgi",
@@ -334,6 +337,22 @@ def stop(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
+def drain() -> None:
+    """Wait until the requests wrk left queued are served (a slow page leaves up to 8, which
+    would otherwise eat into the next page's run): two floor requests at once, both quick."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def floor(_):
+        started = time.monotonic()
+        with urllib.request.urlopen(f"http://{HOST}:{PORT}/bench/floor/", timeout=60):  # nosec B310
+            return time.monotonic() - started
+
+    with ThreadPoolExecutor(2) as pool:
+        for _ in range(60):
+            if max(pool.map(floor, range(2))) < 0.5:
+                return
+
+
 def _seconds(value: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
     return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[unit]
@@ -344,7 +363,7 @@ def wrk(binary: str, path: str, headers: dict, duration: int) -> dict:
     args += ["-H", "Accept-Encoding: gzip, br"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    out = subprocess.run(  # nosec B603: fixed arguments
+    out = subprocess.run(  # nosec B603
         [*args, f"http://{HOST}:{PORT}{path}"], capture_output=True, text=True, check=True
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -502,7 +521,9 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             for name, path, headers in rows:
                 wrk(binary, path, headers, 1)  # warm-up, not counted
+                drain()
                 result = wrk(binary, path, headers, args.duration)
+                drain()
                 samples[name].append(result)
                 done += 1
                 say(
@@ -525,7 +546,7 @@ def main() -> None:
                 "rps": rps,
                 "p50": statistics.median(r["p50"] for r in runs),
                 "p99": statistics.median(r["p99"] for r in runs),
-                "share": rps / floor,
+                "share": rps / floor if floor else 0.0,
                 "queries": queries[(path, tuple(headers))],
                 "wire": wire,
                 "encoding": encoding,
@@ -585,6 +606,9 @@ def render(table, search, sitemap, info, counts, generation, seconds, args) -> s
             if generation
             else " (site already generated)."
         ),
+        "- The sections after this one come from the other scripts in `bench/`, each run by "
+        "hand and dated in its section (unless it says otherwise: in-process through Django's "
+        "test client, DEBUG off, medians).",
         "",
         "| page | req/s | p50 | p99 | share of floor | queries | bytes (encoding; uncompressed) |",
         "| --- | --- | --- | --- | --- | --- | --- |",

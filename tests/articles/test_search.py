@@ -35,3 +35,13 @@ def test_results_are_ranked_title_first(query):
     ArticleFactory(title="Shoes", body="<p>Nothing to do with it.</p>")
     found = list(search_articles(Article.objects.public(), query))
     assert found == [in_title, in_body]
+
+
+def test_results_leave_the_bodies_in_the_table():
+    """Every match passes through the sort by rank: without its kilobytes of body (PostgreSQL
+    reads body_text for the snippet inside the query; SQLite's snippet needs it)."""
+    ArticleFactory(title="Tempo runs", body="<p>Run a tempo session weekly.</p>")
+    (found,) = search_articles(Article.objects.public(), "tempo")
+    deferred = found.get_deferred_fields()
+    assert {"body", "body_html"} <= deferred
+    assert ("body_text" in deferred) is (connection.vendor == "postgresql")

@@ -629,6 +629,12 @@ def render(table, search, sitemap, info, counts, generation, seconds, args) -> s
     ratio = search["fly_median"] / search["stored_p95"]
     lines += [
         "",
+        "Issue 10's targets against this run:",
+        "",
+        *targets_met(table, search, sitemap, ratio),
+    ]
+    lines += [
+        "",
         "### Search at 10,000 articles",
         "",
         "The search page's two queries (the count and the first 12 results, ranked, with "
@@ -681,6 +687,41 @@ def render(table, search, sitemap, info, counts, generation, seconds, args) -> s
         )
     lines += ["", END]
     return "\n".join(lines)
+
+
+def targets_met(table, search, sitemap, ratio) -> list[str]:
+    """Issue 10's targets against this run (shares of the floor of the same run)."""
+    share = {row["name"]: row["share"] for row in table}
+    slowest = max(row["median"] for row in sitemap)
+    most = max(row["urls"] for row in sitemap)
+    cached = share["article, 10 comments, cached"]
+    small = share["article, 10 comments, page cache miss"]
+    big = share["article, 1,000 comments on one page, page cache miss"]
+    stored = search["stored_p95"]
+    checks = [
+        ("cached anonymous article", "at least 50% of the floor", f"{cached:.1%}", cached >= 0.5),
+        ("article, 10 comments, page cache miss", "at least 15%", f"{small:.2%}", small >= 0.15),
+        ("article, 1,000 comments, page cache miss", "at least 2%", f"{big:.2%}", big >= 0.02),
+        ("search at 10,000 articles", "p95 under 20 ms", f"{stored:.1f} ms", stored < 20),
+        ("search, vector computed on the fly", "at least 10× slower", f"{ratio:.0f}×", ratio >= 10),
+        (
+            "sitemap at 10,000 articles",
+            "an index of pages, each under 50,000 URLs",
+            f"{len(sitemap) - 1} pages, at most {most:,} URLs",
+            most < 50_000,
+        ),
+        (
+            "each sitemap page",
+            "rendered in under 100 ms",
+            f"slowest median {slowest:.1f} ms",
+            slowest < 100,
+        ),
+    ]
+    lines = ["| target | wanted | this run | met |", "| --- | --- | --- | --- |"]
+    lines += [
+        _row(name, wanted, got, "yes" if ok else "**no**") for name, wanted, got, ok in checks
+    ]
+    return lines
 
 
 def write_results(report: str) -> None:

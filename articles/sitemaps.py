@@ -8,6 +8,7 @@ second in reverse() and the template engine (bench/RESULTS.md). A test keeps the
 outputs identical, byte for byte."""
 
 from functools import cached_property
+from html import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
@@ -16,7 +17,6 @@ from django.db.models import Exists, Max, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import http_date
 
 from .models import Article, Tag, Topic
@@ -37,7 +37,7 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.public()
             .order_by("-publish_at", "-id")
-            .values_list("slug", "updated_at", named=True)
+            .values_list("slug", "updated_at")
         )
 
     @cached_property
@@ -47,11 +47,11 @@ class ArticleSitemap(Sitemap):
         placeholder = "slug-placeholder"
         return reverse("articles:detail", kwargs={"slug": placeholder}).split(placeholder)[0]
 
-    def location(self, item) -> str:
-        return self.prefix + item.slug + "/"
+    def location(self, item: tuple) -> str:
+        return self.prefix + item[0] + "/"
 
-    def lastmod(self, item):
-        return item.updated_at
+    def lastmod(self, item: tuple):
+        return item[1]
 
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item (all 10,000 rows for the index).
@@ -120,14 +120,16 @@ def section_page(request: HttpRequest, sitemaps: dict, section: str) -> HttpResp
     changefreq = f"<changefreq>{sitemap.changefreq}</changefreq>" if sitemap.changefreq else ""
     priority = f"<priority>{sitemap.priority}</priority>" if sitemap.priority is not None else ""
     has_lastmod = callable(getattr(sitemap, "lastmod", None))
+    zone = timezone.get_current_timezone()  # once: the loop below runs 5,000 times
     latest = None
     parts = [_HEAD]
     for item in items:
         lastmod = ""
         if has_lastmod and (moment := sitemap.lastmod(item)) is not None:
             latest = moment if latest is None else max(latest, moment)
-            lastmod = f"<lastmod>{timezone.localtime(moment).date().isoformat()}</lastmod>"
+            lastmod = f"<lastmod>{moment.astimezone(zone).date().isoformat()}</lastmod>"
         parts.append(
+            # html.escape: what Django's escape() does, without its wrapper's cost per call.
             f"<url><loc>{escape(base + sitemap.location(item))}</loc>"
             f"{lastmod}{changefreq}{priority}</url>"
         )

@@ -457,7 +457,9 @@ def machine() -> dict:
         [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()  # nosec B603, B607
     dirty = subprocess.run(
-        [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+        [*git, "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/RESULTS.md"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()  # nosec B603, B607
     return {
         "cpu": f"{os.cpu_count()} cores, {cpu}, {memory:,} MB",
@@ -496,6 +498,7 @@ def main() -> None:
     binary = ensure_wrk()
 
     generation = ensure_site(args.rebuild, args.scale)
+    info = machine()  # the commit measured: read before the run
     say("collectstatic ...")
     call_command("collectstatic", interactive=False, verbosity=0)
     cache.clear()  # this benchmark's own Redis database (BENCH_REDIS_URL) only
@@ -554,11 +557,12 @@ def main() -> None:
                 "errors": sum(r["errors"] for r in runs),
             }
         )
+    info["load"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     report = render(
         table,
         search,
         sitemap,
-        machine(),
+        info,
         site_counts(),
         generation,
         time.monotonic() - started,

@@ -16,7 +16,7 @@ PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PIP_PYPI_ONLY) $(LOCK_VENV)/b
 CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
 	|| { echo "RunnerHub needs Python 3.11 (found: $(PYTHON))"; exit 1; }
 
-.PHONY: run serve worker test lint security format lock editor messages clean
+.PHONY: run serve worker test lint security format lock editor messages bench clean
 
 # Every line of the requirements files has hashes, so pip checks every file it installs.
 $(VENV)/.installed: requirements.txt
@@ -71,6 +71,13 @@ test: lint security
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not demo" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) -m demo $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# The public pages of a large generated site under load, against a floor, in one run
+# (bench/pages.py; README, "Benchmarks"); not part of `make test`. Needs PostgreSQL and Redis
+# on loopback, and wrk (installed with apt when run as root). BENCH_ARGS, e.g. --rebuild.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	$(PY) bench/pages.py $(BENCH_ARGS)
 
 # Checks only, as `make test` and CI do; `make format` changes files.
 lint: $(VENV)/.installed-dev

@@ -45,7 +45,10 @@ def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
         ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
         return (
-            queryset.filter(search_vector=ts_query)
+            # The bodies stay in the table: the headline reads body_text there, and every
+            # match would otherwise carry kilobytes of text through the sort by rank.
+            queryset.defer("body", "body_html", "body_text")
+            .filter(search_vector=ts_query)
             .annotate(
                 rank=SearchRank(F("search_vector"), ts_query),
                 title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
@@ -68,7 +71,8 @@ def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
     for term in terms:
         matches &= Q(title__icontains=term) | Q(lead__icontains=term) | Q(body_text__icontains=term)
     return (
-        queryset.filter(matches)
+        queryset.defer("body", "body_html")  # body_text makes the snippet (attach_snippets)
+        .filter(matches)
         .annotate(
             rank=Case(
                 When(title__icontains=terms[0], then=Value(2)),

@@ -191,6 +191,11 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
 # Dotted paths of functions called (with no argument) after each change to public pages,
 # e.g. one that purges your CDN (README, "Production": a CDN in front).
 PAGE_PURGE_HOOKS = env.list("PAGE_PURGE_HOOKS", default=[])
+# `make bench` only (bench/site.py), never in normal production: mounts /bench/floor/, a
+# trivial view through the whole middleware stack that every page is measured against, and
+# lets a request with an `X-Bench-Miss` header skip reading the page cache (a real miss: the
+# page is rendered and stored as on any miss).
+BENCH = env.bool("BENCH", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.sitemaps import sitemaps
+from articles.sitemaps import section_page, sitemaps
 
 from . import csp_reports, outages, views
 from .pagecache import public_page
@@ -22,12 +22,27 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("forms/token/", views.form_token, name="form_token"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of paged section sitemaps (articles.sitemaps), each page a public page of its own.
+    path(
+        "sitemap.xml",
+        public_page(sitemap_index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(section_page, params=("p",)),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("comments/", include("comments.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("shop.urls")),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCH:  # `make bench` only: the floor every page is measured against
+    urlpatterns.insert(0, path("bench/floor/", views.bench_floor, name="bench_floor"))
 
 if settings.SERVE_MEDIA:
     # The demo and the test server serve uploads themselves; production uses object storage

@@ -29,6 +29,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": status, "database": database, "cache": cache}, status=code)
 
 
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor (mounted only with the BENCH setting): the same middleware as every
+    page, no query, no template."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 @never_cache  # no-store: one browser's token, never kept by anyone
 @require_GET
 def form_token(request: HttpRequest) -> JsonResponse:

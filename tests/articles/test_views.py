@@ -189,7 +189,13 @@ def test_unpublished_articles_are_404_to_the_public_and_previewable_by_staff(cli
     assert "no-cache" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"
-    for url in ("/", "/articles/", "/feed/", "/sitemap.xml", f"/topics/{article.topic.slug}/"):
+    for url in (
+        "/",
+        "/articles/",
+        "/feed/",
+        "/sitemap-articles.xml",
+        f"/topics/{article.topic.slug}/",
+    ):
         assert article.get_absolute_url() not in client.get(url).content.decode()
 
 
@@ -272,7 +278,10 @@ def test_rss_and_atom_feeds(client, article):
 
 def test_sitemap_lists_public_pages_only(client, article):
     hidden = ArticleFactory(status=Article.Status.DRAFT, publish_at=None)
-    body = client.get("/sitemap.xml").content.decode()
+    body = "".join(
+        client.get(f"/sitemap-{section}.xml").content.decode()
+        for section in ("articles", "topics", "tags")
+    )
     assert "http://testserver/articles/hamstring-strains/" in body
     assert "http://testserver/topics/injuries/" in body
     assert "http://testserver/tags/hamstrings/" in body
@@ -349,7 +358,7 @@ PAGES = {
     "search": ("/search/?q=run", 3),
     "feed": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),
-    "sitemap": ("/sitemap.xml", 6),
+    "sitemap": ("/sitemap.xml", 4),
 }
 
 

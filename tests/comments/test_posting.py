@@ -428,7 +428,7 @@ def test_text_is_escaped_paragraphs_kept_links_nofollow(client, article):
 
 def test_emails_are_never_shown(client, article):
     CommentFactory(article=article, email="secret.person@example.com")
-    for url in (article.get_absolute_url(), "/feed/", "/feed/atom/", "/sitemap.xml"):
+    for url in (article.get_absolute_url(), "/feed/", "/feed/atom/", "/sitemap-articles.xml"):
         assert "secret.person" not in client.get(url).content.decode()
 
 

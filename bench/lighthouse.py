@@ -231,7 +231,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8620)
     parser.add_argument("--no-write", action="store_true", help="print, leave RESULTS.md")
     parser.add_argument("--reuse", action="store_true", help="keep var/lighthouse's site")
+    parser.add_argument("--only", default="", help="pages whose name holds this text")
     args = parser.parse_args()
+    pages = {name: path for name, path in PAGES.items() if args.only in name}
     if not free(args.port):
         raise SystemExit(f"port {args.port} is taken")
     binary = lighthouse_bin()
@@ -256,17 +258,17 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
-    results: dict[str, list[dict[str, float]]] = {page: [] for page in PAGES}
+    results: dict[str, list[dict[str, float]]] = {page: [] for page in pages}
     notes: dict[str, list[str]] = {}
     try:
         base = f"http://127.0.0.1:{args.port}"
         wait_for(base + "/healthz")
-        for path in PAGES.values():
+        for path in pages.values():
             warm(base + path)
         reports = WORK / "reports"
         reports.mkdir(exist_ok=True)
         for run in range(args.runs):  # interleaved: each round visits every page once
-            for number, (page, path) in enumerate(PAGES.items()):
+            for number, (page, path) in enumerate(pages.items()):
                 report = reports / f"page{number}-run{run}.json"
                 scores = run_lighthouse(binary, base + path, report)
                 results[page].append(scores)

@@ -143,6 +143,17 @@ def main() -> None:
             pagecache._new_generation()
             request(url)
 
+        if os.environ.get("PROFILE_HIT"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(3000):
+                request(url)
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            return
         cases = {
             "floor (trivial view)": lambda: request("/bench-floor/"),
             "article, page-cache hit": lambda: request(url),

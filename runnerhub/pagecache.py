@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_urlconf
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 
@@ -61,6 +62,9 @@ change_times: list[Callable[[], datetime | None]] = []
 _NOT_KEPT = ("Set-Cookie", "X-Request-ID", "Date")
 
 _state = {"cache_down_until": 0.0, "bump_missed": False}
+# Path -> its view's public_page mark (PageCacheMiddleware._page).
+MARKS_KEPT = 4096
+_marks: dict[tuple, "PublicPage | None"] = {}
 
 
 @dataclass(frozen=True)
@@ -281,18 +285,28 @@ class PageCacheMiddleware:
             body = bodies.get(coding) or compression.encode(response.content, coding, once=False)
             _send_as(response, coding, body)
         if keep:
-            headers = [
-                (name, value)
+            # Each entry holds its headers whole, Content-Encoding and Content-Length too,
+            # all but Cache-Control's s-maxage, which a hit sets to the time left.
+            control = ", ".join(
+                d.strip()
+                for d in response["Cache-Control"].split(",")
+                if not d.strip().startswith("s-maxage=")
+            )
+            headers = {
+                name: value
                 for name, value in response.items()
-                if name not in _NOT_KEPT and name not in ("Content-Encoding", "Content-Length")
-            ]
+                if name not in _NOT_KEPT
+                and name not in ("Content-Encoding", "Content-Length", "Cache-Control")
+            }
             until = time.time() + seconds
             entries = {
                 f"{key}:{c}": {
                     "generation": generation,
                     "status": response.status_code,
-                    "headers": headers,
-                    "coding": c,
+                    "headers": headers
+                    | {"Content-Length": str(len(body))}
+                    | ({"Content-Encoding": c} if c != compression.IDENTITY else {}),
+                    "control": control,
                     "content": body,
                     "until": until,
                 }
@@ -313,15 +327,23 @@ class PageCacheMiddleware:
     def _page(request: HttpRequest) -> PublicPage | None:
         if request.method not in ("GET", "HEAD"):
             return None
-        return view_mark(request.path_info, "public_page")
+        # Resolving the path is a tenth of a hit's time: what each path resolves to is
+        # remembered (per URLconf; a bounded number of paths, forgotten all at once).
+        where = (settings.ROOT_URLCONF, get_urlconf(), request.path_info)
+        try:
+            return _marks[where]
+        except KeyError:
+            pass
+        if len(_marks) >= MARKS_KEPT:
+            _marks.clear()
+        mark = _marks[where] = view_mark(request.path_info, "public_page")
+        return mark
 
     @staticmethod
     def _replay(entry: dict, seconds: int) -> HttpResponse:
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        _send_as(response, entry["coding"], entry["content"])
-        _public_headers(response, seconds)  # what is left of its time, for the CDN too
+        response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+        # What is left of its time, for the CDN too.
+        response["Cache-Control"] = f"{entry['control']}, s-maxage={seconds}"
         response["X-Page-Cache"] = "hit"
         return response
 

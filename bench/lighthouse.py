@@ -128,7 +128,7 @@ def wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own loopback server)
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  # nosec B310: our own loopback server
                 return
         except OSError:
             time.sleep(0.3)
@@ -139,8 +139,8 @@ def warm(url: str, times: int = 6) -> None:
     """Requests the page as a browser would, so each worker has it in its page cache and
     its templates loaded: Lighthouse measures the page readers get, not a cold start."""
     for _ in range(times):
-        request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})  # noqa: S310  # nosec B310: loopback
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  # nosec B310: loopback
             response.read()
 
 

@@ -43,8 +43,9 @@ FONTS = {
 RANGES = {"core": CORE, "ext": EXTENDED}
 
 
-def build(name: str, source: str, axis: tuple[int, int] | None, part: str) -> Path:
-    font = TTFont(HERE / "src" / source)
+def build(name: str, source: str, axis: tuple[int, int] | None, part: str, out: Path = OUT) -> Path:
+    # The source's own timestamp, not the build's: `make fonts` gives the same bytes each time.
+    font = TTFont(HERE / "src" / source, recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["kern"]  # kerning; ligatures and alternates are not used
@@ -55,7 +56,7 @@ def build(name: str, source: str, axis: tuple[int, int] | None, part: str) -> Pa
     subsetter.subset(font)
     if axis is not None:
         font = instancer.instantiateVariableFont(font, {"wght": axis})
-    target = OUT / f"{name}-{part}.woff2"
+    target = out / f"{name}-{part}.woff2"
     font.flavor = "woff2"
     font.save(target)
     return target

@@ -75,3 +75,10 @@ def test_base_preloads_the_core_files_only(client, db):
         "barlow-condensed-700-core",
         "inter-wght-core",
     ]
+
+
+def test_the_committed_files_are_what_make_fonts_builds(tmp_path):
+    for name, (source, axis) in build.FONTS.items():
+        for part in build.RANGES:
+            built = build.build(name, source, axis, part, out=tmp_path)
+            assert built.read_bytes() == (FONTS_DIR / built.name).read_bytes(), built.name

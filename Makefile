@@ -16,7 +16,7 @@ PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PIP_PYPI_ONLY) $(LOCK_VENV)/b
 CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
 	|| { echo "RunnerHub needs Python 3.11 (found: $(PYTHON))"; exit 1; }
 
-.PHONY: run serve worker test lint security format lock editor messages bench clean
+.PHONY: run serve worker test lint security format lock editor fonts messages bench bench-lighthouse clean
 
 # Every line of the requirements files has hashes, so pip checks every file it installs.
 $(VENV)/.installed: requirements.txt
@@ -99,6 +99,17 @@ format: $(VENV)/.installed-dev
 # Node): exactly the versions of runnerhub/editor/package-lock.json, no install scripts.
 editor:
 	cd runnerhub/editor && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent build
+
+# The web fonts in runnerhub/static/runnerhub/fonts/ (committed): subsets of the pinned
+# originals in runnerhub/fonts/src/ by fontTools (runnerhub/fonts/build.py says which).
+fonts: $(VENV)/.installed-dev
+	$(PY) runnerhub/fonts/build.py
+
+# Lighthouse on the demo site served as in production (gunicorn, WhiteNoise, DEBUG off):
+# median of 3 on home and two article pages, written to bench/RESULTS.md. Needs Node 20 and
+# Debian's chromium; Lighthouse itself is pinned in bench/lighthouse/package-lock.json.
+bench-lighthouse: $(VENV)/.installed
+	$(PY) bench/lighthouse.py
 
 # Rebuild locale/*/LC_MESSAGES/django.mo from the .po files (GNU gettext's msgfmt); the .mo
 # files are committed, so running the site needs no gettext.

@@ -76,7 +76,7 @@ def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
                 initials=escape(initials(c.name)),
                 name=name,
                 badges=badges,
-                iso=c.created_at.isoformat(),
+                iso=dates.machine(c.created_at),
                 date=dates.when(c.created_at),
                 reply_to=(
                     f'<p class="comment__reply-to">Replying to {escape(c.reply_to)}</p>'

@@ -1,7 +1,8 @@
 """The one helper for showing a moment in Python code: the site's formats
 (runnerhub/formats/en_GB/formats.py) in the site's time zone. Templates use the same
 formats through Django's `date` filter: `{{ value|date }}` for the day,
-`{{ value|date:"DATETIME_FORMAT" }}` for the day and time.
+`{{ value|date:"DATETIME_FORMAT" }}` for the day and time. For machines (`<time datetime>`,
+meta tags) there is `machine()`, in templates `{{ value|machine }}` (runnerhub_tags).
 """
 
 from datetime import date, datetime
@@ -51,3 +52,10 @@ def clock(moment: datetime) -> str:
 def exact(moment: datetime) -> str:
     """May 18, 2013 at 6:07:42am: for the few places where seconds matter (a send's times)."""
     return date_format(_local(moment), r"F j, Y \a\t g:i:sa")
+
+
+def machine(moment: datetime) -> str:
+    """2013-05-18T06:07:42+01:00: a moment for machines (`<time datetime>`, meta tags), in
+    the site's time zone, to the second. Never microseconds (isoformat() and the `c` date
+    format give them): HTML allows at most milliseconds in a datetime attribute."""
+    return _local(moment).isoformat(timespec="seconds")

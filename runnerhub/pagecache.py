@@ -10,10 +10,15 @@ when a form is first used, and without JavaScript the CSRF failure path (runnerh
 shows the form again with a token, to be sent once more.
 
 The same responses, headers and body together (the CSP header names the nonce its body
-uses), are kept in the shared cache under a site-wide generation that `pages_changed()`
-replaces after every write a page shows, so a change is visible on the next request; no
-entry outlives the next scheduled change (an article's publish time: `change_times`). With
-the cache away, pages are rendered every time, never an error.
+uses), are kept in the shared cache, each marked with the site-wide generation that
+`pages_changed()` replaces after every write a page shows, so a change is visible on the
+next request; no entry outlives the next scheduled change (an article's publish time:
+`change_times`). With the cache away, pages are rendered every time, never an error.
+
+These public pages, and only they, are sent compressed (brotli or gzip, as the request
+accepts, with `Vary: Accept-Encoding`): they carry no secret, so BREACH has nothing to read
+(runnerhub/compression.py states the rule). A kept page is compressed once, when it is
+kept, and each coding is kept under its own key, so a hit is one cache round trip.
 """
 
 import functools
@@ -30,9 +35,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.urls import get_urlconf
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 
+from . import compression
 from .middleware import view_mark
 from .outages import cache_failed
 
@@ -55,6 +62,9 @@ change_times: list[Callable[[], datetime | None]] = []
 _NOT_KEPT = ("Set-Cookie", "X-Request-ID", "Date")
 
 _state = {"cache_down_until": 0.0, "bump_missed": False}
+# Path -> its view's public_page mark (PageCacheMiddleware._page).
+MARKS_KEPT = 4096
+_marks: dict[tuple, "PublicPage | None"] = {}
 
 
 @dataclass(frozen=True)
@@ -184,13 +194,13 @@ def _seconds_left(request: HttpRequest, generation: str | None) -> int:
     return max(0, math.floor(min(limits)))
 
 
-def _key(request: HttpRequest, page: PublicPage, generation: str) -> str:
+def _key(request: HttpRequest, page: PublicPage) -> str:
     query = "&".join(
         f"{name}={value}" for name in page.params for value in request.GET.getlist(name)
     )
     cookies = "&".join(f"{name}={request.COOKIES.get(name, '')}" for name in sorted(VARY_COOKIES))
     raw = "\n".join((request.scheme, request.get_host(), request.path, query, cookies))
-    return f"pagecache:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _bench_miss(request: HttpRequest) -> bool:
@@ -207,9 +217,32 @@ def _private_headers(response: HttpResponse) -> None:
         patch_cache_control(response, private=True, max_age=0)
 
 
+def _compressible(response: HttpResponse) -> bool:
+    kind = response.get("Content-Type", "")
+    return (
+        len(response.content) >= compression.MIN_SIZE
+        and not response.has_header("Content-Encoding")
+        and (kind.startswith("text/") or "xml" in kind or "json" in kind)
+        # The BREACH guard (runnerhub/compression.py): never a body with a secret in it.
+        and not compression.carries_secret(response.content)
+    )
+
+
+def _send_as(response: HttpResponse, coding: str, body: bytes) -> None:
+    response.content = body
+    response["Content-Length"] = str(len(body))
+    if coding != compression.IDENTITY:
+        response["Content-Encoding"] = coding
+
+
 class PageCacheMiddleware:
     """Serves and keeps public pages (see the module's doc). It sits outside the CSP,
-    session and CSRF middleware, so that what it keeps is the finished response."""
+    session and CSRF middleware, so that what it keeps is the finished response.
+
+    A hit is one cache round trip (the generation and the page in one get_many) and no
+    other work: no session, user, messages, database or compression. Each kept page is
+    kept once per content coding (br, gzip, identity), compressed when it is kept, so a
+    hit sends the bytes as they came from the cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -223,18 +256,27 @@ class PageCacheMiddleware:
             _private_headers(response)
             return response
         request.public_page = True
-        key = generation = entry = None
+        coding = compression.accepted(request)
+        key = generation = None
         if settings.PAGE_CACHE_SECONDS and _cache_usable():
             try:
-                generation = _generation()
                 if page.store:
-                    key = _key(request, page, generation)
-                    entry = None if _bench_miss(request) else cache.get(key)
+                    key = _key(request, page)
+                    found = cache.get_many((GENERATION_KEY, f"{key}:{coding}"))
+                    generation = found.get(GENERATION_KEY)
+                    entry = None if _bench_miss(request) else found.get(f"{key}:{coding}")
+                    if (
+                        generation is not None
+                        and entry is not None
+                        and entry["generation"] == generation
+                        and (seconds := math.floor(entry["until"] - time.time())) > 0
+                    ):
+                        return self._replay(entry, seconds)
+                if generation is None:
+                    generation = _generation()
             except Exception:
                 _cache_away("reading the page cache")
-                key = generation = entry = None
-            if entry is not None and (seconds := math.floor(entry["until"] - time.time())) > 0:
-                return self._replay(entry, seconds)
+                key = generation = None
         response = self.get_response(request)
         control = response.get("Cache-Control", "")
         if (
@@ -246,7 +288,7 @@ class PageCacheMiddleware:
         ):
             # Not a page to share (an error, a redirect, a cookie set for this browser, or a
             # page whose inline script carries this response's own CSP nonce: a nonce shown to
-            # every reader would protect nothing).
+            # every reader would protect nothing). Never compressed either: it may be private.
             _private_headers(response)
             return response
         if "Cookie" in response.get("Vary", ""):
@@ -259,17 +301,50 @@ class PageCacheMiddleware:
                 del response["Vary"]
         seconds = _seconds_left(request, generation) if settings.PAGE_CACHE_SECONDS else 0
         _public_headers(response, seconds)
-        if key is not None and seconds > 0:
-            entry = {
-                "status": response.status_code,
-                "headers": [
-                    (name, value) for name, value in response.items() if name not in _NOT_KEPT
-                ],
-                "content": response.content,
-                "until": time.time() + seconds,
+        compress = _compressible(response)
+        if compress:
+            patch_vary_headers(response, ("Accept-Encoding",))
+        keep = key is not None and seconds > 0
+        codings = (compression.ENCODINGS if compress else (compression.IDENTITY,)) if keep else ()
+        bodies = {c: compression.encode(response.content, c, once=True) for c in codings}
+        if compress:
+            body = bodies.get(coding) or compression.encode(response.content, coding, once=False)
+            _send_as(response, coding, body)
+        if keep:
+            # Each entry holds its headers whole, Content-Encoding and Content-Length too,
+            # all but Cache-Control's s-maxage, which a hit sets to the time left.
+            control = ", ".join(
+                d.strip()
+                for d in response["Cache-Control"].split(",")
+                if not d.strip().startswith("s-maxage=")
+            )
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name not in _NOT_KEPT
+                and name not in ("Content-Encoding", "Content-Length", "Cache-Control")
             }
+            until = time.time() + seconds
+            entries = {
+                f"{key}:{c}": {
+                    "generation": generation,
+                    "status": response.status_code,
+                    "headers": headers
+                    | {"Content-Length": str(len(body))}
+                    | ({"Content-Encoding": c} if c != compression.IDENTITY else {}),
+                    "control": control,
+                    "content": body,
+                    "until": until,
+                }
+                for c, body in bodies.items()
+            }
+            if not compress:  # one body for every coding a reader may ask for
+                entries = {
+                    f"{key}:{c}": entries[f"{key}:{compression.IDENTITY}"]
+                    for c in compression.ENCODINGS
+                }
             try:
-                cache.set(key, entry, seconds)
+                cache.set_many(entries, seconds)
             except Exception:
                 _cache_away("keeping a page")
         return response
@@ -278,14 +353,23 @@ class PageCacheMiddleware:
     def _page(request: HttpRequest) -> PublicPage | None:
         if request.method not in ("GET", "HEAD"):
             return None
-        return view_mark(request.path_info, "public_page")
+        # Resolving the path is a tenth of a hit's time: what each path resolves to is
+        # remembered (per URLconf; a bounded number of paths, forgotten all at once).
+        where = (settings.ROOT_URLCONF, get_urlconf(), request.path_info)
+        try:
+            return _marks[where]
+        except KeyError:
+            pass
+        if len(_marks) >= MARKS_KEPT:
+            _marks.clear()
+        mark = _marks[where] = view_mark(request.path_info, "public_page")
+        return mark
 
     @staticmethod
     def _replay(entry: dict, seconds: int) -> HttpResponse:
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        _public_headers(response, seconds)  # what is left of its time, for the CDN too
+        response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+        # What is left of its time, for the CDN too.
+        response["Cache-Control"] = f"{entry['control']}, s-maxage={seconds}"
         response["X-Page-Cache"] = "hit"
         return response
 

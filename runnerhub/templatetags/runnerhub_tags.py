@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from runnerhub import dashboard
+from runnerhub import dashboard, dates
 from runnerhub.fragments import fragment
 from runnerhub.images import img_tag
 from runnerhub.pagecache import is_public_request
@@ -31,6 +31,12 @@ def ld_json(data) -> SafeString:
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
     html = f'<script type="application/ld+json">{payload}</script>'
     return mark_safe(html)  # nosec B308, B703
+
+
+@register.filter
+def machine(moment) -> str:
+    """A moment for a `<time datetime>` or a meta tag (runnerhub.dates.machine)."""
+    return dates.machine(moment) if moment else ""
 
 
 @register.filter

@@ -2,6 +2,7 @@
 article pages, admin columns and emails all read "May 18, 2013 at 6:07am", in the site's
 time zone."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -52,7 +53,7 @@ def test_thread_article_page_and_admin_columns_agree(admin_client):
     article = ArticleFactory(publish_at=SUMMER, slug="calves")
     question = CommentFactory(article=article, name="Jo", created_at=SUMMER)
     page = admin_client.get(article.get_absolute_url()).content.decode()
-    assert f'<time datetime="{SUMMER.isoformat()}">May 18, 2013 at 6:07am</time>' in page
+    assert '<time datetime="2013-05-18T06:07:42+01:00">May 18, 2013 at 6:07am</time>' in page
     assert ">May 18, 2013</time>" in page  # the byline
 
     comments = admin_client.get(f"{ADMIN}comments/comment/").content.decode()
@@ -74,3 +75,34 @@ def test_emails_give_the_same_date(django_capture_on_commit_callbacks):
     message = mail.outbox[-1]
     assert "on December 1, 2026 at 9:32pm:" in message.body
     assert "on December 1, 2026 at 9:32pm:" in message.alternatives[0][0]
+
+
+# A valid global date and time string with at most milliseconds (HTML's `datetime`).
+MACHINE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)")
+
+
+def test_machine_dates_are_local_and_to_the_second():
+    moment = SUMMER.replace(microsecond=123456)
+    assert dates.machine(moment) == "2013-05-18T06:07:42+01:00"
+    assert dates.machine(WINTER) == "2026-12-01T21:32:00+00:00"
+
+
+@pytest.mark.django_db
+def test_every_time_element_and_meta_date_carries_at_most_milliseconds(client):
+    article = ArticleFactory(
+        slug="calf-pain",
+        title="Calf pain",
+        publish_at=timezone.now() - timezone.timedelta(days=3, microseconds=654321),
+    )
+    CommentFactory(article=article, created_at=timezone.now().replace(microsecond=987654))
+    pages = [
+        client.get(url).content.decode() for url in ("/", "/articles/calf-pain/", "/search/?q=calf")
+    ]
+    values = [v for page in pages for v in re.findall(r'<time datetime="([^"]*)"', page)]
+    values += [
+        v
+        for page in pages
+        for v in re.findall(r'property="article:\w+_time" content="([^"]*)"', page)
+    ]
+    assert len(values) >= 4  # card, article byline, thread, meta tags
+    assert all(MACHINE.fullmatch(value) for value in values), values

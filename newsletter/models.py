@@ -16,6 +16,9 @@ class Subscriber(models.Model):
         PENDING = "pending", _("Waiting for confirmation")
         ACTIVE = "active", _("Subscribed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        # Suppressed: never mailed again until the person confirms afresh (double opt-in).
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained (spam)")
 
     email = models.EmailField(_("email"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
@@ -30,6 +33,19 @@ class Subscriber(models.Model):
     consent_text = models.TextField(_("consent wording"), blank=True)
     consent_at = models.DateTimeField(_("consented"), null=True, blank=True)
     consent_source = models.CharField(_("signed up on"), max_length=300, blank=True)
+    # Why the address is no longer mailed (bounced or complained), when, and who said so.
+    suppressed_at = models.DateTimeField(_("suppressed"), null=True, blank=True)
+    suppressed_reason = models.CharField(_("suppression reason"), max_length=300, blank=True)
+    suppressed_source = models.CharField(
+        _("reported by"),
+        max_length=40,
+        blank=True,
+        help_text=_("SMTP (refused while sending), or the mail provider's webhook."),
+    )
+    # Soft bounces (a full mailbox, a server away) since soft_bounce_since: the address is
+    # suppressed after SOFT_BOUNCE_LIMIT of them within SOFT_BOUNCE_DAYS.
+    soft_bounces = models.PositiveSmallIntegerField(_("soft bounces"), default=0)
+    soft_bounce_since = models.DateTimeField(_("first soft bounce"), null=True, blank=True)
 
     # The record beyond the address: when they signed up, confirmed and left, and what they
     # agreed to, when and where. Editors never change it (admin); an export carries it.
@@ -41,6 +57,15 @@ class Subscriber(models.Model):
         "consent_at",
         "consent_source",
     )
+    # Why the address is no longer mailed; shown in admin, never edited there.
+    SUPPRESSION_FIELDS = (
+        "suppressed_at",
+        "suppressed_reason",
+        "suppressed_source",
+        "soft_bounces",
+        "soft_bounce_since",
+    )
+    SUPPRESSED = (Status.BOUNCED, Status.COMPLAINED)
 
     class Meta:
         ordering = ["-created_at"]
@@ -51,6 +76,10 @@ class Subscriber(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(confirmed_at__isnull=False),
                 name="subscriber_active_is_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["bounced", "complained"]) | Q(suppressed_at__isnull=False),
+                name="subscriber_suppressed_has_time",
             ),
         ]
         indexes = [models.Index(fields=["status"], name="subscriber_status_idx")]

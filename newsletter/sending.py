@@ -20,7 +20,9 @@
   systems treat it as the same message.
 - A subscriber who unsubscribes is skipped from that moment on: status is checked right
   before each message.
-- Temporary failures retry with backoff; permanent ones (5xx) are recorded.
+- Temporary failures retry with backoff; permanent ones (5xx) are recorded. An address the
+  server refuses with a 5xx at RCPT is suppressed (newsletter.suppression): the subscriber is
+  marked bounced and no later issue goes to it.
 """
 
 import logging
@@ -41,6 +43,7 @@ from runnerhub.models import SiteSettings
 
 from .emails import build_issue_message, build_test_message
 from .models import Delivery, Issue, Subscriber
+from .suppression import SMTP_SOURCE, subscriber_bounce
 
 logger = logging.getLogger(__name__)
 
@@ -155,11 +158,19 @@ def _record_failure(delivery: Delivery, error: Exception) -> str:
     }
     rows = Delivery.objects.filter(pk=delivery.pk)
     refused = isinstance(error, smtplib.SMTPRecipientsRefused)
-    if (refused and all(code >= 500 for code, _msg in error.recipients.values())) or (
-        attempts >= MAX_ATTEMPTS
-    ):
+    permanent = refused and all(code >= 500 for code, _msg in error.recipients.values())
+    if permanent or attempts >= MAX_ATTEMPTS:
         rows.update(state=Delivery.State.FAILED, **update)
         logger.warning("Newsletter to subscriber %s failed: %s", delivery.subscriber_id, error)
+        if refused:
+            # The address itself was refused: a 5xx suppresses it (no mail to it next week
+            # either), a 4xx that never went away counts as a soft bounce.
+            subscriber_bounce(
+                subscriber_id=delivery.subscriber_id,
+                permanent=permanent,
+                reason=_refusal(error),
+                source=SMTP_SOURCE,
+            )
         return "failed"
     rows.update(next_attempt_at=_retry_at(attempts), **update)
     if isinstance(error, smtplib.SMTPResponseException) and not refused:
@@ -167,6 +178,14 @@ def _record_failure(delivery: Delivery, error: Exception) -> str:
         logger.warning("The SMTP server refused the newsletter (%s); pausing this batch", error)
         return "paused"
     return "retry"
+
+
+def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
+    """ "550 5.1.1 No such user", from what the server answered at RCPT."""
+    code, message = next(iter(error.recipients.values()))
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return f"{code} {message}"
 
 
 def _record_unsendable(delivery: Delivery, error: Exception) -> None:

@@ -1,5 +1,6 @@
 """Writes with side effects: subscribing, confirming and unsubscribing; starting, guarding
-and taking back the sending of an issue (the engine that sends is newsletter.sending)."""
+and taking back the sending of an issue (the engine that sends is newsletter.sending;
+bounces and complaints are newsletter.suppression)."""
 
 from datetime import timedelta
 
@@ -41,10 +42,13 @@ def subscriber_signup(*, email: str, first_name: str = "", source: str = "") -> 
                 return
         elif subscriber.status == Subscriber.Status.ACTIVE:
             return  # already subscribed: nothing to send
-        elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        elif subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED):
+            # A new double opt-in: nothing is sent to the address until it is confirmed.
             subscriber.status = Subscriber.Status.PENDING
             subscriber.confirmed_at = None
             subscriber.confirmation_sent_at = None
+        # A complaint stays on record (and blocks every newsletter) until the person clicks
+        # the new confirmation link themselves: a stranger typing the address changes nothing.
         if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < RESEND_AFTER:
             return  # at most one confirmation email an hour
         # The consent on record is the one the link about to be sent confirms.
@@ -68,8 +72,9 @@ def _send_confirmation(subscriber: Subscriber) -> None:
 
 @transaction.atomic
 def subscriber_confirm(*, subscriber: Subscriber) -> None:
-    updated = Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING).update(
-        status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now()
+    waiting = (Subscriber.Status.PENDING, Subscriber.Status.COMPLAINED)
+    updated = Subscriber.objects.filter(pk=subscriber.pk, status__in=waiting).update(
+        status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now(), soft_bounces=0
     )
     if updated:
         subscriber.refresh_from_db()

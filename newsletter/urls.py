@@ -2,7 +2,7 @@ from django.urls import path
 
 from runnerhub.pagecache import public_page
 
-from . import views
+from . import views, webhooks
 
 app_name = "newsletter"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("restore/<str:key>/", views.restore, name="restore"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("webhooks/<slug:provider>/", webhooks.tracking, name="webhook"),
 ]

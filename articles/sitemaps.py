@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from newsletter.sitemaps import NewsletterIssueSitemap
+
 from .models import Article, Tag, Topic
 
 
@@ -47,4 +49,5 @@ sitemaps = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "tags": TagSitemap,
+    "newsletter": NewsletterIssueSitemap,
 }

@@ -95,6 +95,8 @@ def _context(issue: Issue) -> dict:
         "callouts": list(issue.callouts.all()),
         "first_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE,
+        # The public web version (live once the send starts), with nothing personal in it.
+        "web_url": settings.SITE_URL + issue.get_absolute_url(),
         "SITE_URL": settings.SITE_URL,
         "SITE_NAME": settings.SITE_NAME,
     }
@@ -122,9 +124,18 @@ def _fill(template: str, *, name: str, link: str, html: bool) -> str:
     return template.replace(NAME, name).replace(UNSUBSCRIBE, link)
 
 
+def _domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "runnerhub.local"
+
+
 def message_id(issue: Issue, subscriber: Subscriber) -> str:
-    domain = urlsplit(settings.SITE_URL).hostname or "runnerhub.local"
-    return f"<issue-{issue.pk}.subscriber-{subscriber.pk}@{domain}>"
+    return f"<issue-{issue.pk}.subscriber-{subscriber.pk}@{_domain()}>"
+
+
+def list_id() -> str:
+    """RFC 2919: the same for every issue, so mail systems know the list (and filter,
+    rate and offer unsubscribing from it as one)."""
+    return f"{settings.SITE_NAME} newsletter <newsletter.{_domain()}>"
 
 
 def _message(*, subject, text, html, to, headers) -> EmailMultiAlternatives:
@@ -148,7 +159,11 @@ def build_issue_message(issue: Issue, subscriber: Subscriber) -> EmailMultiAlter
         text=_fill(text, name=name, link=link, html=False),
         html=_fill(html, name=name, link=link, html=True),
         to=[subscriber.email],
-        headers={**unsubscribe_headers(subscriber), "Message-ID": message_id(issue, subscriber)},
+        headers={
+            **unsubscribe_headers(subscriber),
+            "Message-ID": message_id(issue, subscriber),
+            "List-Id": list_id(),
+        },
     )
 
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from runnerhub.sanitize import sanitize_html
@@ -88,6 +89,16 @@ class Subscriber(models.Model):
         return self.email
 
 
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """Issues the public may read on the web: sending or sent (a subscriber opens the
+        web version while the send is still going), newest first. Drafts and scheduled
+        issues are never public."""
+        return self.filter(status__in=Issue.LOCKED, started_at__isnull=False).order_by(
+            "-started_at", "-pk"
+        )
+
+
 class Issue(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -117,6 +128,8 @@ class Issue(models.Model):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = IssueQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("newsletter issue")
@@ -137,6 +150,14 @@ class Issue(models.Model):
                 if not f.primary_key and f.name not in self.SENDING_STATE
             ]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        # The issue's number: stable however its subject reads (a sent issue never changes).
+        return reverse("newsletter:issue", kwargs={"number": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.LOCKED and self.started_at is not None
 
     @property
     def updated_stamp(self) -> str:

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from runnerhub.models import SiteSettings
+from runnerhub.pagecache import pages_changed
 
 from .emails import build_issue_message, build_test_message
 from .models import Delivery, Issue, Subscriber
@@ -64,9 +65,11 @@ def time_slice() -> timedelta:
 @transaction.atomic
 def issue_start(issue: Issue) -> int:
     """Create the deliveries and mark the issue as sending; returns how many were added."""
-    Issue.objects.filter(
+    started = Issue.objects.filter(
         pk=issue.pk, status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED]
     ).update(status=Issue.Status.SENDING, started_at=timezone.now())
+    if started:
+        pages_changed()  # its web version and the archive are public from now on
     deliveries, subscribers = Delivery._meta.db_table, Subscriber._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

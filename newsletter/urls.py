@@ -2,12 +2,20 @@ from django.urls import path
 
 from runnerhub.pagecache import public_page
 
-from . import views, webhooks
+from . import feeds, views, webhooks
 
 app_name = "newsletter"
 
 urlpatterns = [
     path("", public_page(views.signup, params=("from",)), name="signup"),
+    path(
+        "archive/",
+        public_page(views.IssueArchiveView.as_view(), params=("page",)),
+        name="archive",
+    ),
+    path("archive/feed/", public_page(feeds.NewsletterIssuesFeed()), name="feed"),
+    path("archive/feed/atom/", public_page(feeds.NewsletterIssuesAtomFeed()), name="feed_atom"),
+    path("<id:number>/", public_page(views.issue_detail), name="issue"),
     path("restore/<str:key>/", views.restore, name="restore"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

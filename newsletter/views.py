@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import ListView
 
 from runnerhub.antispam import keep_render_time
 from runnerhub.csrf import restorable, restore_refused, restore_take
@@ -11,6 +12,7 @@ from runnerhub.ratelimit import client_ip, hit
 from runnerhub.views import one_click_unsubscribe
 
 from .forms import DEFAULT_SOURCE, SignupForm, local_path
+from .models import Issue
 from .services import subscriber_confirm, subscriber_signup, subscriber_unsubscribe
 from .tokens import ConfirmResult, subscriber_from_confirm_token, subscriber_from_unsubscribe_token
 
@@ -134,3 +136,31 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         template="newsletter/unsubscribe.html",
         name="subscriber",
     )
+
+
+# The web version and the archive ----------------------------------------------------------
+
+
+@require_GET
+def issue_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """An issue as every subscriber got it, without anything personal (no name, no
+    unsubscribe link): the page "View in your browser" opens, to share and to find."""
+    issue = Issue.objects.published().filter(pk=number).first()
+    if issue is None:
+        raise Http404("No such newsletter issue.")
+    return render(
+        request,
+        "newsletter/issue_detail.html",
+        {"issue": issue, "callouts": list(issue.callouts.all())},
+    )
+
+
+class IssueArchiveView(ListView):
+    """/newsletter/archive/: every issue that went out, newest first."""
+
+    template_name = "newsletter/archive.html"
+    paginate_by = 20
+    context_object_name = "issues"
+
+    def get_queryset(self):
+        return Issue.objects.published().only("subject", "preheader", "started_at", "status")

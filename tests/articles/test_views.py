@@ -347,7 +347,7 @@ PAGES = {
     "search": ("/search/?q=run", 3),
     "feed": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),
-    "sitemap": ("/sitemap.xml", 6),
+    "sitemap": ("/sitemap.xml", 7),  # with the newsletter's issues
 }
 
 

@@ -4,13 +4,15 @@ unsubscribe headers and a stable Message-ID per (issue, subscriber).
 An issue is rendered once per worker (cached by its last change) with placeholders for the
 reader's name and unsubscribe link; each message only fills them in."""
 
+import html
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 
 from runnerhub.sanitize import html_to_text
@@ -21,6 +23,7 @@ from .tokens import unsubscribe_headers, unsubscribe_url
 NAME = "\x00NAME\x00"
 UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
 _RELATIVE = re.compile(r'(src|href)="/(?!/)')
+_GO_PATH = re.compile(r"/go/(?:shop/)?[-a-zA-Z0-9_]+/")
 _SRCSET = re.compile(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"')
 
 
@@ -88,11 +91,57 @@ def absolute_urls(html: str) -> str:
     return _RELATIVE.sub(lambda m: f'{m.group(1)}="{settings.SITE_URL}/', html)
 
 
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
+    """Where each of `hrefs` (as written in the HTML) goes instead: the counted redirect
+    /go/ with the issue, for our /go/ links and for the stored shop address of an active
+    product or category. Every other link (the site's pages, the unsubscribe and confirm
+    links, anyone else's) is left as it is."""
+    from shop.models import Product, ShopCategory  # the shop is optional to an issue
+
+    site = settings.SITE_URL
+    plain = {href: html.unescape(href) for href in hrefs}
+    go = {}
+    for product in Product.objects.active().filter(url__in=plain.values()).only("slug", "url"):
+        go.setdefault(product.url, product.go_path)
+    for category in (
+        ShopCategory.objects.active().filter(url__in=plain.values()).only("slug", "url")
+    ):
+        go.setdefault(category.url, reverse("shop:go_category", kwargs={"slug": category.slug}))
+    counted = {}
+    for href, url in plain.items():
+        parts = urlsplit(url)
+        if url.startswith(f"{site}/go/") and _GO_PATH.fullmatch(parts.path):
+            path, kept = parts.path, [(k, v) for k, v in parse_qsl(parts.query) if k == "a"]
+        elif url in go:
+            path, kept = go[url], []
+        else:
+            continue
+        query = urlencode([*kept, ("m", "newsletter"), ("i", issue.pk)])
+        counted[href] = escape(f"{site}{path}?{query}")
+    return counted
+
+
+def track_links(issue: Issue, body: str, callouts: list) -> str:
+    """The body with its shop links counted per issue (see _counted); each callout gets
+    `href`, its button's link."""
+    hrefs = list(dict.fromkeys(_HREF.findall(body)))
+    counted = _counted(issue, hrefs + [escape(c.url) for c in callouts if c.url])
+    for callout in callouts:
+        callout.href = html.unescape(counted.get(escape(callout.url), escape(callout.url)))
+    return _HREF.sub(lambda m: f'href="{counted.get(m.group(1), m.group(1))}"', body)
+
+
 def _context(issue: Issue) -> dict:
+    callouts = list(issue.callouts.all())
+    body = track_links(issue, absolute_urls(issue.body), callouts)
     return {
         "issue": issue,
-        "body": inline_styles(fit_images(absolute_urls(issue.body))),
-        "callouts": list(issue.callouts.all()),
+        "body": inline_styles(fit_images(body)),
+        "tracked_body": body,
+        "callouts": callouts,
         "first_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE,
         # The public web version (live once the send starts), with nothing personal in it.
@@ -108,7 +157,7 @@ def render_issue(issue: Issue) -> tuple[str, str, str]:
     html = render_to_string("newsletter/email/issue.html", context)
     text = render_to_string(
         "newsletter/email/issue.txt",
-        {**context, "body_text": html_to_text(text_with_links(absolute_urls(issue.body)))},
+        {**context, "body_text": html_to_text(text_with_links(context["tracked_body"]))},
     )
     return " ".join(issue.subject.split()), html, text
 

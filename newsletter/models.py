@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from runnerhub.sanitize import sanitize_html
@@ -89,6 +90,11 @@ class Subscriber(models.Model):
         return self.email
 
 
+def issue_campaign(number: int, subject: str) -> str:
+    """The issue's slug, as UTM campaign of its shop links: "12-calf-raises-and-rollers"."""
+    return f"{number}-{slugify(subject)}"[:80].rstrip("-")
+
+
 class IssueQuerySet(models.QuerySet):
     def published(self):
         """Issues the public may read on the web: sending or sent (a subscriber opens the
@@ -154,6 +160,10 @@ class Issue(models.Model):
     def get_absolute_url(self) -> str:
         # The issue's number: stable however its subject reads (a sent issue never changes).
         return reverse("newsletter:issue", kwargs={"number": self.pk})
+
+    @property
+    def campaign(self) -> str:
+        return issue_campaign(self.pk, self.subject)
 
     @property
     def is_public(self) -> bool:

@@ -23,6 +23,9 @@ from .tokens import unsubscribe_headers, unsubscribe_url
 NAME = "\x00NAME\x00"
 UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
 _RELATIVE = re.compile(r'(src|href)="/(?!/)')
+# Our links that are never counted: personal ones (never tracked), files, and those counted
+# already.
+UNCOUNTED = ("/newsletter/unsubscribe/", "/newsletter/confirm/", "/static/", "/media/", "/go/")
 _GO_PATH = re.compile(r"/go/(?:shop/)?[-a-zA-Z0-9_]+/")
 _SRCSET = re.compile(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"')
 
@@ -97,8 +100,8 @@ _HREF = re.compile(r'href="([^"]*)"')
 def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
     """Where each of `hrefs` (as written in the HTML) goes instead: the counted redirect
     /go/ with the issue, for our /go/ links and for the stored shop address of an active
-    product or category. Every other link (the site's pages, the unsubscribe and confirm
-    links, anyone else's) is left as it is."""
+    product or category; /newsletter/<number>/go/ for the site's own pages. The
+    unsubscribe and confirm links, files, and anyone else's links are left as they are."""
     from shop.models import Product, ShopCategory  # the shop is optional to an issue
 
     site = settings.SITE_URL
@@ -117,6 +120,12 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
             path, kept = parts.path, [(k, v) for k, v in parse_qsl(parts.query) if k == "a"]
         elif url in go:
             path, kept = go[url], []
+        elif url.startswith(f"{site}/") and not parts.path.startswith(UNCOUNTED):
+            # One of our pages: through the issue's own counted redirect.
+            page = url[len(site) :]
+            link = reverse("newsletter:link", kwargs={"number": issue.pk})
+            counted[href] = escape(f"{site}{link}?{urlencode({'next': page})}")
+            continue
         else:
             continue
         query = urlencode([*kept, ("m", "newsletter"), ("i", issue.pk)])

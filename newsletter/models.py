@@ -240,3 +240,24 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.subscriber_id}: {self.state}"
+
+
+class LinkClick(models.Model):
+    """Clicks on links to the site's own pages in an issue's email (its shop links are the
+    shop's ClickCount), per issue, page and day, through /newsletter/<number>/go/. Each
+    click is one atomic upsert on its row's key (newsletter.services.link_click_record)."""
+
+    key = models.CharField(max_length=80, unique=True, editable=False)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="link_clicks")
+    path = models.CharField(_("page"), max_length=300)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("clicks"), default=0)
+    # A reader's first click on anything in the issue (as in the shop's ClickCount).
+    issue_readers = models.PositiveIntegerField(_("new readers of the issue"), default=0)
+
+    class Meta:
+        verbose_name = _("newsletter link click")
+        verbose_name_plural = _("newsletter link clicks")
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} {self.path} {self.day}: {self.count}"

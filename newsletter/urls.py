@@ -16,6 +16,7 @@ urlpatterns = [
     path("archive/feed/", public_page(feeds.NewsletterIssuesFeed()), name="feed"),
     path("archive/feed/atom/", public_page(feeds.NewsletterIssuesAtomFeed()), name="feed_atom"),
     path("<id:number>/", public_page(views.issue_detail), name="issue"),
+    path("<id:number>/go/", views.issue_link, name="link"),
     path("restore/<str:key>/", views.restore, name="restore"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsletter.emails import build_issue_message
-from newsletter.models import Issue
+from newsletter.models import Issue, LinkClick
 from shop.models import ClickCount
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import CalloutFactory, IssueFactory, SubscriberFactory
@@ -68,7 +68,8 @@ def test_shop_links_in_the_email_are_counted_per_issue_and_no_other(settings, sh
     assert f'href="{SITE}/go/foam-roller/?{counted}"' in html  # the stored shop address
     assert f'href="{SITE}/go/shop/recovery/?{counted}"' in html
     assert html.count(f"/go/foam-roller/?{counted}") == 2  # the callout's button too
-    assert f'href="{SITE}/articles/calf-raises/"' in html
+    page = f"{SITE}/newsletter/{issue.pk}/go/?next=%2Farticles%2Fcalf-raises%2F"
+    assert f'href="{page}"' in html  # our own pages: through the issue's counted redirect
     assert 'href="https://elsewhere.example.org/"' in html
     assert f"{SITE}/go/shop/recovery/?m=newsletter&i={issue.pk}" in text
     # The personal links are never counted.
@@ -134,7 +135,7 @@ def test_admin_shows_clicks_per_issue_link_and_category_and_the_top_issues(clien
         )
     Client(HTTP_USER_AGENT=BROWSER).get(f"/go/massage-stick/?m=newsletter&i={quiet.pk}")
     page = client.get(f"/admin/newsletter/issue/{popular.pk}/change/").content.decode()
-    assert "4 clicks on shop links, by 4 readers" in page
+    assert "4 clicks, by 4 readers" in page
     rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td><td>(\d+)</td></tr>", page)
     assert rows[0] == ("Foam roller", "Muscle recovery", "2")
     assert ("Category page", "Muscle recovery", "1") in rows
@@ -142,6 +143,57 @@ def test_admin_shows_clicks_per_issue_link_and_category_and_the_top_issues(clien
     # The list sorts by clicks: the top issues first.
     listed = client.get("/admin/newsletter/issue/", {"o": "-5"}).content.decode()
     assert listed.index("Popular week") < listed.index("Quiet week")
+
+
+def test_a_link_to_our_own_pages_is_counted_for_the_issue(client, django_assert_max_num_queries):
+    issue = sent_issue()
+    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.9")
+    link = f"/newsletter/{issue.pk}/go/?next=/articles/calf-raises/%23comment-4"
+    with django_assert_max_num_queries(2):
+        response = reader.get(link)
+    assert (
+        response.status_code == 302 and response["Location"] == "/articles/calf-raises/#comment-4"
+    )
+    assert "no-cache" in response["Cache-Control"]
+    reader.get(link)  # the same reader at once: not counted again
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.10").get(link)
+    click = LinkClick.objects.get()
+    assert (click.issue, click.path, click.count, click.issue_readers) == (
+        issue,
+        "/articles/calf-raises/#comment-4",
+        2,
+        2,
+    )
+    signed_in(client, "Editors")
+    page = client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
+    assert (
+        "2 clicks, by 2 readers" in page and "<code>/articles/calf-raises/#comment-4</code>" in page
+    )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "javascript:alert(1)",
+        "00000001",
+        "x.html",
+    ],
+)
+def test_the_issue_link_never_leaves_the_site(target):
+    issue = sent_issue()
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"next": target})
+    assert response.status_code == 302 and response["Location"] == f"/newsletter/{issue.pk}/"
+    assert not LinkClick.objects.exists()
+
+
+def test_a_link_of_a_draft_goes_on_uncounted():
+    draft = IssueFactory()
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{draft.pk}/go/?next=/articles/")
+    assert response.status_code == 302 and response["Location"] == "/articles/"
+    assert not LinkClick.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -103,6 +103,7 @@ ROUTES = {
     "newsletter from": ("/newsletter/?from={}", "get"),
     "newsletter issue number": ("/newsletter/{}/", "get"),
     "newsletter archive page": ("/newsletter/archive/?page={}", "get"),
+    "newsletter issue link": ("/newsletter/{0}/go/?next={0}", "get"),
     "newsletter webhook provider": ("/newsletter/webhooks/{}/", "post"),
     "newsletter confirm token": ("/newsletter/confirm/{}/", "get"),
     "newsletter confirm, real token and more": ("/newsletter/confirm/{confirm}{}/", "post"),

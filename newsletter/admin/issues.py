@@ -151,6 +151,10 @@ class IssueAdmin(admin.ModelAdmin):
         # The progress and clicks columns: their counts as subqueries of the one list query.
         return with_clicks(with_progress(super().get_queryset(request)))
 
+    def view_on_site(self, obj: Issue) -> str | None:
+        # Only an issue that went out has a public page ("View on site"); a draft has none.
+        return obj.get_absolute_url() if obj.is_public else None
+
     def get_inline_instances(self, request, obj=None):
         if obj is not None and obj.status in Issue.LOCKED and not obj.callouts.exists():
             return []  # read-only and empty: no heading with nothing under it

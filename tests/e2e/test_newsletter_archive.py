@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from newsletter import sending
 from newsletter.models import Issue
 from runnerhub.models import SiteSettings
+from tests.admin_paths import ADMIN
 from tests.e2e.conftest import PHONE, shot
 from tests.newsletter.factories import CalloutFactory, IssueFactory, SubscriberFactory
 
@@ -75,3 +76,28 @@ def test_the_archive_and_the_web_version_show_the_issue_and_nothing_personal(
     draft = Issue.objects.get(subject="Next week's draft")
     assert page.goto(f"/newsletter/{draft.pk}/").status == 404
     assert reader.pk  # the subscriber was there all along, and is on no page
+
+
+def test_admin_shows_an_issues_clicks(page, screenshot_dir):
+    from django.test import Client
+
+    from tests.e2e.conftest import login
+    from tests.runnerhub.factories import StaffFactory
+    from tests.shop.factories import ProductFactory
+
+    SiteSettings.load()
+    StaffFactory(username="chief", is_superuser=True)
+    ProductFactory(slug="foam-roller", name="Foam roller")
+    issue = IssueFactory(subject="Rollers week")
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
+    agent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36"
+    for n in range(3):
+        Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=f"203.0.113.{n}").get(
+            f"/go/foam-roller/?m=newsletter&i={issue.pk}"
+        )
+    Client(HTTP_USER_AGENT=agent).get(f"/newsletter/{issue.pk}/go/?next=/articles/")
+    login(page, "chief")
+    page.goto(f"{ADMIN}newsletter/issue/{issue.pk}/change/")
+    expect(page.locator(".field-click_report")).to_contain_text("4 clicks, by 4 readers")
+    expect(page.locator(".field-click_report")).to_contain_text("Foam roller")
+    shot(page, screenshot_dir, "newsletter-issue-clicks-admin.png", load_lazy=False)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from newsletter.emails import build_issue_message
 from newsletter.models import Issue, LinkClick
 from shop.models import ClickCount
+from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.newsletter.factories import CalloutFactory, IssueFactory, SubscriberFactory
 from tests.runnerhub.factories import signed_in
@@ -134,14 +135,14 @@ def test_admin_shows_clicks_per_issue_link_and_category_and_the_top_issues(clien
             f"/go/{slug}/?m=newsletter&i={popular.pk}"
         )
     Client(HTTP_USER_AGENT=BROWSER).get(f"/go/massage-stick/?m=newsletter&i={quiet.pk}")
-    page = client.get(f"/admin/newsletter/issue/{popular.pk}/change/").content.decode()
+    page = client.get(f"{ADMIN}newsletter/issue/{popular.pk}/change/").content.decode()
     assert "4 clicks, by 4 readers" in page
     rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td><td>(\d+)</td></tr>", page)
     assert rows[0] == ("Foam roller", "Muscle recovery", "2")
     assert ("Category page", "Muscle recovery", "1") in rows
     assert ("Muscle recovery", "4") in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", page)
     # The list sorts by clicks: the top issues first.
-    listed = client.get("/admin/newsletter/issue/", {"o": "-5"}).content.decode()
+    listed = client.get(f"{ADMIN}newsletter/issue/", {"o": "-5"}).content.decode()
     assert listed.index("Popular week") < listed.index("Quiet week")
 
 
@@ -165,7 +166,7 @@ def test_a_link_to_our_own_pages_is_counted_for_the_issue(client, django_assert_
         2,
     )
     signed_in(client, "Editors")
-    page = client.get(f"/admin/newsletter/issue/{issue.pk}/change/").content.decode()
+    page = client.get(f"{ADMIN}newsletter/issue/{issue.pk}/change/").content.decode()
     assert (
         "2 clicks, by 2 readers" in page and "<code>/articles/calf-raises/#comment-4</code>" in page
     )

@@ -170,3 +170,17 @@ def test_the_pages_are_public_pages_that_a_send_renews(
     assert again.get("X-Page-Cache") != "hit"
     if "archive" in url:
         assert "The second issue" in again.content.decode()
+
+
+def test_admin_offers_view_on_site_only_for_an_issue_that_went_out(client):
+    from tests.admin_paths import ADMIN
+    from tests.runnerhub.factories import signed_in
+
+    signed_in(client, "Editors")
+    draft, sent = IssueFactory(), sent_issue()
+    assert (
+        "View on site"
+        not in client.get(f"{ADMIN}newsletter/issue/{draft.pk}/change/").content.decode()
+    )
+    page = client.get(f"{ADMIN}newsletter/issue/{sent.pk}/change/").content.decode()
+    assert "View on site" in page and f"/newsletter/{sent.pk}/" in page

@@ -4,6 +4,7 @@ phone, with nothing of any subscriber on them; a draft is not there."""
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,6 +23,12 @@ BODY = (
     "<p>Three sets of fifteen, twice a week: our physio's plan for calves that last.</p>"
     "<ul><li>Start with both feet</li><li>Then one foot at a time</li></ul>"
 )
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page."""
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in found if v["impact"] in ("serious", "critical")]
 
 
 def test_the_archive_and_the_web_version_show_the_issue_and_nothing_personal(
@@ -51,6 +58,7 @@ def test_the_archive_and_the_web_version_show_the_issue_and_nothing_personal(
     expect(titles.nth(1)).to_have_text("Long runs without the wall")
     expect(page.locator("body")).not_to_contain_text("Next week's draft")
     shot(page, screenshot_dir, "newsletter-archive-desktop.png")
+    assert serious_violations(page) == []
 
     titles.first.get_by_role("link").click()
     expect(page).to_have_url(f"{page.url.split('/newsletter/')[0]}/newsletter/{issue.pk}/")
@@ -65,6 +73,7 @@ def test_the_archive_and_the_web_version_show_the_issue_and_nothing_personal(
     for personal in ("Zebedee", "zebedee.private@example.com", "/newsletter/unsubscribe/"):
         assert personal not in html
     shot(page, screenshot_dir, "newsletter-issue-desktop.png")
+    assert serious_violations(page) == []
 
     phone = new_context(viewport=PHONE).new_page()
     phone.goto(f"/newsletter/{issue.pk}/")
@@ -72,6 +81,7 @@ def test_the_archive_and_the_web_version_show_the_issue_and_nothing_personal(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # nothing wider than the phone
     shot(phone, screenshot_dir, "newsletter-issue-phone.png")
+    assert serious_violations(phone) == []
 
     draft = Issue.objects.get(subject="Next week's draft")
     assert page.goto(f"/newsletter/{draft.pk}/").status == 404

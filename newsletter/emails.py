@@ -4,9 +4,9 @@ unsubscribe headers and a stable Message-ID per (issue, subscriber).
 An issue is rendered once per worker (cached by its last change) with placeholders for the
 reader's name and unsubscribe link; each message only fills them in."""
 
-import html
 import re
 from functools import lru_cache
+from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
@@ -105,7 +105,7 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
     from shop.models import Product, ShopCategory  # the shop is optional to an issue
 
     site = settings.SITE_URL
-    plain = {href: html.unescape(href) for href in hrefs}
+    plain = {href: unescape(href) for href in hrefs}
     go = {}
     for product in Product.objects.active().filter(url__in=plain.values()).only("slug", "url"):
         go.setdefault(product.url, product.go_path)
@@ -134,12 +134,12 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
 
 
 def track_links(issue: Issue, body: str, callouts: list) -> str:
-    """The body with its shop links counted per issue (see _counted); each callout gets
-    `href`, its button's link."""
+    """The body with its links to the shop and to our pages counted per issue (see
+    _counted); each callout gets `href`, its button's link."""
     hrefs = list(dict.fromkeys(_HREF.findall(body)))
     counted = _counted(issue, hrefs + [escape(c.url) for c in callouts if c.url])
     for callout in callouts:
-        callout.href = html.unescape(counted.get(escape(callout.url), escape(callout.url)))
+        callout.href = unescape(counted.get(escape(callout.url), escape(callout.url)))
     return _HREF.sub(lambda m: f'href="{counted.get(m.group(1), m.group(1))}"', body)
 
 

@@ -183,8 +183,10 @@ def issue_link(request: HttpRequest, number: int) -> HttpResponse:
     else goes to the issue's web version. Two queries at most: the issue, the upsert."""
     fallback = reverse("newsletter:issue", kwargs={"number": number})
     target = next_url(request, default=fallback)
-    # A path of ours only (a relative one would lead somewhere under this address).
-    path = target if target.startswith("/") and len(target) <= 300 else fallback
+    # A path of ours only (a relative one would lead somewhere under this address), and
+    # one the database can keep (no NUL or control characters).
+    usable = target.startswith("/") and len(target) <= 300 and target.isprintable()
+    path = target if usable else fallback
     if path != fallback and Issue.objects.published().filter(pk=number).exists():
         agent, address = request.META.get("HTTP_USER_AGENT", ""), client_ip(request)
         if not is_bot(agent) and click_is_first(

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from newsletter import sending
@@ -138,12 +139,25 @@ def test_query_counts_are_pinned(client, django_assert_num_queries, name, count)
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("template", ["/newsletter/{}/", "/newsletter/archive/?page={}"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/newsletter/{}/",
+        "/newsletter/archive/?page={}",
+        "/newsletter/{issue}/go/?next={}",
+        "/newsletter/{issue}/go/?next=/{}",
+    ],
+)
 def test_hostile_addresses_are_never_a_server_error(client, template):
-    sent_issue()
+    """Also the counted link of an issue that went out, which stores what it follows."""
+    template = template.replace("{issue}", str(sent_issue().pk))
     failures = []
     for value in HOSTILE:
-        status = client.get(template.replace("{}", wire(value))).status_code
+        status = (
+            Client(raise_request_exception=False, HTTP_USER_AGENT="Mozilla/5.0")
+            .get(template.replace("{}", wire(value)))
+            .status_code
+        )
         if status >= 500:
             failures.append((value[:40], status))
     assert failures == []

@@ -97,6 +97,7 @@ ROUTES = {
     "go product slug": ("/go/{}/", "get"),
     "go category slug": ("/go/shop/{}/", "get"),
     "go article and medium": ("/go/foam-roller/?a={0}&m={0}", "get"),
+    "go from a newsletter issue": ("/go/foam-roller/?m=newsletter&i={0}&a={0}", "get"),
     "reply page id": ("/comments/reply/{}/", "get"),
     "comment restore key": ("/comments/restore/{}/", "get"),
     "newsletter restore key": ("/newsletter/restore/{}/", "get"),

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from newsletter.sitemaps import NewsletterIssueSitemap
+
 from .models import Article, Tag, Topic
 
 # URLs per sitemap page: a tenth of the protocol's 50,000, so that a page stays small and
@@ -85,7 +87,7 @@ class PagesSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["articles:home", "articles:list"]
+        return ["articles:home", "articles:list", "newsletter:archive"]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -96,6 +98,7 @@ sitemaps = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "tags": TagSitemap,
+    "newsletter": NewsletterIssueSitemap,
 }
 
 _HEAD = (

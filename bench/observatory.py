@@ -105,6 +105,7 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
     "SECURE_COOKIES": "1",
+    "ANYMAIL_WEBHOOK_SECRET": "provider:bench-only-webhook-password",  # newsletter.W003
 }
 HOST = "advice.example.com"
 ACCEPT_HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

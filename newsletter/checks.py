@@ -38,3 +38,25 @@ def unsubscribe_links_are_https(app_configs, **kwargs):
             id="newsletter.W002",
         )
     ]
+
+
+@register()
+def bounce_webhooks_can_be_verified(app_configs, **kwargs):
+    anymail = getattr(settings, "ANYMAIL", {})
+    if (
+        settings.DEBUG
+        or anymail.get("WEBHOOK_SECRET")
+        or anymail.get("MAILGUN_WEBHOOK_SIGNING_KEY")
+    ):
+        return []
+    return [
+        Warning(
+            "Neither ANYMAIL_WEBHOOK_SECRET nor MAILGUN_WEBHOOK_SIGNING_KEY is set: the mail "
+            "provider's bounce and complaint webhooks refuse every post, so a bounce or a spam "
+            "complaint reported after the send is never seen (only 5xx refusals during the "
+            "send suppress an address).",
+            hint="Set ANYMAIL_WEBHOOK_SECRET to a long random user:password and give the "
+            "provider https://user:password@<site>/newsletter/webhooks/<provider>/.",
+            id="newsletter.W003",
+        )
+    ]

@@ -77,7 +77,8 @@ ALIASES = {
 }
 ACTIVE_WORDS = {"active", "confirmed", "subscribed", "opted_in", "opted-in", "yes"}
 PENDING_WORDS = {"pending", "unconfirmed", "waiting", "waiting for confirmation", ""}
-UNSUBSCRIBED_WORDS = {"unsubscribed", "opted_out", "opted-out", "no"}
+# A bounced or complained address (our own export) comes back never to be mailed either.
+UNSUBSCRIBED_WORDS = {"unsubscribed", "opted_out", "opted-out", "no", "bounced", "complained"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

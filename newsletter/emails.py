@@ -6,11 +6,13 @@ reader's name and unsubscribe link; each message only fills them in."""
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from html import unescape
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 
 from runnerhub.sanitize import html_to_text
@@ -21,6 +23,10 @@ from .tokens import unsubscribe_headers, unsubscribe_url
 NAME = "\x00NAME\x00"
 UNSUBSCRIBE = "\x00UNSUBSCRIBE\x00"
 _RELATIVE = re.compile(r'(src|href)="/(?!/)')
+# Our links that are never counted: personal ones (never tracked), files, and those counted
+# already.
+UNCOUNTED = ("/newsletter/unsubscribe/", "/newsletter/confirm/", "/static/", "/media/", "/go/")
+_GO_PATH = re.compile(r"/go/(?:shop/)?[-a-zA-Z0-9_]+/")
 _SRCSET = re.compile(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"')
 
 
@@ -88,13 +94,67 @@ def absolute_urls(html: str) -> str:
     return _RELATIVE.sub(lambda m: f'{m.group(1)}="{settings.SITE_URL}/', html)
 
 
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
+    """Where each of `hrefs` (as written in the HTML) goes instead: the counted redirect
+    /go/ with the issue, for our /go/ links and for the stored shop address of an active
+    product or category; /newsletter/<number>/go/ for the site's own pages. The
+    unsubscribe and confirm links, files, and anyone else's links are left as they are."""
+    from shop.models import Product, ShopCategory  # the shop is optional to an issue
+
+    site = settings.SITE_URL
+    plain = {href: unescape(href) for href in hrefs}
+    go = {}
+    for product in Product.objects.active().filter(url__in=plain.values()).only("slug", "url"):
+        go.setdefault(product.url, product.go_path)
+    for category in (
+        ShopCategory.objects.active().filter(url__in=plain.values()).only("slug", "url")
+    ):
+        go.setdefault(category.url, reverse("shop:go_category", kwargs={"slug": category.slug}))
+    counted = {}
+    for href, url in plain.items():
+        parts = urlsplit(url)
+        if url.startswith(f"{site}/go/") and _GO_PATH.fullmatch(parts.path):
+            path, kept = parts.path, [(k, v) for k, v in parse_qsl(parts.query) if k == "a"]
+        elif url in go:
+            path, kept = go[url], []
+        elif url.startswith(f"{site}/") and not parts.path.startswith(UNCOUNTED):
+            # One of our pages: through the issue's own counted redirect.
+            page = url[len(site) :]
+            link = reverse("newsletter:link", kwargs={"number": issue.pk})
+            counted[href] = escape(f"{site}{link}?{urlencode({'next': page})}")
+            continue
+        else:
+            continue
+        query = urlencode([*kept, ("m", "newsletter"), ("i", issue.pk)])
+        counted[href] = escape(f"{site}{path}?{query}")
+    return counted
+
+
+def track_links(issue: Issue, body: str, callouts: list) -> str:
+    """The body with its links to the shop and to our pages counted per issue (see
+    _counted); each callout gets `href`, its button's link."""
+    hrefs = list(dict.fromkeys(_HREF.findall(body)))
+    counted = _counted(issue, hrefs + [escape(c.url) for c in callouts if c.url])
+    for callout in callouts:
+        callout.href = unescape(counted.get(escape(callout.url), escape(callout.url)))
+    return _HREF.sub(lambda m: f'href="{counted.get(m.group(1), m.group(1))}"', body)
+
+
 def _context(issue: Issue) -> dict:
+    callouts = list(issue.callouts.all())
+    body = track_links(issue, absolute_urls(issue.body), callouts)
     return {
         "issue": issue,
-        "body": inline_styles(fit_images(absolute_urls(issue.body))),
-        "callouts": list(issue.callouts.all()),
+        "body": inline_styles(fit_images(body)),
+        "tracked_body": body,
+        "callouts": callouts,
         "first_name": NAME,
         "unsubscribe_url": UNSUBSCRIBE,
+        # The public web version (live once the send starts), with nothing personal in it.
+        "web_url": settings.SITE_URL + issue.get_absolute_url(),
         "SITE_URL": settings.SITE_URL,
         "SITE_NAME": settings.SITE_NAME,
     }
@@ -106,7 +166,7 @@ def render_issue(issue: Issue) -> tuple[str, str, str]:
     html = render_to_string("newsletter/email/issue.html", context)
     text = render_to_string(
         "newsletter/email/issue.txt",
-        {**context, "body_text": html_to_text(text_with_links(absolute_urls(issue.body)))},
+        {**context, "body_text": html_to_text(text_with_links(context["tracked_body"]))},
     )
     return " ".join(issue.subject.split()), html, text
 
@@ -122,9 +182,18 @@ def _fill(template: str, *, name: str, link: str, html: bool) -> str:
     return template.replace(NAME, name).replace(UNSUBSCRIBE, link)
 
 
+def _domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "runnerhub.local"
+
+
 def message_id(issue: Issue, subscriber: Subscriber) -> str:
-    domain = urlsplit(settings.SITE_URL).hostname or "runnerhub.local"
-    return f"<issue-{issue.pk}.subscriber-{subscriber.pk}@{domain}>"
+    return f"<issue-{issue.pk}.subscriber-{subscriber.pk}@{_domain()}>"
+
+
+def list_id() -> str:
+    """RFC 2919: the same for every issue, so mail systems know the list (and filter,
+    rate and offer unsubscribing from it as one)."""
+    return f"{settings.SITE_NAME} newsletter <newsletter.{_domain()}>"
 
 
 def _message(*, subject, text, html, to, headers) -> EmailMultiAlternatives:
@@ -148,7 +217,11 @@ def build_issue_message(issue: Issue, subscriber: Subscriber) -> EmailMultiAlter
         text=_fill(text, name=name, link=link, html=False),
         html=_fill(html, name=name, link=link, html=True),
         to=[subscriber.email],
-        headers={**unsubscribe_headers(subscriber), "Message-ID": message_id(issue, subscriber)},
+        headers={
+            **unsubscribe_headers(subscriber),
+            "Message-ID": message_id(issue, subscriber),
+            "List-Id": list_id(),
+        },
     )
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from runnerhub.sanitize import sanitize_html
@@ -16,6 +18,9 @@ class Subscriber(models.Model):
         PENDING = "pending", _("Waiting for confirmation")
         ACTIVE = "active", _("Subscribed")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        # Suppressed: never mailed again until the person confirms afresh (double opt-in).
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained (spam)")
 
     email = models.EmailField(_("email"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
@@ -30,6 +35,19 @@ class Subscriber(models.Model):
     consent_text = models.TextField(_("consent wording"), blank=True)
     consent_at = models.DateTimeField(_("consented"), null=True, blank=True)
     consent_source = models.CharField(_("signed up on"), max_length=300, blank=True)
+    # Why the address is no longer mailed (bounced or complained), when, and who said so.
+    suppressed_at = models.DateTimeField(_("suppressed"), null=True, blank=True)
+    suppressed_reason = models.CharField(_("suppression reason"), max_length=300, blank=True)
+    suppressed_source = models.CharField(
+        _("reported by"),
+        max_length=40,
+        blank=True,
+        help_text=_("SMTP (refused while sending), or the mail provider's webhook."),
+    )
+    # Soft bounces (a full mailbox, a server away) since soft_bounce_since: the address is
+    # suppressed after SOFT_BOUNCE_LIMIT of them within SOFT_BOUNCE_DAYS.
+    soft_bounces = models.PositiveSmallIntegerField(_("soft bounces"), default=0)
+    soft_bounce_since = models.DateTimeField(_("first soft bounce"), null=True, blank=True)
 
     # The record beyond the address: when they signed up, confirmed and left, and what they
     # agreed to, when and where. Editors never change it (admin); an export carries it.
@@ -41,6 +59,15 @@ class Subscriber(models.Model):
         "consent_at",
         "consent_source",
     )
+    # Why the address is no longer mailed; shown in admin, never edited there.
+    SUPPRESSION_FIELDS = (
+        "suppressed_at",
+        "suppressed_reason",
+        "suppressed_source",
+        "soft_bounces",
+        "soft_bounce_since",
+    )
+    SUPPRESSED = (Status.BOUNCED, Status.COMPLAINED)
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,11 +79,30 @@ class Subscriber(models.Model):
                 condition=~Q(status="active") | Q(confirmed_at__isnull=False),
                 name="subscriber_active_is_confirmed",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["bounced", "complained"]) | Q(suppressed_at__isnull=False),
+                name="subscriber_suppressed_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="subscriber_status_idx")]
 
     def __str__(self) -> str:
         return self.email
+
+
+def issue_campaign(number: int, subject: str) -> str:
+    """The issue's slug, as UTM campaign of its shop links: "12-calf-raises-and-rollers"."""
+    return f"{number}-{slugify(subject)}"[:80].rstrip("-")
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """Issues the public may read on the web: sending or sent (a subscriber opens the
+        web version while the send is still going), newest first. Drafts and scheduled
+        issues are never public."""
+        return self.filter(status__in=Issue.LOCKED, started_at__isnull=False).order_by(
+            "-started_at", "-pk"
+        )
 
 
 class Issue(models.Model):
@@ -88,6 +134,8 @@ class Issue(models.Model):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = IssueQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("newsletter issue")
@@ -108,6 +156,18 @@ class Issue(models.Model):
                 if not f.primary_key and f.name not in self.SENDING_STATE
             ]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        # The issue's number: stable however its subject reads (a sent issue never changes).
+        return reverse("newsletter:issue", kwargs={"number": self.pk})
+
+    @property
+    def campaign(self) -> str:
+        return issue_campaign(self.pk, self.subject)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.LOCKED and self.started_at is not None
 
     @property
     def updated_stamp(self) -> str:
@@ -180,3 +240,24 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.subscriber_id}: {self.state}"
+
+
+class LinkClick(models.Model):
+    """Clicks on links to the site's own pages in an issue's email (its shop links are the
+    shop's ClickCount), per issue, page and day, through /newsletter/<number>/go/. Each
+    click is one atomic upsert on its row's key (newsletter.services.link_click_record)."""
+
+    key = models.CharField(max_length=80, unique=True, editable=False)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="link_clicks")
+    path = models.CharField(_("page"), max_length=300)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("clicks"), default=0)
+    # A reader's first click on anything in the issue (as in the shop's ClickCount).
+    issue_readers = models.PositiveIntegerField(_("new readers of the issue"), default=0)
+
+    class Meta:
+        verbose_name = _("newsletter link click")
+        verbose_name_plural = _("newsletter link clicks")
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} {self.path} {self.day}: {self.count}"

@@ -20,7 +20,9 @@
   systems treat it as the same message.
 - A subscriber who unsubscribes is skipped from that moment on: status is checked right
   before each message.
-- Temporary failures retry with backoff; permanent ones (5xx) are recorded.
+- Temporary failures retry with backoff; permanent ones (5xx) are recorded. An address the
+  server refuses with a 5xx at RCPT is suppressed (newsletter.suppression): the subscriber is
+  marked bounced and no later issue goes to it.
 """
 
 import logging
@@ -38,9 +40,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from runnerhub.models import SiteSettings
+from runnerhub.pagecache import pages_changed
 
 from .emails import build_issue_message, build_test_message
 from .models import Delivery, Issue, Subscriber
+from .suppression import SMTP_SOURCE, subscriber_bounce
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +65,11 @@ def time_slice() -> timedelta:
 @transaction.atomic
 def issue_start(issue: Issue) -> int:
     """Create the deliveries and mark the issue as sending; returns how many were added."""
-    Issue.objects.filter(
+    started = Issue.objects.filter(
         pk=issue.pk, status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED]
     ).update(status=Issue.Status.SENDING, started_at=timezone.now())
+    if started:
+        pages_changed()  # its web version and the archive are public from now on
     deliveries, subscribers = Delivery._meta.db_table, Subscriber._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -155,11 +161,19 @@ def _record_failure(delivery: Delivery, error: Exception) -> str:
     }
     rows = Delivery.objects.filter(pk=delivery.pk)
     refused = isinstance(error, smtplib.SMTPRecipientsRefused)
-    if (refused and all(code >= 500 for code, _msg in error.recipients.values())) or (
-        attempts >= MAX_ATTEMPTS
-    ):
+    permanent = refused and all(code >= 500 for code, _msg in error.recipients.values())
+    if permanent or attempts >= MAX_ATTEMPTS:
         rows.update(state=Delivery.State.FAILED, **update)
         logger.warning("Newsletter to subscriber %s failed: %s", delivery.subscriber_id, error)
+        if refused:
+            # The address itself was refused: a 5xx suppresses it (no mail to it next week
+            # either), a 4xx that never went away counts as a soft bounce.
+            subscriber_bounce(
+                subscriber_id=delivery.subscriber_id,
+                permanent=permanent,
+                reason=_refusal(error),
+                source=SMTP_SOURCE,
+            )
         return "failed"
     rows.update(next_attempt_at=_retry_at(attempts), **update)
     if isinstance(error, smtplib.SMTPResponseException) and not refused:
@@ -167,6 +181,14 @@ def _record_failure(delivery: Delivery, error: Exception) -> str:
         logger.warning("The SMTP server refused the newsletter (%s); pausing this batch", error)
         return "paused"
     return "retry"
+
+
+def _refusal(error: smtplib.SMTPRecipientsRefused) -> str:
+    """ "550 5.1.1 No such user", from what the server answered at RCPT."""
+    code, message = next(iter(error.recipients.values()))
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return f"{code} {message}"
 
 
 def _record_unsendable(delivery: Delivery, error: Exception) -> None:

@@ -1,10 +1,13 @@
 """Writes with side effects: subscribing, confirming and unsubscribing; starting, guarding
-and taking back the sending of an issue (the engine that sends is newsletter.sending)."""
+and taking back the sending of an issue (the engine that sends is newsletter.sending;
+bounces and complaints are newsletter.suppression)."""
 
+import datetime
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +16,7 @@ from django.utils import timezone
 from runnerhub.tasks import queue_email
 
 from . import sending
-from .models import CONSENT_TEXT, Issue, Subscriber
+from .models import CONSENT_TEXT, Issue, LinkClick, Subscriber
 from .tokens import confirm_token, unsubscribe_headers, unsubscribe_url
 
 RESEND_AFTER = timedelta(hours=1)
@@ -41,10 +44,13 @@ def subscriber_signup(*, email: str, first_name: str = "", source: str = "") -> 
                 return
         elif subscriber.status == Subscriber.Status.ACTIVE:
             return  # already subscribed: nothing to send
-        elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        elif subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED):
+            # A new double opt-in: nothing is sent to the address until it is confirmed.
             subscriber.status = Subscriber.Status.PENDING
             subscriber.confirmed_at = None
             subscriber.confirmation_sent_at = None
+        # A complaint stays on record (and blocks every newsletter) until the person clicks
+        # the new confirmation link themselves: a stranger typing the address changes nothing.
         if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < RESEND_AFTER:
             return  # at most one confirmation email an hour
         # The consent on record is the one the link about to be sent confirms.
@@ -68,8 +74,9 @@ def _send_confirmation(subscriber: Subscriber) -> None:
 
 @transaction.atomic
 def subscriber_confirm(*, subscriber: Subscriber) -> None:
-    updated = Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING).update(
-        status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now()
+    waiting = (Subscriber.Status.PENDING, Subscriber.Status.COMPLAINED)
+    updated = Subscriber.objects.filter(pk=subscriber.pk, status__in=waiting).update(
+        status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now(), soft_bounces=0
     )
     if updated:
         subscriber.refresh_from_db()
@@ -151,3 +158,25 @@ def issue_unschedule(*, issue: Issue) -> bool:
     if taken_back:
         issue.status = Issue.Status.DRAFT
     return bool(taken_back)
+
+
+# Clicks ------------------------------------------------------------------------------------
+
+
+def link_click_record(
+    *, issue_id: int, path: str, new_reader: bool, day: datetime.date | None = None
+) -> None:
+    """Count one click on a link to our own pages in an issue: one atomic upsert."""
+    day = day or timezone.localdate()
+    digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    key = f"i{issue_id}:{day.isoformat()}:{digest}"
+    table = LinkClick._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The table name from the model's _meta; every value is a query parameter.
+            f"INSERT INTO {table} (key, issue_id, path, day, count, issue_readers) "  # noqa: S608  # nosec B608
+            "VALUES (%s, %s, %s, %s, 1, %s) "
+            f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1, "
+            f"issue_readers = {table}.issue_readers + EXCLUDED.issue_readers",
+            [key, issue_id, path, day, 1 if new_reader else 0],
+        )

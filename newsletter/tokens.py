@@ -78,10 +78,12 @@ def subscriber_from_confirm_token(token: str) -> tuple[Subscriber | None, Confir
         return None, ConfirmResult.INVALID
     if subscriber.status == Subscriber.Status.ACTIVE:
         return subscriber, ConfirmResult.ALREADY
-    if subscriber.status == Subscriber.Status.UNSUBSCRIBED or (
-        subscriber.unsubscribed_at and made_ms < subscriber.unsubscribed_at.timestamp() * 1000
+    if subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED) or any(
+        moment and made_ms < moment.timestamp() * 1000
+        for moment in (subscriber.unsubscribed_at, subscriber.suppressed_at)
     ):
-        # A confirmation link from before an unsubscribe must not resubscribe anyone.
+        # A confirmation link from before an unsubscribe, a bounce or a complaint must not
+        # resubscribe anyone: only one sent after it (a new sign-up) can.
         return subscriber, ConfirmResult.USED
     if expired:
         return subscriber, ConfirmResult.EXPIRED

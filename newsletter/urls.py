@@ -2,13 +2,23 @@ from django.urls import path
 
 from runnerhub.pagecache import public_page
 
-from . import views
+from . import feeds, views, webhooks
 
 app_name = "newsletter"
 
 urlpatterns = [
     path("", public_page(views.signup, params=("from",)), name="signup"),
+    path(
+        "archive/",
+        public_page(views.IssueArchiveView.as_view(), params=("page",)),
+        name="archive",
+    ),
+    path("archive/feed/", public_page(feeds.NewsletterIssuesFeed()), name="feed"),
+    path("archive/feed/atom/", public_page(feeds.NewsletterIssuesAtomFeed()), name="feed_atom"),
+    path("<id:number>/", public_page(views.issue_detail), name="issue"),
+    path("<id:number>/go/", views.issue_link, name="link"),
     path("restore/<str:key>/", views.restore, name="restore"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("webhooks/<slug:provider>/", webhooks.tracking, name="webhook"),
 ]

@@ -1,17 +1,29 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import ListView
 
 from runnerhub.antispam import keep_render_time
 from runnerhub.csrf import restorable, restore_refused, restore_take
 from runnerhub.ratelimit import client_ip, hit
+from runnerhub.redirects import next_url
 from runnerhub.views import one_click_unsubscribe
+from shop.links import is_bot  # the shop's click counting: the same readers and windows
+from shop.services import click_is_first, reader_is_new_to_issue
 
 from .forms import DEFAULT_SOURCE, SignupForm, local_path
-from .services import subscriber_confirm, subscriber_signup, subscriber_unsubscribe
+from .models import Issue
+from .services import (
+    link_click_record,
+    subscriber_confirm,
+    subscriber_signup,
+    subscriber_unsubscribe,
+)
 from .tokens import ConfirmResult, subscriber_from_confirm_token, subscriber_from_unsubscribe_token
 
 RATE_LIMIT = 5
@@ -134,3 +146,60 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         template="newsletter/unsubscribe.html",
         name="subscriber",
     )
+
+
+# The web version and the archive ----------------------------------------------------------
+
+
+@require_GET
+def issue_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """An issue as every subscriber got it, without anything personal (no name, no
+    unsubscribe link): the page "View in your browser" opens, to share and to find."""
+    issue = Issue.objects.published().filter(pk=number).first()
+    if issue is None:
+        raise Http404("No such newsletter issue.")
+    return render(
+        request,
+        "newsletter/issue_detail.html",
+        {"issue": issue, "callouts": list(issue.callouts.all())},
+    )
+
+
+class IssueArchiveView(ListView):
+    """/newsletter/archive/: every issue that went out, newest first."""
+
+    template_name = "newsletter/archive.html"
+    paginate_by = 20
+    context_object_name = "issues"
+
+    def get_queryset(self):
+        return Issue.objects.published().only("subject", "preheader", "started_at", "status")
+
+
+@require_GET
+def issue_link(request: HttpRequest, number: int) -> HttpResponse:
+    """A link to one of our own pages in an issue's email: count it for the issue, then go
+    there. Only paths on this site are followed (runnerhub.redirects.next_url); anything
+    else goes to the issue's web version. Two queries at most: the issue, the upsert."""
+    fallback = reverse("newsletter:issue", kwargs={"number": number})
+    target = next_url(request, default=fallback)
+    # A path of ours only (a relative one would lead somewhere under this address), and
+    # one the database can keep (no NUL or control characters).
+    usable = target.startswith("/") and len(target) <= 300 and target.isprintable()
+    path = target if usable else fallback
+    if path != fallback and Issue.objects.published().filter(pk=number).exists():
+        agent, address = request.META.get("HTTP_USER_AGENT", ""), client_ip(request)
+        if not is_bot(agent) and click_is_first(
+            address=address,
+            agent=agent,
+            target=f"page {path}",
+            article_id=None,
+            medium="newsletter",
+            issue_id=number,
+        ):
+            new_reader = reader_is_new_to_issue(address=address, agent=agent, issue_id=number)
+            link_click_record(issue_id=number, path=path, new_reader=new_reader)
+    response = HttpResponseRedirect(path)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -456,6 +456,13 @@ SHOP_ALLOWED_DOMAINS = env.list("SHOP_ALLOWED_DOMAINS", default=[])
 # want on it).
 NEWSLETTER_LEASE_SECONDS = env.int("NEWSLETTER_LEASE_SECONDS", default=120)
 NEWSLETTER_SEND_TASKS = env.int("NEWSLETTER_SEND_TASKS", default=2)
+# Mail providers' bounce and complaint webhooks (newsletter/webhooks.py, django-anymail):
+# "user:password" that each provider's webhook URL carries, and Mailgun's signing key.
+# Unset, a provider's webhook refuses every post.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+}
 
 # How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1); the
 # reader's address for rate limits and moderation is read from there. 0: REMOTE_ADDR.

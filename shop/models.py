@@ -293,9 +293,20 @@ class ClickCount(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, null=True, blank=True, related_name="shop_clicks"
     )
+    # The newsletter issue whose email the click came from (medium "newsletter").
+    issue = models.ForeignKey(
+        "newsletter.Issue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shop_clicks",
+    )
     day = models.DateField(_("day"))
     medium = models.CharField(_("medium"), max_length=12, choices=Medium.choices)
     count = models.PositiveIntegerField(_("clicks"), default=0)
+    # Of those clicks, how many were a reader's first click on anything in that issue: their
+    # sum over an issue's rows is its unique clickers, and nobody's identity is stored.
+    issue_readers = models.PositiveIntegerField(_("new readers of the issue"), default=0)
 
     class Meta:
         ordering = ["-day"]
@@ -314,6 +325,7 @@ class ClickCount(models.Model):
         return f"{self.product or self.category} {self.day}: {self.count}"
 
     @staticmethod
-    def make_key(*, product_id, category_id, article_id, day, medium) -> str:
+    def make_key(*, product_id, category_id, article_id, day, medium, issue_id=None) -> str:
         target = f"p{product_id}" if product_id else f"c{category_id}"
-        return f"{target}:a{article_id or 0}:{day.isoformat()}:{medium}"
+        key = f"{target}:a{article_id or 0}:{day.isoformat()}:{medium}"
+        return f"{key}:i{issue_id}" if issue_id else key

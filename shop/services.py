@@ -27,8 +27,35 @@ CLICK_WINDOW_SECONDS = 30 * 60
 CLICKS_PER_ADDRESS = 5
 
 
+# A reader's first click on anything in a newsletter issue is remembered this long (by a
+# keyed hash, as below), which is what "unique clickers" of an issue counts.
+ISSUE_READER_DAYS = 90
+
+
+def _click_key(*parts: str) -> str:
+    digest = salted_hmac("shop.click", "\n".join(parts), algorithm="sha256")
+    return f"shop:click:{digest.hexdigest()[:40]}"
+
+
+def reader_is_new_to_issue(*, address: str, agent: str, issue_id: int) -> bool:
+    """True for a reader's (address and user agent) first counted click in an issue."""
+    try:
+        return cache.add(
+            _click_key(address, agent, f"issue {issue_id}"), 1, ISSUE_READER_DAYS * 86400
+        )
+    except Exception:
+        cache_failed("shop click de-duplication (skipped)")
+        return False
+
+
 def click_is_first(
-    *, address: str, agent: str, target: str, article_id: int | None, medium: str
+    *,
+    address: str,
+    agent: str,
+    target: str,
+    article_id: int | None,
+    medium: str,
+    issue_id: int | None = None,
 ) -> bool:
     """True the first time a reader (address and user agent) clicks `target` from this
     article and medium within CLICK_WINDOW_SECONDS, for at most CLICKS_PER_ADDRESS readers
@@ -37,11 +64,8 @@ def click_is_first(
     Cache round-trips only (`add` and `incr` are atomic in Redis, so every process agrees),
     no database query. Keys are keyed hashes (HMAC with SECRET_KEY), so the cache never
     holds a reader's address or user agent."""
-    link = f"{target}\n{article_id or 0}\n{medium}"
-
-    def key(*parts: str) -> str:
-        digest = salted_hmac("shop.click", "\n".join(parts), algorithm="sha256")
-        return f"shop:click:{digest.hexdigest()[:40]}"
+    link = f"{target}\n{article_id or 0}\n{medium}" + (f"\n{issue_id}" if issue_id else "")
+    key = _click_key
 
     try:
         if not cache.add(key(address, agent, link), 1, timeout=CLICK_WINDOW_SECONDS):
@@ -64,8 +88,11 @@ def click_record(
     article_id: int | None,
     medium: str,
     day: datetime.date | None = None,
+    issue_id: int | None = None,
+    new_reader: bool = False,
 ) -> None:
-    """Count one click with a single atomic upsert (PostgreSQL and SQLite alike)."""
+    """Count one click with a single atomic upsert (PostgreSQL and SQLite alike); with
+    new_reader, also one more unique clicker of the issue."""
     day = day or timezone.localdate()
     key = ClickCount.make_key(
         product_id=product_id,
@@ -73,17 +100,20 @@ def click_record(
         article_id=article_id,
         day=day,
         medium=medium,
+        issue_id=issue_id,
     )
+    readers = 1 if new_reader else 0
     table = ClickCount._meta.db_table
     # Raw SQL because the ORM has no "increment on conflict": bulk_create(update_conflicts=...)
     # can only overwrite the count, which would lose concurrent clicks.
     with connection.cursor() as cursor:
         cursor.execute(
             # The table name from the model's _meta; every value is a query parameter.
-            f"INSERT INTO {table} (key, product_id, category_id, article_id, day, medium, count) "  # noqa: S608  # nosec B608
-            "VALUES (%s, %s, %s, %s, %s, %s, 1) "
-            f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1",
-            [key, product_id, category_id, article_id, day, medium],
+            f"INSERT INTO {table} (key, product_id, category_id, article_id, issue_id, day, "  # noqa: S608  # nosec B608
+            "medium, count, issue_readers) VALUES (%s, %s, %s, %s, %s, %s, %s, 1, %s) "
+            f"ON CONFLICT (key) DO UPDATE SET count = {table}.count + 1, "
+            f"issue_readers = {table}.issue_readers + EXCLUDED.issue_readers",
+            [key, product_id, category_id, article_id, issue_id, day, medium, readers],
         )
 
 

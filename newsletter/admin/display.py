@@ -20,6 +20,8 @@ TONES = {
         Subscriber.Status.PENDING: Tone.WAITING,
         Subscriber.Status.ACTIVE: Tone.GOOD,
         Subscriber.Status.UNSUBSCRIBED: Tone.QUIET,
+        Subscriber.Status.BOUNCED: Tone.BAD,
+        Subscriber.Status.COMPLAINED: Tone.BAD,
     },
 }
 

@@ -25,10 +25,12 @@ from django.utils.translation import ngettext
 
 from runnerhub import dates
 from runnerhub.images import missing_alt_warning
+from runnerhub.pagecache import pages_changed
 from runnerhub.redirects import next_url
 from runnerhub.sanitize import sanitize_html
 
 from .. import compose
+from ..clicks import issue_click_report, with_clicks
 from ..emails import issue_preview_html
 from ..health import SendHealth, listed_health, send_health, with_progress
 from ..models import Callout, Delivery, Issue, Subscriber
@@ -135,10 +137,10 @@ class CalloutInline(admin.StackedInline):
 class IssueAdmin(admin.ModelAdmin):
     form = IssueAdminForm
     inlines = [CalloutInline]
-    list_display = ("subject", "status_badge", "when", "progress")
+    list_display = ("subject", "status_badge", "when", "progress", "clicks")
     list_filter = ("status",)
     search_fields = ("subject", "preheader")
-    readonly_fields = ("status_badge", "progress_detail", "sent_times", "body_html")
+    readonly_fields = ("status_badge", "progress_detail", "sent_times", "body_html", "click_report")
     list_per_page = 50
     show_full_result_count = False
 
@@ -146,8 +148,12 @@ class IssueAdmin(admin.ModelAdmin):
         css = CSS
 
     def get_queryset(self, request):
-        # The progress column: its counts as subqueries of the one list query.
-        return with_progress(super().get_queryset(request))
+        # The progress and clicks columns: their counts as subqueries of the one list query.
+        return with_clicks(with_progress(super().get_queryset(request)))
+
+    def view_on_site(self, obj: Issue) -> str | None:
+        # Only an issue that went out has a public page ("View on site"); a draft has none.
+        return obj.get_absolute_url() if obj.is_public else None
 
     def get_inline_instances(self, request, obj=None):
         if obj is not None and obj.status in Issue.LOCKED and not obj.callouts.exists():
@@ -159,10 +165,13 @@ class IssueAdmin(admin.ModelAdmin):
         sending = ["send_at"]
         if obj is not None:
             sending = ["status_badge", "send_at", "sent_times", "progress_detail"]
-        return [
+        fieldsets = [
             (None, {"fields": ("subject", "preheader", body)}),
             (_("Sending"), {"fields": sending}),
         ]
+        if obj is not None and obj.status in Issue.LOCKED:
+            fieldsets.append((_("Clicks (opens are not tracked)"), {"fields": ["click_report"]}))
+        return fieldsets
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status in Issue.LOCKED:
@@ -224,6 +233,24 @@ class IssueAdmin(admin.ModelAdmin):
             detail=" · ".join(parts),
             failures_url=failures_url,
         )
+
+    @admin.display(description=_("clicks"), ordering="n_clicks")
+    def clicks(self, obj: Issue) -> int:
+        return obj.n_clicks
+
+    @admin.display(description=_("clicks"))
+    def click_report(self, obj: Issue) -> str:
+        return render_to_string(
+            "admin/newsletter/includes/_clicks.html", {"report": issue_click_report(obj.pk)}
+        )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pages_changed()  # a sent issue leaves the archive and its web version
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pages_changed()
 
     @admin.display(description=_("sending times"))
     def sent_times(self, obj: Issue) -> str:

@@ -40,12 +40,12 @@ def status_counts() -> dict[str, int]:
 class SubscriberAdmin(admin.ModelAdmin):
     form = SubscriberAdminForm
     list_display = ("email", "first_name", "status_badge", "created_at")
-    list_filter = ("status",)
+    list_filter = ("status", "suppressed_source", "suppressed_at")
     search_fields = ("email", "first_name")
     actions = ["export_selected", "unsubscribe_selected"]
     list_per_page = 100
     show_full_result_count = False  # no second COUNT(*) over a big list
-    readonly_fields = ("status_badge", *Subscriber.RECORD_FIELDS)
+    readonly_fields = ("status_badge", *Subscriber.RECORD_FIELDS, *Subscriber.SUPPRESSION_FIELDS)
 
     class Media:
         css = CSS
@@ -70,6 +70,10 @@ class SubscriberAdmin(admin.ModelAdmin):
             (
                 _("Consent record (what they agreed to, when and where)"),
                 {"fields": ("consent_text", "consent_at", "consent_source")},
+            ),
+            (
+                _("Bounces and complaints (why the address is no longer mailed)"),
+                {"fields": Subscriber.SUPPRESSION_FIELDS},
             ),
         ]
 
@@ -265,6 +269,7 @@ def newsletter_counts(request) -> list[dict]:
         return []
     counts = status_counts()
     active, pending = counts[Subscriber.Status.ACTIVE], counts[Subscriber.Status.PENDING]
+    bounced, complained = counts[Subscriber.Status.BOUNCED], counts[Subscriber.Status.COMPLAINED]
     changelist = reverse("admin:newsletter_subscriber_changelist")
     return [
         {
@@ -279,6 +284,18 @@ def newsletter_counts(request) -> list[dict]:
             ),
             "count": pending,
             "url": f"{changelist}?status__exact=pending",
+            "urgent": False,
+        },
+        {
+            "label": ngettext("address bounced", "addresses bounced", bounced),
+            "count": bounced,
+            "url": f"{changelist}?status__exact=bounced",
+            "urgent": False,
+        },
+        {
+            "label": ngettext("spam complaint", "spam complaints", complained),
+            "count": complained,
+            "url": f"{changelist}?status__exact=complained",
             "urgent": False,
         },
     ]

@@ -1,13 +1,16 @@
 """The sitemap index (/sitemap.xml) and its paged section sitemaps (articles/sitemaps.py)."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article
 from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
+from tests.newsletter.test_web import sent_issue
 from tests.runnerhub.factories import warm_page_cache
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +41,7 @@ def test_sitemap_xml_is_an_index_of_section_sitemaps(client):
     assert "<sitemapindex" in response.content.decode()
     assert locations(response) == [
         f"http://testserver/sitemap-{section}.xml"
-        for section in ("pages", "articles", "topics", "tags")
+        for section in ("pages", "articles", "topics", "tags", "newsletter")
     ]
     assert response["X-Robots-Tag"].startswith("noindex")
 
@@ -103,11 +106,12 @@ def test_sitemaps_are_cacheable_public_pages(client, url):
 # (url, queries) on a page cache miss, the same at any size: the index counts each section
 # and takes the articles' latest change; a section page counts and fetches its page.
 QUERIES = {
-    "/sitemap.xml": 4,
+    "/sitemap.xml": 6,  # a count per section; the newest change of articles and issues
     "/sitemap-articles.xml": 2,
     "/sitemap-topics.xml": 2,
     "/sitemap-tags.xml": 2,
     "/sitemap-pages.xml": 0,
+    "/sitemap-newsletter.xml": 1,
 }
 
 
@@ -133,9 +137,16 @@ def test_section_pages_are_what_djangos_sitemap_view_writes(rf, monkeypatch, sec
     django.contrib.sitemaps.views.sitemap renders from its template, headers included."""
     from django.contrib.sitemaps.views import sitemap as reference
 
-    for cls in (sitemaps.ArticleSitemap, sitemaps.TopicSitemap, sitemaps.TagSitemap):
+    for cls in (
+        sitemaps.ArticleSitemap,
+        sitemaps.TopicSitemap,
+        sitemaps.TagSitemap,
+        sitemaps.NewsletterIssueSitemap,
+    ):
         monkeypatch.setattr(cls, "limit", 3)
-    monkeypatch.setattr(sitemaps.PagesSitemap, "limit", 1)
+    monkeypatch.setattr(sitemaps.PagesSitemap, "limit", 2)
+    for week in range(5):
+        sent_issue(started_at=timezone.now() - timedelta(days=7 * week))
     tags = [TagFactory(slug=f"t-{i}") for i in range(5)]
     for i in range(5):
         ArticleFactory(slug=f"a-{i}&b", topic=TopicFactory(slug=f"topic-{i}"), tags=tags[i:])

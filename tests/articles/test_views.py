@@ -358,7 +358,7 @@ PAGES = {
     "search": ("/search/?q=run", 3),
     "feed": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),
-    "sitemap": ("/sitemap.xml", 4),
+    "sitemap": ("/sitemap.xml", 6),
 }
 
 

@@ -15,11 +15,12 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
-from newsletter.models import Subscriber
+from newsletter.models import Issue, Subscriber
 from newsletter.tokens import confirm_token
 from runnerhub.sanitize import lost_tail
 from tests.articles.factories import TagFactory, TopicFactory
@@ -299,10 +300,18 @@ def test_the_xss_corpus_is_inert_on_public_pages(stored, new_context, screenshot
         "/shop/xss-category/",
         f"/comments/reply/{stored['question'].pk}/",
         "/newsletter/",
+        # The issue, sent: its web version, the archive and its feed are public.
+        f"/newsletter/{stored['issue'].pk}/",
+        "/newsletter/archive/",
     ]
+    Issue.objects.filter(pk=stored["issue"].pk).update(
+        status=Issue.Status.SENT, started_at=timezone.now()
+    )
     for url in urls:
         _assert_inert(reader, url, dialogs)
     # The payloads really are on the page, as text.
+    assert reader.goto(f"/newsletter/{stored['issue'].pk}/").status == 200
+    expect(reader.locator(".nl-callout")).to_contain_text("alert(")
     reader.goto(article.get_absolute_url())
     expect(reader.locator(".comment").first).to_contain_text("alert(1)")
     assert reader.locator(".comment").count() >= len(XSS) // 2

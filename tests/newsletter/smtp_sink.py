@@ -22,14 +22,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Handler:
-    def __init__(self, delay: float = 0.0, hold_at: int | None = None):
+    def __init__(
+        self, delay: float = 0.0, hold_at: int | None = None, refuse: frozenset[str] = frozenset()
+    ):
         self.lock = threading.Lock()
+        self.refuse = refuse  # addresses answered "550 No such user" at RCPT
         self.messages: list[Message] = []
         self.delay = delay
         # hold_at=N: the Nth message is answered only after release is set; holding is set
         # while it waits, so a test can act while a sender is surely mid-send.
         self.hold_at, self.seen = hold_at, 0
         self.holding, self.release = threading.Event(), threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -58,9 +67,9 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    def __init__(self, delay: float = 0.0, hold_at: int | None = None):
+    def __init__(self, delay: float = 0.0, hold_at: int | None = None, refuse=()):
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs each command
-        self.handler = _Handler(delay, hold_at)
+        self.handler = _Handler(delay, hold_at, frozenset(a.lower() for a in refuse))
         self.port = _free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 

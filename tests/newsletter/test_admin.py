@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -16,6 +17,7 @@ from newsletter import services
 from newsletter.admin.issues import IssueAdmin
 from newsletter.admin.subscribers import IMPORT_SESSION_KEY
 from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.suppression import subscriber_bounce, subscriber_complain
 from runnerhub import dates
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
@@ -816,7 +818,9 @@ def test_every_status_has_a_badge_of_its_tone(client, editor):
     for status in Issue.Status.values:
         IssueFactory(subject=f"{status} issue", status=status)
     for status in Subscriber.Status.values:
-        SubscriberFactory(status=status, unsubscribed_at=timezone.now())
+        SubscriberFactory(
+            status=status, unsubscribed_at=timezone.now(), suppressed_at=timezone.now()
+        )
     listed = text_of(client.get(ISSUES)) + text_of(client.get(SUBSCRIBERS))
     for tone, label in [
         ("quiet", "Draft"),
@@ -826,6 +830,8 @@ def test_every_status_has_a_badge_of_its_tone(client, editor):
         ("waiting", "Waiting for confirmation"),
         ("good", "Subscribed"),
         ("quiet", "Unsubscribed"),
+        ("bad", "Bounced"),
+        ("bad", "Complained (spam)"),
     ]:
         assert f'<span class="rh-badge rh-badge--{tone}">{label}</span>' in listed
 
@@ -845,7 +851,13 @@ def test_subscriber_counts_filters_and_search(client, editor):
             r'nl-tile__count">(\d+)</span>\s*<span class="nl-tile__label">([^<]+)', page
         )
     }
-    assert tiles == {"Subscribed": 4, "Waiting for confirmation": 1, "Unsubscribed": 1}
+    assert tiles == {
+        "Subscribed": 4,
+        "Waiting for confirmation": 1,
+        "Unsubscribed": 1,
+        "Bounced": 0,
+        "Complained (spam)": 0,
+    }
 
     pending = text_of(client.get(SUBSCRIBERS, {"status__exact": "pending"}))
     assert "wait@example.com" in pending and "findme@example.com" not in pending
@@ -877,6 +889,22 @@ def test_admin_index_shows_subscriber_counts(client, editor):
     counts = dashboard_counts(client)
     assert counts["newsletter subscriber"] == 1
     assert counts["sign-ups awaiting confirmation"] == 2
+
+
+def test_bounces_and_complaints_are_counted_filtered_and_explained(client, editor):
+    dead, annoyed, fine = SubscriberFactory.create_batch(3)
+    subscriber_bounce(
+        subscriber_id=dead.pk, permanent=True, reason="550 5.1.1 No such user", source="SMTP"
+    )
+    subscriber_complain(email=annoyed.email, reason="abuse", source="Mailgun webhook")
+    counts = dashboard_counts(client)
+    assert counts["address bounced"] == 1 and counts["spam complaint"] == 1
+    bounced = text_of(client.get(SUBSCRIBERS, {"status__exact": "bounced"}))
+    assert dead.email in bounced and fine.email not in bounced
+    by_provider = text_of(client.get(SUBSCRIBERS, {"suppressed_source": "Mailgun webhook"}))
+    assert annoyed.email in by_provider and dead.email not in by_provider
+    page = text_of(client.get(reverse("admin:newsletter_subscriber_change", args=[dead.pk])))
+    assert "550 5.1.1 No such user" in page and "Bounces and complaints" in page
 
 
 def test_consent_record_is_read_only(client, editor):

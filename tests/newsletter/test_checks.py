@@ -19,3 +19,12 @@ def test_unsubscribe_links_must_be_https_in_production(settings):
     assert checks.unsubscribe_links_are_https(None) == []
     settings.DEBUG, settings.SITE_URL = True, "http://127.0.0.1:8000"
     assert checks.unsubscribe_links_are_https(None) == []
+
+
+def test_bounce_webhooks_without_a_secret_are_flagged_in_production(settings):
+    settings.DEBUG = False
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "", "MAILGUN_WEBHOOK_SIGNING_KEY": ""}
+    (warning,) = checks.bounce_webhooks_can_be_verified(None)
+    assert warning.id == "newsletter.W003"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "user:long-random-password"}
+    assert checks.bounce_webhooks_can_be_verified(None) == []

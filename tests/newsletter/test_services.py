@@ -21,6 +21,7 @@ from newsletter.services import (
     issue_unschedule,
     subscribers_unsubscribe,
 )
+from runnerhub import pagecache
 from runnerhub.models import SiteSettings
 from tests.newsletter.factories import IssueFactory, PendingSubscriberFactory, SubscriberFactory
 
@@ -56,14 +57,15 @@ def test_starting_in_the_background_leaves_the_sending_to_the_workers(
     issue = IssueFactory()
     with django_capture_on_commit_callbacks(execute=False) as jobs:
         assert issue_start_sending(issue_id=issue.pk) == 3
-    assert len(jobs) == 1  # the send jobs, queued once this commits
+    # The send jobs, queued once this commits; and the web version and archive made public.
+    assert len(jobs) == 2 and pagecache._new_generation in jobs
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENDING
 
     other = IssueFactory()
     with django_capture_on_commit_callbacks(execute=False) as jobs:
         assert issue_start_sending(issue_id=other.pk, in_background=False) == 3
-    assert jobs == []  # the caller sends it itself
+    assert jobs == [pagecache._new_generation]  # no job: the caller sends it itself
 
 
 def test_the_lock_refuses_a_deleted_issue():

@@ -1,0 +1,229 @@
+"""Clicks per issue: every shop link in an issue email goes through /go/ with the issue,
+which counts it per issue (and its unique clickers, without storing who) and sends the
+reader on with utm_medium=newsletter and utm_campaign=<issue slug>."""
+
+import re
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from newsletter.emails import build_issue_message
+from newsletter.models import Issue, LinkClick
+from shop.models import ClickCount
+from tests.admin_paths import ADMIN
+from tests.articles.factories import ArticleFactory
+from tests.newsletter.factories import CalloutFactory, IssueFactory, SubscriberFactory
+from tests.runnerhub.factories import signed_in
+from tests.shop.factories import ProductFactory, ShopCategoryFactory
+
+pytestmark = pytest.mark.django_db
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36"
+SITE = "https://advice.example.com"
+
+
+@pytest.fixture
+def shop():
+    category = ShopCategoryFactory(
+        slug="recovery", name="Muscle recovery", url="https://shop.example.com/c/recovery"
+    )
+    roller = ProductFactory(
+        slug="foam-roller",
+        name="Foam roller",
+        category=category,
+        url="https://shop.example.com/p/roller?colour=blue",
+    )
+    stick = ProductFactory(slug="massage-stick", name="Massage stick", category=category)
+    return {"category": category, "roller": roller, "stick": stick}
+
+
+def sent_issue(**fields) -> Issue:
+    issue = IssueFactory(**fields)
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
+    issue.refresh_from_db()
+    return issue
+
+
+def test_shop_links_in_the_email_are_counted_per_issue_and_no_other(settings, shop):
+    settings.SITE_URL = SITE
+    article = ArticleFactory(slug="calf-raises")
+    issue = IssueFactory(
+        subject="Calf raises",
+        body=(
+            f'<p><a href="/go/massage-stick/?a={article.pk}">a stick</a>, '
+            '<a href="https://shop.example.com/p/roller?colour=blue">the roller</a>, '
+            '<a href="https://shop.example.com/c/recovery">recovery</a>, '
+            f'<a href="/articles/calf-raises/">the article</a> and '
+            '<a href="https://elsewhere.example.org/">a friend</a>.</p>'
+        ),
+    )
+    CalloutFactory(issue=issue, url="https://shop.example.com/p/roller?colour=blue")
+    reader = SubscriberFactory()
+    message = build_issue_message(issue, reader)
+    html, text = message.alternatives[0][0], message.body
+    counted = f"m=newsletter&amp;i={issue.pk}"
+    assert f'href="{SITE}/go/massage-stick/?a={article.pk}&amp;{counted}"' in html
+    assert f'href="{SITE}/go/foam-roller/?{counted}"' in html  # the stored shop address
+    assert f'href="{SITE}/go/shop/recovery/?{counted}"' in html
+    assert html.count(f"/go/foam-roller/?{counted}") == 2  # the callout's button too
+    page = f"{SITE}/newsletter/{issue.pk}/go/?next=%2Farticles%2Fcalf-raises%2F"
+    assert f'href="{page}"' in html  # our own pages: through the issue's counted redirect
+    assert 'href="https://elsewhere.example.org/"' in html
+    assert f"{SITE}/go/shop/recovery/?m=newsletter&i={issue.pk}" in text
+    # The personal links are never counted.
+    unsubscribe = [h for h in re.findall(r'href="([^"]+)"', html) if "unsubscribe" in h]
+    assert unsubscribe and all("/go/" not in h and "m=newsletter" not in h for h in unsubscribe)
+
+
+def test_a_click_from_an_issue_is_counted_for_it_with_its_campaign(
+    shop, django_assert_max_num_queries
+):
+    issue = sent_issue(subject="Calf raises & rollers!")
+    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    with django_assert_max_num_queries(2):
+        response = reader.get(f"/go/foam-roller/?m=newsletter&i={issue.pk}")
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["utm_medium"] == ["newsletter"]
+    assert query["utm_campaign"] == [f"{issue.pk}-calf-raises-rollers"] == [issue.campaign]
+    click = ClickCount.objects.get()
+    assert (click.issue, click.product, click.medium, click.count) == (
+        issue,
+        shop["roller"],
+        "newsletter",
+        1,
+    )
+    with django_assert_max_num_queries(2):
+        assert reader.get(f"/go/shop/recovery/?m=newsletter&i={issue.pk}").status_code == 302
+    assert ClickCount.objects.get(category=shop["category"]).issue == issue
+
+
+@pytest.mark.parametrize("claimed", ["draft", "missing", "article medium"])
+def test_a_click_claiming_an_issue_that_is_not_out_is_counted_without_it(shop, claimed):
+    draft = IssueFactory()
+    number = {"draft": draft.pk, "missing": draft.pk + 1000, "article medium": draft.pk}[claimed]
+    medium = "" if claimed == "article medium" else "&m=newsletter"
+    if claimed == "article medium":
+        draft = sent_issue()
+        number = draft.pk
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/go/foam-roller/?i={number}{medium}")
+    assert response.status_code == 302
+    assert ClickCount.objects.get().issue is None
+
+
+def test_unique_clickers_are_counted_without_storing_who(shop):
+    issue = sent_issue()
+    ann = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.1")
+    bob = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.2")
+    for client, slug in ((ann, "foam-roller"), (ann, "massage-stick"), (bob, "foam-roller")):
+        client.get(f"/go/{slug}/?m=newsletter&i={issue.pk}")
+    ann.get(f"/go/foam-roller/?m=newsletter&i={issue.pk}")  # again at once: not counted
+    rows = ClickCount.objects.filter(issue=issue)
+    assert sum(r.count for r in rows) == 3 and sum(r.issue_readers for r in rows) == 2
+    stored = " ".join(f"{r.key} {r.pk}" for r in rows)
+    assert "203.0.113" not in stored and "Mozilla" not in stored
+
+
+def test_admin_shows_clicks_per_issue_link_and_category_and_the_top_issues(client, shop):
+    signed_in(client, "Editors")
+    quiet, popular = sent_issue(subject="Quiet week"), sent_issue(subject="Popular week")
+    for n, slug in enumerate(["foam-roller", "foam-roller", "massage-stick", "shop/recovery"]):
+        Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"203.0.113.{n}").get(
+            f"/go/{slug}/?m=newsletter&i={popular.pk}"
+        )
+    Client(HTTP_USER_AGENT=BROWSER).get(f"/go/massage-stick/?m=newsletter&i={quiet.pk}")
+    page = client.get(f"{ADMIN}newsletter/issue/{popular.pk}/change/").content.decode()
+    assert "4 clicks, by 4 readers" in page
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]*)</td><td>(\d+)</td></tr>", page)
+    assert rows[0] == ("Foam roller", "Muscle recovery", "2")
+    assert ("Category page", "Muscle recovery", "1") in rows
+    assert ("Muscle recovery", "4") in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", page)
+    # The list sorts by clicks: the top issues first.
+    listed = client.get(f"{ADMIN}newsletter/issue/", {"o": "-5"}).content.decode()
+    assert listed.index("Popular week") < listed.index("Quiet week")
+
+
+def test_a_link_to_our_own_pages_is_counted_for_the_issue(client, django_assert_max_num_queries):
+    issue = sent_issue()
+    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.9")
+    link = f"/newsletter/{issue.pk}/go/?next=/articles/calf-raises/%23comment-4"
+    with django_assert_max_num_queries(2):
+        response = reader.get(link)
+    assert (
+        response.status_code == 302 and response["Location"] == "/articles/calf-raises/#comment-4"
+    )
+    assert "no-cache" in response["Cache-Control"]
+    reader.get(link)  # the same reader at once: not counted again
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.10").get(link)
+    click = LinkClick.objects.get()
+    assert (click.issue, click.path, click.count, click.issue_readers) == (
+        issue,
+        "/articles/calf-raises/#comment-4",
+        2,
+        2,
+    )
+    signed_in(client, "Editors")
+    page = client.get(f"{ADMIN}newsletter/issue/{issue.pk}/change/").content.decode()
+    assert (
+        "2 clicks, by 2 readers" in page and "<code>/articles/calf-raises/#comment-4</code>" in page
+    )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "javascript:alert(1)",
+        "00000001",
+        "x.html",
+    ],
+)
+def test_the_issue_link_never_leaves_the_site(target):
+    issue = sent_issue()
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"next": target})
+    assert response.status_code == 302 and response["Location"] == f"/newsletter/{issue.pk}/"
+    assert not LinkClick.objects.exists()
+
+
+def test_a_link_of_a_draft_goes_on_uncounted():
+    draft = IssueFactory()
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{draft.pk}/go/?next=/articles/")
+    assert response.status_code == 302 and response["Location"] == "/articles/"
+    assert not LinkClick.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent writers need a server database"
+)
+def test_fifty_concurrent_clicks_from_an_issue_are_all_counted():
+    product = ProductFactory(slug="hot-item")
+    issue = sent_issue()
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def click(reader: int):
+        try:
+            barrier.wait(timeout=30)
+            response = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"198.51.100.{reader}").get(
+                f"/go/hot-item/?m=newsletter&i={issue.pk}"
+            )
+            assert response.status_code == 302
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    click = ClickCount.objects.get(product=product, issue=issue)
+    assert (click.count, click.issue_readers) == (50, 50)

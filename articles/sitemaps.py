@@ -19,8 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from newsletter.sitemaps import NewsletterIssueSitemap
-
 from .models import Article, Tag, Topic
 
 # URLs per sitemap page: a tenth of the protocol's 50,000, so that a page stays small and
@@ -98,7 +96,6 @@ sitemaps = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "tags": TagSitemap,
-    "newsletter": NewsletterIssueSitemap,
 }
 
 _HEAD = (

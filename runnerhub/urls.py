@@ -4,10 +4,15 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.sitemaps import section_page, sitemaps
+from articles.sitemaps import section_page
+from articles.sitemaps import sitemaps as article_sitemaps
+from newsletter.sitemaps import NewsletterIssueSitemap
 
 from . import csp_reports, outages, views
 from .pagecache import public_page
+
+# Every app's sections of the sitemap; composed here, where imports may run upwards.
+sitemaps = {**article_sitemaps, "newsletter": NewsletterIssueSitemap}
 
 # A database that cannot be reached answers 503 with Retry-After, anything else 500.
 handler500 = outages.server_error

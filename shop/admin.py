@@ -14,6 +14,7 @@ from runnerhub import dates
 from runnerhub.badges import Tone, badge
 from runnerhub.images import thumbnail_html
 from runnerhub.pagecache import ChangesPublicPagesAdmin
+from runnerhub.revisions import RevisionAdmin
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check, links_check_message
@@ -144,7 +145,10 @@ class ShopCategoryAdmin(
 
 
 @admin.register(Product)
-class ProductAdmin(ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+class ProductAdmin(
+    RevisionAdmin, ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
+):
+    revision_fields = ("name", "brand", "short_description", "image_alt", "url")
     list_display = (
         "thumbnail",
         "name",

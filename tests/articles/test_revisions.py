@@ -12,18 +12,23 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from articles.models import Article
+from newsletter.models import Issue
 from runnerhub.sanitize import sanitize_html
+from shop.models import ArticleProduct
 from tests.admin_paths import ADMIN
 from tests.articles.factories import TopicFactory
 from tests.articles.test_admin import ADD_URL, form_data
 from tests.hostile import XSS, corpus_for
+from tests.newsletter.test_admin import form_data as issue_form
 from tests.runnerhub.factories import StaffFactory, signed_in
+from tests.shop.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 JS_ATTRIBUTE = re.compile(r"=\s*[\"']?\s*javascript:", re.IGNORECASE)
-TOKEN = re.compile(r'name="revision_token" value="(\d*)"')
+# Django leaves out an empty value ("no revision yet").
+TOKEN = re.compile(r'name="revision_token"(?: value="(\d*)")?')
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def revisions_url(article) -> str:
 
 
 def token(client, article) -> str:
-    return TOKEN.search(client.get(change_url(article)).content.decode()).group(1)
+    return TOKEN.search(client.get(change_url(article)).content.decode()).group(1) or ""
 
 
 def save(client, article, topic, author, **fields):
@@ -229,3 +234,40 @@ def test_the_revision_list_takes_the_same_queries_for_2_and_30(client, written):
     with CaptureQueriesContext(connection) as many:
         assert client.get(revisions_url(article)).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_save_from_an_untouched_form_is_never_refused(client, editor, written):
+    article, topic = written
+    # Two saves in a row from freshly loaded forms: no conflict.
+    assert save(client, article, topic, editor, body="<p>One.</p>").status_code == 302
+    assert save(client, article, topic, editor, body="<p>Two.</p>").status_code == 302
+    # A post without the field (a script) is not checked.
+    data = form_data(topic, editor, body="<p>Three.</p>", **{"faqs-TOTAL_FORMS": "0"})
+    assert client.post(change_url(article), data).status_code == 302
+
+
+def test_the_gear_list_and_faqs_are_kept_and_diffed(client, editor, written):
+    article, topic = written
+    ArticleProduct.objects.create(article=article, product=ProductFactory(name="Massage ball"))
+    assert save(client, article, topic, editor, body="<p>Roll it out.</p>").status_code == 302
+    before, after = versions(article)[1], versions(article)[0]
+    html = client.get(f"{revisions_url(article)}{before.pk}/").content.decode()
+    assert "<ins>Massage ball</ins>" in html
+    assert "Gear in this article" in html and "Frequently asked questions" in html
+    kept = [v.object_repr for v in after.revision.version_set.all()]
+    assert any("Massage ball" in r for r in kept)
+
+
+def test_newsletter_drafts_keep_revisions_and_products_list_theirs(client):
+    user = signed_in(client, "Editors", username="ed")
+    issue = Issue.objects.create(subject="Week 1", body="<p>Hello runners.</p>")
+    change = f"{ADMIN}newsletter/issue/{issue.pk}/change/"
+    page = client.get(change).content.decode()
+    assert f'href="{ADMIN}newsletter/issue/{issue.pk}/revisions/"' in page
+    token = TOKEN.search(page).group(1) or ""
+    data = issue_form(issue, body="<p>Hello, hill runners.</p>", revision_token=token)
+    assert client.post(change, data).status_code == 302
+    (version,) = Version.objects.get_for_object(issue)
+    assert version.revision.user == user and "hill runners" in version.field_dict["body"]
+    product = ProductFactory()
+    assert client.get(f"{ADMIN}shop/product/{product.pk}/revisions/").status_code == 200

@@ -27,7 +27,10 @@ class ArticlesConfig(AppConfig):
         revisions.follow(
             Article,
             revisions.Related(
-                "faqs", _("Frequently asked questions"), lambda faq: f"{faq.question}: {faq.answer}"
+                "faqs",
+                _("Frequently asked questions"),
+                lambda faq: f"{faq.question}: {faq.answer}",
+                restore=("question", "answer", "order"),
             ),
             FAQItem,
         )

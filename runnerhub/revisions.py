@@ -15,6 +15,7 @@ another app's model follows (the shop's gear list on articles) with `follow`.
 """
 
 import difflib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 import reversion
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import modelform_factory
 from django.http import Http404, HttpResponseRedirect
@@ -49,6 +51,8 @@ class Related:
     name: str  # the parent's related name, e.g. "faqs"
     label: str  # a heading in the diff
     describe: Callable  # describe(row) -> one line of text
+    # The rows' fields a restore brings back (the rows are replaced); empty: diffed only.
+    restore: tuple[str, ...] = ()
 
 
 _options: dict[type, dict] = {}
@@ -141,6 +145,20 @@ class RevisionAdmin:
         with reversion.create_revision():
             reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_addition(self, request, obj, message):
+        self._revision_comment(message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._revision_comment(message)
+        return super().log_change(request, obj, message)
+
+    def _revision_comment(self, message) -> None:
+        # The revision's note: what admin's History says ("Changed Body and Lead.").
+        if reversion.is_active() and not reversion.get_comment():
+            text = message if isinstance(message, str) else json.dumps(message)
+            reversion.set_comment(LogEntry(change_message=text).get_change_message())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -294,10 +312,12 @@ class RevisionAdmin:
         errors = []
         if request.method == "POST":
             form = self._revision_restore_form(obj, version)
+            rows = self._revision_restore_rows(request, obj, version) if form else []
+            rows_valid = all(row.is_valid() for _related, forms_ in rows for row in forms_)
             if form is None:
                 errors = [_gettext("This revision can no longer be read.")]
-            elif form.is_valid():
-                self._revision_save(request, form, version)
+            elif form.is_valid() and rows_valid:
+                self._revision_save(request, form, rows, version)
                 self.message_user(
                     request,
                     _("The revision of %s is restored, as a new revision.")
@@ -310,6 +330,12 @@ class RevisionAdmin:
                 errors = [
                     f"{form.fields[name].label if name in form.fields else ''}: {message}"
                     for name, messages_ in form.errors.items()
+                    for message in messages_
+                ] + [
+                    f"{related.label}: {message}"
+                    for related, forms_ in rows
+                    for row in forms_
+                    for messages_ in row.errors.values()
                     for message in messages_
                 ]
         context = self._revision_context(
@@ -340,12 +366,43 @@ class RevisionAdmin:
         }
         return form_class(data=values, instance=obj)
 
+    def _revision_restore_rows(self, request, obj, version) -> list[tuple[Related, list]]:
+        """For each relation a restore brings back (and the editor may add and delete rows
+        of): a form per row of the revision, bound like the admin inline's would be."""
+        found = []
+        for related in _related.get(self.model, []):
+            if not related.restore:
+                continue
+            model = _related_model(obj, related)
+            opts = model._meta
+            perms = [f"{opts.app_label}.{what}_{opts.model_name}" for what in ("add", "delete")]
+            if not request.user.has_perms(perms):
+                continue  # rows this editor cannot change stay as they are
+            parent = next(
+                f for f in opts.concrete_fields if f.is_relation and f.related_model is self.model
+            )
+            form_class = modelform_factory(model, fields=related.restore)
+            forms_ = []
+            for row in _revision_rows(obj, version, related):
+                data = {}
+                for name in related.restore:
+                    value = getattr(row, opts.get_field(name).attname)
+                    data[name] = "" if value is None else _as_posted(str(value))
+                forms_.append(form_class(data=data, instance=model(**{parent.name: obj})))
+            found.append((related, forms_))
+        return found
+
     @transaction.atomic
-    def _revision_save(self, request, form, version) -> None:
+    def _revision_save(self, request, form, rows, version) -> None:
         with reversion.create_revision(atomic=False):
             reversion.set_user(request.user)
             comment = _gettext("Restored the revision of %s.") % when(version.revision.date_created)
             reversion.set_comment(comment)
+            # The rows first: the parent's revision, saved next, follows them as they are now.
+            for related, forms_ in rows:
+                getattr(form.instance, related.name).all().delete()
+                for row in forms_:
+                    row.save()
             obj = form.save(commit=False)
             self.save_model(request, obj, form, change=True)
             form.save_m2m()
@@ -364,17 +421,36 @@ class RevisionAdmin:
             new = visible_text(getattr(obj, name))
             rows.append(_diff_row(self.model._meta.get_field(name).verbose_name, old, new))
         for related in _related.get(self.model, []):
-            related_model = getattr(type(obj), related.name).rel.related_model
-            content_type = ContentType.objects.get_for_model(related_model)
-            then = [
-                v._object_version.object
-                for v in version.revision.version_set.filter(content_type=content_type)
-            ]
-            then = [row for row in then if _belongs_to(row, obj)]
-            old = "\n".join(related.describe(row) for row in sorted(then, key=_row_order))
-            new = "\n".join(related.describe(row) for row in getattr(obj, related.name).all())
-            rows.append(_diff_row(related.label, old, new))
+            then = _revision_rows(obj, version, related)
+            old = "\n".join(_describe(related, row) for row in then)
+            new = "\n".join(_describe(related, row) for row in getattr(obj, related.name).all())
+            rows.append(_diff_row(related.label, visible_text(old), visible_text(new)))
         return rows
+
+
+def _related_model(obj, related: Related):
+    return getattr(type(obj), related.name).rel.related_model
+
+
+def _revision_rows(obj, version, related: Related) -> list:
+    """The rows of `related` as `version`'s revision kept them (unsaved instances)."""
+    content_type = ContentType.objects.get_for_model(_related_model(obj, related))
+    rows = []
+    for kept in version.revision.version_set.filter(content_type=content_type):
+        try:
+            row = kept._object_version.object
+        except (RevertError, ObjectDoesNotExist, ValueError):
+            continue  # a row the current schema cannot read
+        if _belongs_to(row, obj):
+            rows.append(row)
+    return sorted(rows, key=_row_order)
+
+
+def _describe(related: Related, row) -> str:
+    try:
+        return related.describe(row)
+    except ObjectDoesNotExist:
+        return _gettext("(deleted since)")
 
 
 def _diff_row(label, old: str, new: str) -> dict:

@@ -24,6 +24,7 @@ class ShopConfig(AppConfig):
                 "shop_products",
                 _("Gear in this article"),
                 lambda row: f"{row.product.name}: {row.note}" if row.note else row.product.name,
+                restore=("product", "note", "order"),
             ),
             ArticleProduct,
         )

@@ -75,6 +75,7 @@ def test_every_save_keeps_a_revision_with_its_author_and_content(client, editor,
     assert first.revision.user == editor == newest.revision.user
     assert first.field_dict["body"] == "<p>Run easy on Mondays.</p>"
     assert newest.field_dict["body"] == "<p>Run hard on Mondays.</p>"
+    assert newest.revision.get_comment().startswith("Changed Body")  # as History says
     assert first.field_dict["title"] == "Strides for beginners"
     # The FAQs added with the article are in its first revision.
     kept = [v.field_dict for v in first.revision.version_set.all() if "question" in v.field_dict]
@@ -271,3 +272,35 @@ def test_newsletter_drafts_keep_revisions_and_products_list_theirs(client):
     assert version.revision.user == user and "hill runners" in version.field_dict["body"]
     product = ProductFactory()
     assert client.get(f"{ADMIN}shop/product/{product.pk}/revisions/").status_code == 200
+
+
+def test_restore_brings_back_the_faqs_and_gear_list(client, editor, written):
+    article, topic = written
+    first = versions(article)[-1]  # two FAQs, no gear
+    article.faqs.all().delete()
+    ArticleProduct.objects.create(article=article, product=ProductFactory(name="Massage ball"))
+    assert save(client, article, topic, editor, body="<p>Roll it out.</p>").status_code == 302
+    response = client.post(f"{revisions_url(article)}{first.pk}/restore/")
+    assert response.status_code == 302
+    assert sorted(article.faqs.values_list("question", flat=True)) == ["How many?", "When?"]
+    assert not article.shop_products.exists()
+    newest = versions(article)[0]
+    kept = [v.object_repr for v in newest.revision.version_set.all()]
+    assert "How many?" in kept and not any("Massage ball" in r for r in kept)
+
+
+def test_a_gear_row_whose_product_is_gone_is_named_and_nothing_restored(client, editor, written):
+    article, topic = written
+    ball = ProductFactory(name="Massage ball")
+    ArticleProduct.objects.create(article=article, product=ball)
+    assert save(client, article, topic, editor, body="<p>Roll it out.</p>").status_code == 302
+    with_ball = versions(article)[0]
+    assert save(client, article, topic, editor, body="<p>Later.</p>").status_code == 302
+    article.shop_products.all().delete()
+    ball.delete()
+    response = client.post(f"{revisions_url(article)}{with_ball.pk}/restore/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Gear in this article" in html and "(deleted since)" in html
+    article.refresh_from_db()
+    assert article.body == "<p>Later.</p>"

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
-from tests.e2e.conftest import editor_user, login, shot
+from tests.e2e.conftest import editor_user, login, pick_autocomplete, shot
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -96,7 +96,7 @@ def test_unsaved_text_survives_a_reload_and_leaving_asks_first(page, live_server
     _replace_body(page, UNSAVED)
     page.wait_for_function(
         "() => Object.keys(localStorage).some(k => k.startsWith('runnerhub:draft:')"
-        " && localStorage.getItem(k).includes('not saved yet'))"
+        " && localStorage.getItem(k).includes('not saved yet.'))"
     )
     page.reload()
     assert asked == ["beforeunload"]
@@ -124,4 +124,22 @@ def test_unsaved_text_survives_a_reload_and_leaving_asks_first(page, live_server
     )
     assert asked == ["beforeunload"]
     assert Article.objects.count() == 1
+    assert problems == []
+
+
+def test_save_and_add_another_offers_nothing_of_the_last_one(page, live_server):
+    problems = _problems(page)
+    editor = editor_user(username="edgar")
+    topic = ArticleFactory(author=editor).topic
+    login(page, editor.username)
+    page.goto(f"{ADMIN}articles/article/add/")
+    page.locator("#id_title").fill("A new article on cadence")
+    page.locator("#id_lead").fill("Step rate, simply.")
+    _replace_body(page, "Count your steps for thirty seconds.")
+    pick_autocomplete(page, "topic", topic.name[:4], topic.name)
+    page.locator("input[name=_addanother]").first.click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Article.objects.filter(title="A new article on cadence").exists()
+    expect(page.locator("#id_title")).to_have_value("")
+    expect(page.locator(".rh-autosave-offer")).to_have_count(0)
     assert problems == []

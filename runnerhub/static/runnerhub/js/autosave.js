@@ -146,7 +146,15 @@
       // before leaving it.
       baseline = erred ? null : snapshot(form);
       const draft = read(key);
-      if (draft && !same(draft.values, baseline) && !erred) {
+      // An add form that answered without errors after a submit saved it: the next add
+      // form (after "Save and add another") must not offer the last one's text. A change
+      // form needs no flag: once saved, it shows what the draft holds.
+      const added = draft && draft.submitted && /:new$/.test(key);
+      if (draft && erred && draft.submitted) {
+        write(key, { time: draft.time, values: draft.values }); // refused: still unsaved
+      } else if (draft && !erred && added) {
+        localStorage.removeItem(key);
+      } else if (draft && !same(draft.values, baseline) && !erred) {
         offering = true;
         offer(form, key, draft, () => {
           offering = false;
@@ -159,9 +167,14 @@
       form.addEventListener("input", tick);
       form.addEventListener("submit", () => {
         tick();
+        const draft = read(key);
+        if (draft) write(key, { ...draft, submitted: true });
         submitting = true;
       });
+      // The last keystrokes too, when the page goes (not only once a second).
+      window.addEventListener("pagehide", () => submitting || tick());
       window.addEventListener("beforeunload", (event) => {
+        if (!submitting) tick();
         if (submitting || offering || same(snapshot(form), baseline)) return;
         event.preventDefault();
         event.returnValue = ""; // the browser shows its own "leave page?" question

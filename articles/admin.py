@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from runnerhub.badges import Tone, badge
 from runnerhub.images import missing_alt_warning, thumbnail_html
 from runnerhub.pagecache import ChangesPublicPagesAdmin
+from runnerhub.revisions import RevisionAdmin
 from runnerhub.sanitize import sanitize_html
 from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
@@ -82,12 +83,14 @@ AUTHOR_PUBLIC_NAME = get_user_model().public_name_sql("author__")  # for sorting
 
 
 @admin.register(Article)
-class ArticleAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
+class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
 
     def fragment_scopes(self, obj) -> tuple[str, ...]:
         return (article_scope(obj.pk), "articles")  # its own page, and others' related lists
 
+    # What a revision's diff shows and a restore brings back (FAQs and gear are shown too).
+    revision_fields = ("title", "lead", "body", "video_url", "seo_title", "seo_description")
     list_display = (
         "thumbnail",
         "title",

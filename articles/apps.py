@@ -8,9 +8,32 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from runnerhub import pagecache
+        from runnerhub import pagecache, revisions
 
-        from .models import Article
+        from .models import Article, FAQItem
+
+        # Every admin save keeps a revision (runnerhub/revisions.py): the content, not what
+        # save() derives from it.
+        revisions.register(
+            Article,
+            exclude=(
+                "body_html",
+                "body_text",
+                "search_vector",
+                "hero_renditions",
+                "reading_minutes",
+            ),
+        )
+        revisions.follow(
+            Article,
+            revisions.Related(
+                "faqs",
+                _("Frequently asked questions"),
+                lambda faq: f"{faq.question}: {faq.answer}",
+                restore=("question", "answer", "order"),
+            ),
+            FAQItem,
+        )
 
         # A scheduled article goes live with no job running: no cached page outlives that.
         pagecache.change_times.append(

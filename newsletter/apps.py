@@ -10,7 +10,12 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from runnerhub import pagecache
+        from runnerhub import pagecache, revisions
+
+        from .models import Issue
+
+        # Drafts keep revisions; a sent issue cannot be changed (IssueAdmin), so keeps none.
+        revisions.register(Issue)
 
         from . import checks  # noqa: F401 - registers the system checks
         from .templatetags.newsletter_tags import HIDE_COOKIE

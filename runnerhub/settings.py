@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_guid",
+    "reversion",  # revisions of articles, products and newsletter drafts
     "articles",
     "comments",
     "shop",

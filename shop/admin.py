@@ -14,6 +14,7 @@ from runnerhub import dates
 from runnerhub.badges import Tone, badge
 from runnerhub.images import thumbnail_html
 from runnerhub.pagecache import ChangesPublicPagesAdmin
+from runnerhub.revisions import RevisionAdmin
 
 from .models import ArticleProduct, ClickCount, Product, ShopCategory, host_verdict
 from .services import links_check, links_check_message
@@ -145,8 +146,11 @@ class ShopCategoryAdmin(
 
 
 @admin.register(Product)
-class ProductAdmin(ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin):
+class ProductAdmin(
+    RevisionAdmin, ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
+):
     page_scopes = ("shop",)
+    revision_fields = ("name", "brand", "short_description", "image_alt", "url")
     list_display = (
         "thumbnail",
         "name",

@@ -10,7 +10,24 @@ class ShopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from articles.models import Article
+        from runnerhub import revisions
+
         from . import body_blocks  # here: it imports the shop's models, not ready before
+        from .models import ArticleProduct, Product
+
+        revisions.register(Product, exclude=("image_renditions",))
+        # An article's revisions keep its gear list too.
+        revisions.follow(
+            Article,
+            revisions.Related(
+                "shop_products",
+                _("Gear in this article"),
+                lambda row: f"{row.product.name}: {row.note}" if row.note else row.product.name,
+                restore=("product", "note", "order"),
+            ),
+            ArticleProduct,
+        )
 
         register(
             "product",

@@ -27,6 +27,7 @@ from runnerhub import dates
 from runnerhub.images import missing_alt_warning
 from runnerhub.pagecache import pages_changed
 from runnerhub.redirects import next_url
+from runnerhub.revisions import RevisionAdmin
 from runnerhub.sanitize import sanitize_html
 
 from .. import compose
@@ -134,7 +135,8 @@ class CalloutInline(admin.StackedInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(RevisionAdmin, admin.ModelAdmin):
+    revision_fields = ("subject", "preheader", "body")  # runnerhub/revisions.py
     form = IssueAdminForm
     inlines = [CalloutInline]
     list_display = ("subject", "status_badge", "when", "progress", "clicks")

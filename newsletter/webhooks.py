@@ -63,14 +63,29 @@ class FreshMailgunWebhookView(MailgunTrackingWebhookView):
             raise AnymailWebhookValidationFailure(
                 f"Mailgun webhook signed at {str(timestamp)[:40]!r}, not within {max_age}s of now"
             )
+        digest = hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()
+        key = f"newsletter:mailgun-token:{digest}"
         try:
-            key = hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()
-            first = cache.add(f"newsletter:mailgun-token:{key}", 1, timeout=max_age)
+            first = cache.add(key, 1, timeout=max_age + 60)
         except Exception:  # the cache is away: the timestamp still bounds a replay
             cache_failed("Mailgun webhook tokens")
             first = True
         if not first:
             raise AnymailWebhookValidationFailure("Mailgun webhook token seen before (a replay)")
+        self.token_key = key
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except Exception:
+            # Not recorded (the database away, say): the provider's retry of this very post
+            # must not be refused as a replay.
+            if getattr(self, "token_key", None):
+                try:
+                    cache.delete(self.token_key)
+                except Exception:
+                    cache_failed("Mailgun webhook tokens")
+            raise
 
 
 # Providers that anymail supports officially (it has dropped SendGrid); more are one line.

@@ -303,3 +303,11 @@ def test_the_shop_link_never_leaves_for_another_host(shop, target):
     response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"to": target})
     assert response.status_code == 302 and response["Location"] == f"/newsletter/{issue.pk}/"
     assert not LinkClick.objects.exists()
+
+
+def test_with_the_cache_away_a_shop_page_link_still_works(shop, redis_away):
+    issue = sent_issue()
+    target = "https://shop.example.com/sale"
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"to": target})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{target}?utm_source=runnerhub&utm_medium=newsletter")

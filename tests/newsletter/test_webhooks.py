@@ -9,8 +9,10 @@ import json
 import logging
 import secrets as random_tokens
 import time
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from newsletter.models import Subscriber
@@ -370,3 +372,28 @@ def test_the_tolerance_is_a_setting(client, settings):
     event = mailgun_complained(reader.email)["event-data"]
     body = mailgun(event, timestamp=str(int(time.time()) - 120))
     assert post(client, MAILGUN, body, **AUTH).status_code == 403
+
+
+def test_with_the_cache_away_a_fresh_mailgun_post_is_still_accepted(client, redis_away, caplog):
+    """The tokens are kept in the cache; without it the timestamp alone bounds a replay."""
+    reader = SubscriberFactory()
+    with caplog.at_level(logging.WARNING):
+        response = post(client, MAILGUN, mailgun_complained(reader.email), **AUTH)
+    assert response.status_code == 200
+    assert status_of(reader) == Subscriber.Status.COMPLAINED
+    assert any("Mailgun webhook tokens" in r.getMessage() for r in caplog.records)
+
+
+def test_a_mailgun_post_that_failed_to_be_recorded_can_be_retried(client):
+    """The provider retries a post we could not record (the database away, say): the retry
+    is the same post, and it is not refused as a replay."""
+    reader = SubscriberFactory()
+    body = mailgun_complained(reader.email)
+    with mock.patch(
+        "newsletter.webhooks.subscriber_complain", side_effect=OperationalError("away")
+    ):
+        assert post(client, MAILGUN, body, **AUTH).status_code == 503  # retried later
+    assert status_of(reader) == Subscriber.Status.ACTIVE
+    assert post(client, MAILGUN, body, **AUTH).status_code == 200
+    assert status_of(reader) == Subscriber.Status.COMPLAINED
+    assert post(client, MAILGUN, body, **AUTH).status_code == 403  # now it is a replay

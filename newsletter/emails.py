@@ -95,13 +95,17 @@ def absolute_urls(html: str) -> str:
 
 
 _HREF = re.compile(r'href="([^"]*)"')
+MAX_COUNTED = 300  # LinkClick.path: a longer shop address goes out as it is
 
 
 def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
     """Where each of `hrefs` (as written in the HTML) goes instead: the counted redirect
     /go/ with the issue, for our /go/ links and for the stored shop address of an active
-    product or category; /newsletter/<number>/go/ for the site's own pages. The
-    unsubscribe and confirm links, files, and anyone else's links are left as they are."""
+    product or category; /newsletter/<number>/go/ for the site's own pages (?next=) and
+    for any other address on a shop host (?to=, shop.links.is_shop_url), which it sends on
+    with the issue's UTM parameters. The unsubscribe and confirm links, files, and anyone
+    else's links are left as they are."""
+    from shop.links import is_shop_url, shop_hosts
     from shop.models import Product, ShopCategory  # the shop is optional to an issue
 
     site = settings.SITE_URL
@@ -113,6 +117,8 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
         ShopCategory.objects.active().filter(url__in=plain.values()).only("slug", "url")
     ):
         go.setdefault(category.url, reverse("shop:go_category", kwargs={"slug": category.slug}))
+    hosts = shop_hosts(fresh=True)
+    link = reverse("newsletter:link", kwargs={"number": issue.pk})
     counted = {}
     for href, url in plain.items():
         parts = urlsplit(url)
@@ -123,8 +129,11 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
         elif url.startswith(f"{site}/") and not parts.path.startswith(UNCOUNTED):
             # One of our pages: through the issue's own counted redirect.
             page = url[len(site) :]
-            link = reverse("newsletter:link", kwargs={"number": issue.pk})
             counted[href] = escape(f"{site}{link}?{urlencode({'next': page})}")
+            continue
+        elif len(url) <= MAX_COUNTED and is_shop_url(url, hosts):
+            # Any other page of the shop: counted, and sent on with the issue's campaign.
+            counted[href] = escape(f"{site}{link}?{urlencode({'to': url})}")
             continue
         else:
             continue
@@ -133,20 +142,24 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
     return counted
 
 
-def track_links(issue: Issue, body: str, callouts: list) -> str:
+def track_links(issue: Issue, body: str, callouts: list) -> tuple[str, str]:
     """The body with its links to the shop and to our pages counted per issue (see
-    _counted); each callout gets `href`, its button's link."""
+    _counted), and the counted link of the site's home page (the email's logo); each
+    callout gets `href`, its button's link."""
     hrefs = list(dict.fromkeys(_HREF.findall(body)))
-    counted = _counted(issue, hrefs + [escape(c.url) for c in callouts if c.url])
+    home = escape(f"{settings.SITE_URL}/")
+    counted = _counted(issue, [*hrefs, *(escape(c.url) for c in callouts if c.url), home])
     for callout in callouts:
         callout.href = unescape(counted.get(escape(callout.url), escape(callout.url)))
-    return _HREF.sub(lambda m: f'href="{counted.get(m.group(1), m.group(1))}"', body)
+    body = _HREF.sub(lambda m: f'href="{counted.get(m.group(1), m.group(1))}"', body)
+    return body, unescape(counted.get(home, home))
 
 
 def _context(issue: Issue) -> dict:
     callouts = list(issue.callouts.all())
-    body = track_links(issue, absolute_urls(issue.body), callouts)
+    body, home_url = track_links(issue, absolute_urls(issue.body), callouts)
     return {
+        "home_url": home_url,
         "issue": issue,
         "body": inline_styles(fit_images(body)),
         "tracked_body": body,

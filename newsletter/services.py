@@ -44,13 +44,14 @@ def subscriber_signup(*, email: str, first_name: str = "", source: str = "") -> 
                 return
         elif subscriber.status == Subscriber.Status.ACTIVE:
             return  # already subscribed: nothing to send
-        elif subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED):
+        elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
             # A new double opt-in: nothing is sent to the address until it is confirmed.
             subscriber.status = Subscriber.Status.PENDING
             subscriber.confirmed_at = None
             subscriber.confirmation_sent_at = None
-        # A complaint stays on record (and blocks every newsletter) until the person clicks
-        # the new confirmation link themselves: a stranger typing the address changes nothing.
+        # A bounce or a complaint stays on record (status, counts, and the block on every
+        # newsletter) until the person clicks the new confirmation link themselves: a
+        # stranger typing the address changes nothing but that one email.
         if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < RESEND_AFTER:
             return  # at most one confirmation email an hour
         # The consent on record is the one the link about to be sent confirms.
@@ -74,7 +75,7 @@ def _send_confirmation(subscriber: Subscriber) -> None:
 
 @transaction.atomic
 def subscriber_confirm(*, subscriber: Subscriber) -> None:
-    waiting = (Subscriber.Status.PENDING, Subscriber.Status.COMPLAINED)
+    waiting = (Subscriber.Status.PENDING, *Subscriber.SUPPRESSED)
     updated = Subscriber.objects.filter(pk=subscriber.pk, status__in=waiting).update(
         status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now(), soft_bounces=0
     )
@@ -98,10 +99,18 @@ def subscriber_confirm(*, subscriber: Subscriber) -> None:
 def subscribers_unsubscribe(*, subscribers: QuerySet[Subscriber]) -> int:
     """Unsubscribe everyone in `subscribers` not unsubscribed yet; returns how many. Effective
     at once, also for an issue being sent right now (workers check the status right before
-    each message)."""
-    return subscribers.exclude(status=Subscriber.Status.UNSUBSCRIBED).update(
-        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
-    )
+    each message). A bounced or complained address keeps its status (so the dashboard's
+    counts and the block on a stranger's sign-up keep it) and gets the time of the
+    unsubscribe, which also voids any confirmation link sent before it."""
+    now = timezone.now()
+    with transaction.atomic():
+        suppressed = subscribers.filter(status__in=Subscriber.SUPPRESSED).update(
+            unsubscribed_at=now
+        )
+        plain = subscribers.exclude(
+            status__in=(Subscriber.Status.UNSUBSCRIBED, *Subscriber.SUPPRESSED)
+        ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now)
+    return suppressed + plain
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:

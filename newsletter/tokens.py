@@ -78,12 +78,20 @@ def subscriber_from_confirm_token(token: str) -> tuple[Subscriber | None, Confir
         return None, ConfirmResult.INVALID
     if subscriber.status == Subscriber.Status.ACTIVE:
         return subscriber, ConfirmResult.ALREADY
-    if subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED) or any(
-        moment and made_ms < moment.timestamp() * 1000
-        for moment in (subscriber.unsubscribed_at, subscriber.suppressed_at)
+    sent = subscriber.confirmation_sent_at
+    if (
+        subscriber.status == Subscriber.Status.UNSUBSCRIBED
+        or any(
+            moment and made_ms < moment.timestamp() * 1000
+            for moment in (subscriber.unsubscribed_at, subscriber.suppressed_at)
+        )
+        or (
+            subscriber.status in Subscriber.SUPPRESSED
+            and not (sent and made_ms >= int(sent.timestamp() * 1000))
+        )
     ):
         # A confirmation link from before an unsubscribe, a bounce or a complaint must not
-        # resubscribe anyone: only one sent after it (a new sign-up) can.
+        # resubscribe anyone: only the one sent after it (by a new sign-up) can.
         return subscriber, ConfirmResult.USED
     if expired:
         return subscriber, ConfirmResult.EXPIRED

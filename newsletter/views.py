@@ -13,9 +13,14 @@ from runnerhub.csrf import restorable, restore_refused, restore_take
 from runnerhub.ratelimit import client_ip, hit
 from runnerhub.redirects import next_url
 from runnerhub.views import one_click_unsubscribe
-from shop.links import is_bot  # the shop's click counting: the same readers and windows
+from shop.links import (  # the shop's click counting: the same readers and windows
+    is_bot,
+    is_shop_url,
+    with_utm,
+)
 from shop.services import click_is_first, reader_is_new_to_issue
 
+from .emails import MAX_COUNTED
 from .forms import DEFAULT_SOURCE, SignupForm, local_path
 from .models import Issue
 from .services import (
@@ -182,24 +187,48 @@ def issue_link(request: HttpRequest, number: int) -> HttpResponse:
     there. Only paths on this site are followed (runnerhub.redirects.next_url); anything
     else goes to the issue's web version. Two queries at most: the issue, the upsert."""
     fallback = reverse("newsletter:issue", kwargs={"number": number})
+    if "to" in request.GET:
+        return _shop_link(request, number, request.GET["to"], fallback)
     target = next_url(request, default=fallback)
     # A path of ours only (a relative one would lead somewhere under this address), and
     # one the database can keep (no NUL or control characters).
     usable = target.startswith("/") and len(target) <= 300 and target.isprintable()
     path = target if usable else fallback
     if path != fallback and Issue.objects.published().filter(pk=number).exists():
-        agent, address = request.META.get("HTTP_USER_AGENT", ""), client_ip(request)
-        if not is_bot(agent) and click_is_first(
-            address=address,
-            agent=agent,
-            target=f"page {path}",
-            article_id=None,
-            medium="newsletter",
-            issue_id=number,
-        ):
-            new_reader = reader_is_new_to_issue(address=address, agent=agent, issue_id=number)
-            link_click_record(issue_id=number, path=path, new_reader=new_reader)
-    response = HttpResponseRedirect(path)
+        _count_click(request, number, path)
+    return _uncached_redirect(path)
+
+
+def _uncached_redirect(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _count_click(request: HttpRequest, number: int, path: str) -> None:
+    agent, address = request.META.get("HTTP_USER_AGENT", ""), client_ip(request)
+    if not is_bot(agent) and click_is_first(
+        address=address,
+        agent=agent,
+        target=f"page {path}",
+        article_id=None,
+        medium="newsletter",
+        issue_id=number,
+    ):
+        new_reader = reader_is_new_to_issue(address=address, agent=agent, issue_id=number)
+        link_click_record(issue_id=number, path=path, new_reader=new_reader)
+
+
+def _shop_link(request: HttpRequest, number: int, target: str, fallback: str) -> HttpResponse:
+    """A link in an issue to a page of the shop that is not a stored product or category
+    (?to=): counted for the issue like a page of ours, then sent on with the issue's UTM
+    parameters. Only addresses on the shop's hosts are followed (shop.links.is_shop_url);
+    anything else goes to the issue's web version, uncounted: never an open redirect."""
+    if len(target) > MAX_COUNTED or not is_shop_url(target):
+        return _uncached_redirect(fallback)
+    issue = Issue.objects.published().filter(pk=number).only("pk", "subject").first()
+    if issue is not None:
+        _count_click(request, number, target)
+    campaign = issue.campaign if issue else None
+    return _uncached_redirect(with_utm(target, medium="newsletter", campaign=campaign))

@@ -464,6 +464,9 @@ ANYMAIL = {
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
     "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
 }
+# Seconds a signed Mailgun webhook post is accepted either side of its signature's time;
+# each signature's token is refused a second time within it (no replays; Mailgun's advice).
+NEWSLETTER_WEBHOOK_MAX_AGE = env.int("NEWSLETTER_WEBHOOK_MAX_AGE", default=900)
 
 # How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1); the
 # reader's address for rate limits and moderation is read from there. 0: REMOTE_ADDR.

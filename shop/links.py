@@ -26,3 +26,76 @@ def with_utm(url: str, *, medium: str, campaign: str | None) -> str:
     if campaign:
         query.append(("utm_campaign", campaign))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+SHOP_HOSTS_KEY = "shop:hosts:v1"
+SHOP_HOSTS_SECONDS = 300
+_SCHEMES = ("http", "https")
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. a bad IPv6 literal
+        return None
+    return host if parts.scheme in _SCHEMES and host else None
+
+
+def shop_hosts(*, fresh: bool = False) -> frozenset[str]:
+    """The shop's host names: those of every stored product and category address. Kept in
+    the cache for SHOP_HOSTS_SECONDS (`fresh` reads them again); a cache that is away
+    costs the two queries."""
+    from django.core.cache import cache
+
+    from runnerhub.outages import cache_failed
+
+    from .models import Product, ShopCategory
+
+    if not fresh:
+        try:
+            cached = cache.get(SHOP_HOSTS_KEY)
+        except Exception:
+            cache_failed("shop hosts")
+            cached = None
+        if cached is not None:
+            return frozenset(cached)
+    urls = [
+        *Product.objects.values_list("url", flat=True).distinct(),
+        *ShopCategory.objects.values_list("url", flat=True).distinct(),
+    ]
+    hosts = {host for host in map(_host_of, urls) if host}
+    try:
+        cache.set(SHOP_HOSTS_KEY, sorted(hosts), SHOP_HOSTS_SECONDS)
+    except Exception:
+        cache_failed("shop hosts")
+    return frozenset(hosts)
+
+
+def _allowed_domain(host: str) -> bool:
+    from django.conf import settings
+
+    domains = [d.lower().lstrip(".") for d in settings.SHOP_ALLOWED_DOMAINS if d]
+    return any(host == d or host.endswith(f".{d}") for d in domains)
+
+
+def is_shop_url(url: str, hosts: frozenset[str] | None = None) -> bool:
+    """An absolute http(s) address on one of the shop's hosts (shop_hosts(), or `hosts`,
+    or SHOP_ALLOWED_DOMAINS and their subdomains), with nothing a browser could read as
+    another host (no user part, no backslash, no whitespace or control character)."""
+    if not isinstance(url, str) or len(url) > 2000 or not url.isprintable() or " " in url:
+        return False
+    if "\\" in url or not url.lower().startswith(("http://", "https://")):
+        return False
+    try:
+        parts = urlsplit(url)
+        host, user, _port = parts.hostname, parts.username, parts.port
+    except ValueError:
+        return False
+    if not host or user is not None or parts.password is not None:
+        return False
+    if _allowed_domain(host):
+        return True
+    if hosts is not None:
+        return host in hosts
+    return host in shop_hosts() or host in shop_hosts(fresh=True)

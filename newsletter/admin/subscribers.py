@@ -73,7 +73,14 @@ class SubscriberAdmin(admin.ModelAdmin):
             ),
             (
                 _("Bounces and complaints (why the address is no longer mailed)"),
-                {"fields": Subscriber.SUPPRESSION_FIELDS},
+                {
+                    "fields": Subscriber.SUPPRESSION_FIELDS,
+                    "description": _(
+                        "A bounced or complained address stays so when it is signed up "
+                        "again or unsubscribed: it is mailed again only once its owner "
+                        "confirms the new sign-up by email, which makes it subscribed."
+                    ),
+                },
             ),
         ]
 

@@ -4,12 +4,13 @@ reader on with utm_medium=newsletter and utm_campaign=<issue slug>."""
 
 import re
 import threading
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from newsletter.emails import build_issue_message
 from newsletter.models import Issue, LinkClick
@@ -227,3 +228,86 @@ def test_fifty_concurrent_clicks_from_an_issue_are_all_counted():
     assert errors == []
     click = ClickCount.objects.get(product=product, issue=issue)
     assert (click.count, click.issue_readers) == (50, 50)
+
+
+def test_every_link_to_the_site_or_a_shop_host_in_the_email_is_counted(settings, shop):
+    """The logo, and shop pages that are not a stored product or category (another path,
+    another query, a trailing slash, a host of SHOP_ALLOWED_DOMAINS) all go through the
+    issue's counted redirect; anyone else's links and the personal ones do not."""
+    settings.SITE_URL = SITE
+    settings.SHOP_ALLOWED_DOMAINS = ["partner-shop.example"]
+    others = [
+        "https://shop.example.com/p/roller?colour=red",
+        "https://shop.example.com/c/recovery/",
+        "https://shop.example.com/sale",
+        "https://www.partner-shop.example/gels",
+    ]
+    links = "".join(f'<a href="{url}">x</a>' for url in others)
+    issue = IssueFactory(
+        body=f'<p>{links}<a href="https://elsewhere.example.org/">a friend</a>'
+        '<a href="javascript:alert(1)">js</a></p>'
+    )
+    CalloutFactory(issue=issue, url="https://shop.example.com/sale")
+    html = build_issue_message(issue, SubscriberFactory()).alternatives[0][0]
+    go = f"{SITE}/newsletter/{issue.pk}/go/"
+    assert f'href="{go}?next=%2F"' in html  # the logo
+    for url in others:
+        assert f'href="{go}?{escape(urlencode({"to": url}))}"' in html
+        assert f'href="{escape(url)}"' not in html
+    assert html.count(f"{go}?{escape(urlencode({'to': 'https://shop.example.com/sale'}))}") == 2
+    assert 'href="https://elsewhere.example.org/"' in html
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    personal = [h for h in hrefs if "unsubscribe" in h]
+    assert personal and all("/go/" not in h for h in personal)
+
+
+def test_a_shop_page_from_an_issue_is_counted_and_carries_the_campaign(shop):
+    issue = sent_issue(subject="Calf raises & rollers!")
+    target = "https://shop.example.com/sale?size=9"
+    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.20")
+    response = reader.get(f"/newsletter/{issue.pk}/go/", {"to": target})
+    assert response.status_code == 302 and "no-cache" in response["Cache-Control"]
+    parts = urlsplit(response["Location"])
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "shop.example.com", "/sale")
+    query = parse_qs(parts.query)
+    assert query["utm_medium"] == ["newsletter"] and query["size"] == ["9"]
+    assert query["utm_campaign"] == [issue.campaign]
+    click = LinkClick.objects.get()
+    assert (click.issue, click.path, click.count) == (issue, target, 1)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "%2F%2Fevil.example/",
+        "%2f%2fevil.example/",
+        "javascript:alert(1)",
+        "JavaScript://shop.example.com/%0aalert(1)",
+        "https://evil.example/",
+        "https://shop.example.com.evil.example/",
+        "https://shop.example.com@evil.example/",
+        "https://evil.example\\@shop.example.com/",
+        "https://evil.example\\shop.example.com/",
+        "https:/\\evil.example/",
+        "ftp://shop.example.com/",
+        "https://shop.example.com/\nLocation: https://evil.example/",
+        "https://[::1/",
+        "https://shop.example.com/" + "x" * 400,
+        "",
+    ],
+)
+def test_the_shop_link_never_leaves_for_another_host(shop, target):
+    issue = sent_issue()
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"to": target})
+    assert response.status_code == 302 and response["Location"] == f"/newsletter/{issue.pk}/"
+    assert not LinkClick.objects.exists()
+
+
+def test_with_the_cache_away_a_shop_page_link_still_works(shop, redis_away):
+    issue = sent_issue()
+    target = "https://shop.example.com/sale"
+    response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"to": target})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{target}?utm_source=runnerhub&utm_medium=newsletter")

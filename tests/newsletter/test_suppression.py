@@ -2,7 +2,10 @@
 suppress after a threshold, a complaint unsubscribes at once, and none of them can be undone
 by a stranger signing the address up again."""
 
+import base64
+import json
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -10,13 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import sending
+from newsletter.admin.subscribers import status_counts
 from newsletter.models import Delivery, Subscriber
-from newsletter.services import subscriber_signup
+from newsletter.services import subscriber_signup, subscribers_unsubscribe
 from newsletter.suppression import SOFT_BOUNCE_LIMIT, subscriber_bounce, subscriber_complain
-from newsletter.tokens import ConfirmResult, confirm_token, subscriber_from_confirm_token
+from newsletter.tokens import (
+    ConfirmResult,
+    confirm_token,
+    subscriber_from_confirm_token,
+    unsubscribe_url,
+)
 from runnerhub.models import SiteSettings
+from tests.admin_paths import ADMIN
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
 from tests.newsletter.smtp_sink import SmtpSink
+from tests.runnerhub.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -120,10 +131,91 @@ def test_a_bounced_address_needs_a_new_double_opt_in(django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         subscriber_signup(email="GONE@example.com", source="/")
     reader.refresh_from_db()
-    assert reader.status == Subscriber.Status.PENDING  # not mailed until confirmed
+    # Still bounced (and counted so) until the person confirms: a stranger's sign-up
+    # changes nothing but one confirmation email.
+    assert reader.status == Subscriber.Status.BOUNCED
+    assert status_counts()[Subscriber.Status.BOUNCED] == 1
+    assert sending.issue_start(IssueFactory()) == 0
     assert _confirm_email_count() == 1
     assert subscriber_from_confirm_token(old_link)[1] is ConfirmResult.USED  # still not
     assert subscriber_from_confirm_token(confirm_token(reader))[1] is ConfirmResult.CONFIRMED
+
+
+def test_a_bounced_address_is_active_once_its_owner_confirms_the_new_sign_up(
+    client, django_capture_on_commit_callbacks
+):
+    reader = SubscriberFactory(email="back@example.com")
+    subscriber_bounce(subscriber_id=reader.pk, permanent=True, reason="550", source="SMTP")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriber_signup(email=reader.email, source="/")
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.BOUNCED
+    link = reverse("newsletter:confirm", args=[confirm_token(reader)])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 200
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE and reader.confirmed_at
+
+
+@pytest.mark.parametrize("suppress", ["complained", "bounced"])
+@pytest.mark.parametrize("how", ["service", "link", "webhook", "admin"])
+def test_an_unsubscribe_keeps_a_complaint_or_a_bounce(client, settings, suppress, how):
+    """The later unsubscribe is recorded, but the address stays complained or bounced: the
+    block on a new sign-up and the dashboard's counts keep it."""
+    reader = SubscriberFactory(email="kept@example.com")
+    if suppress == "complained":
+        subscriber_complain(email=reader.email, reason="spam", source="Mailgun webhook")
+    else:
+        subscriber_bounce(subscriber_id=reader.pk, permanent=True, reason="550", source="SMTP")
+    # (A complaint records an unsubscribe itself: cleared, to see the one that follows.)
+    Subscriber.objects.filter(pk=reader.pk).update(unsubscribed_at=None)
+    reader.refresh_from_db()
+    suppressed_at = reader.suppressed_at
+    if how == "service":
+        assert subscribers_unsubscribe(subscribers=Subscriber.objects.all()) == 1
+    elif how == "link":
+        assert client.post(unsubscribe_url(reader)).status_code == 200
+    elif how == "webhook":
+        secret = "provider:s3cret"
+        settings.ANYMAIL = {"WEBHOOK_SECRET": secret}
+        auth = "Basic " + base64.b64encode(secret.encode()).decode()
+        body = {"event": "unsubscribe", "email": reader.email, "ts_epoch": 1762360434000}
+        response = client.post(
+            "/newsletter/webhooks/brevo/",
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=auth,
+        )
+        assert response.status_code == 200
+    else:
+        signed_in(client, "Editors")
+        client.post(
+            f"{ADMIN}newsletter/subscriber/",
+            {"action": "unsubscribe_selected", "_selected_action": [reader.pk]},
+        )
+    reader.refresh_from_db()
+    assert reader.status == suppress
+    assert reader.suppressed_at == suppressed_at and reader.unsubscribed_at
+    assert status_counts()[suppress] == 1
+
+
+def test_an_unsubscribe_voids_the_link_of_a_sign_up_of_a_bounced_address(
+    django_capture_on_commit_callbacks,
+):
+    reader = SubscriberFactory(email="again@example.com")
+    subscriber_bounce(subscriber_id=reader.pk, permanent=True, reason="550", source="SMTP")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriber_signup(email=reader.email, source="/")
+    sent = timezone.now() - timedelta(minutes=1)  # the link went out a minute ago
+    Subscriber.objects.filter(pk=reader.pk).update(
+        suppressed_at=sent - timedelta(minutes=1), confirmation_sent_at=sent
+    )
+    reader.refresh_from_db()
+    with mock.patch("newsletter.tokens.time.time", return_value=sent.timestamp() + 1):
+        link = confirm_token(reader)
+    assert subscriber_from_confirm_token(link)[1] is ConfirmResult.CONFIRMED  # the control
+    subscribers_unsubscribe(subscribers=Subscriber.objects.filter(pk=reader.pk))
+    assert subscriber_from_confirm_token(link)[1] is ConfirmResult.USED
 
 
 def test_a_complaint_blocks_a_new_sign_up_until_the_person_confirms(
@@ -148,3 +240,11 @@ def test_confirming_an_old_link_after_a_complaint_is_refused():
     old_link = confirm_token(reader)
     subscriber_complain(email=reader.email, reason="spam", source="Mailgun webhook")
     assert subscriber_from_confirm_token(old_link)[1] is ConfirmResult.USED
+
+
+def test_admin_says_a_suppressed_address_stays_so_until_its_owner_confirms(client):
+    reader = SubscriberFactory()
+    subscriber_bounce(subscriber_id=reader.pk, permanent=True, reason="550", source="SMTP")
+    signed_in(client, "Editors")
+    page = client.get(f"{ADMIN}newsletter/subscriber/{reader.pk}/change/").content.decode()
+    assert "stays so when it is signed up again" in " ".join(page.split())

@@ -63,9 +63,12 @@ def test_drafts_and_scheduled_issues_are_not_public(client, status):
     Issue.objects.filter(pk=issue.pk).update(status=status)
     sent_issue(subject="Out already")
     assert client.get(f"/newsletter/{issue.pk}/").status_code == 404
-    for url in ("/newsletter/archive/", "/newsletter/archive/feed/", "/sitemap.xml"):
+    out = Issue.objects.get(subject="Out already")
+    for url in ("/newsletter/archive/", "/newsletter/archive/feed/", "/sitemap-newsletter.xml"):
         body = client.get(url).content.decode()
         assert "Not out yet" not in body and f"/newsletter/{issue.pk}/" not in body
+        # Not vacuous: the same page lists the issue that is out.
+        assert f"/newsletter/{out.pk}/" in body
     assert "Out already" in client.get("/newsletter/archive/").content.decode()
 
 
@@ -97,8 +100,12 @@ def test_the_archive_lists_sent_issues_newest_first_paginated_with_a_feed(client
 
 def test_sent_issues_are_in_the_sitemap(client):
     issue = sent_issue()
-    sitemap = client.get("/sitemap.xml").content.decode()
-    assert f"/newsletter/{issue.pk}/</loc>" in sitemap
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-newsletter.xml</loc>" in index
+    sitemap = client.get("/sitemap-newsletter.xml")
+    assert sitemap.status_code == 200
+    assert f"/newsletter/{issue.pk}/</loc>" in sitemap.content.decode()
+    assert "/newsletter/archive/</loc>" in client.get("/sitemap-pages.xml").content.decode()
 
 
 def test_starting_a_send_makes_a_new_page_generation(django_capture_on_commit_callbacks):

@@ -7,8 +7,12 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets as random_tokens
+import time
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from newsletter.models import Subscriber
@@ -83,8 +87,12 @@ def postmark_complaint(email: str) -> dict:
     }
 
 
-def mailgun(event_data: dict, *, key: str = SIGNING_KEY) -> dict:
-    timestamp, token = "1764650000", "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
+def mailgun(
+    event_data: dict, *, key: str = SIGNING_KEY, timestamp: str = "", token: str = ""
+) -> dict:
+    """Signed as Mailgun signs: now, with a fresh token, unless told otherwise."""
+    timestamp = timestamp or str(int(time.time()))
+    token = token or random_tokens.token_hex(25)
     signature = hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256)
     return {
         "signature": {"timestamp": timestamp, "token": token, "signature": signature.hexdigest()},
@@ -277,3 +285,115 @@ def test_hostile_payloads_are_never_a_server_error(client):
                 failures.append((url, "raw", value[:40], status))
     assert failures == []
     assert status_of(reader) == Subscriber.Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "url, body",
+    [
+        (BREVO, {"event": "hard_bounce", "email": "a@b.c", "ts_epoch": 1e30}),
+        (BREVO, {"event": "hard_bounce", "email": "a@b.c", "ts_epoch": -1e30}),
+        (BREVO, {"items": [{"event": "hard_bounce", "email": "a@b.c"}]}),
+        (MAILGUN, "mailgun far future"),
+    ],
+)
+def test_a_verified_post_anymail_cannot_read_is_a_400_with_a_log_line(client, caplog, url, body):
+    reader = SubscriberFactory(email="a@b.c")
+    if body == "mailgun far future":
+        body = mailgun_failed(reader.email)
+        body["event-data"]["timestamp"] = 1e30
+    with caplog.at_level(logging.WARNING, logger="newsletter.webhooks"):
+        response = post(client, url, body, **AUTH)
+    assert response.status_code == 400
+    assert any("could not be read" in r.getMessage() for r in caplog.records)
+    assert status_of(reader) == Subscriber.Status.ACTIVE
+
+
+def test_a_brevo_ts_event_far_off_is_ignored(client):
+    """anymail reads the time from ts_epoch only: a nonsense ts_event changes nothing."""
+    reader = SubscriberFactory(email="a@b.c")
+    body = {"event": "hard_bounce", "email": "a@b.c", "ts_event": 1e30, "ts": 1e30}
+    assert post(client, BREVO, body, **AUTH).status_code == 200
+    assert status_of(reader) == Subscriber.Status.BOUNCED
+
+
+def test_a_captured_mailgun_post_cannot_be_replayed(client, caplog):
+    reader, other = SubscriberFactory.create_batch(2)
+    captured = mailgun_failed(reader.email)
+    assert post(client, MAILGUN, captured, **AUTH).status_code == 200
+    assert status_of(reader) == Subscriber.Status.BOUNCED
+    Subscriber.objects.filter(pk=reader.pk).update(status=Subscriber.Status.ACTIVE)
+    with caplog.at_level(logging.WARNING, logger="newsletter.webhooks"):
+        assert post(client, MAILGUN, captured, **AUTH).status_code == 403  # the same token
+    assert status_of(reader) == Subscriber.Status.ACTIVE
+    assert any("seen before" in r.getMessage() for r in caplog.records)
+    # A different event with the same token and a valid signature is refused too.
+    event = mailgun_complained(other.email)["event-data"]
+    token = captured["signature"]["token"]
+    stamp = captured["signature"]["timestamp"]
+    assert (
+        post(client, MAILGUN, mailgun(event, token=token, timestamp=stamp), **AUTH).status_code
+        == 403
+    )
+    assert status_of(other) == Subscriber.Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "age, accepted",
+    [(0, True), (14 * 60, True), (16 * 60, False), (-16 * 60, False), (10**9, False)],
+)
+def test_a_mailgun_signature_older_than_the_tolerance_is_refused(client, age, accepted):
+    reader = SubscriberFactory()
+    event = mailgun_complained(reader.email)["event-data"]
+    body = mailgun(event, timestamp=str(int(time.time()) - age))
+    response = post(client, MAILGUN, body, **AUTH)
+    assert response.status_code == (200 if accepted else 403)
+    assert status_of(reader) == (
+        Subscriber.Status.COMPLAINED if accepted else Subscriber.Status.ACTIVE
+    )
+
+
+@pytest.mark.parametrize("stamp", ["nan", "inf", "1e30", "soon", ""])
+def test_a_mailgun_signature_with_a_nonsense_time_is_refused(client, stamp):
+    reader = SubscriberFactory()
+    event = mailgun_complained(reader.email)["event-data"]
+    token = random_tokens.token_hex(25)
+    signature = hmac.new(SIGNING_KEY.encode(), f"{stamp}{token}".encode(), hashlib.sha256)
+    body = {
+        "signature": {"timestamp": stamp, "token": token, "signature": signature.hexdigest()},
+        "event-data": event,
+    }
+    assert post(client, MAILGUN, body, **AUTH).status_code == 403
+    assert status_of(reader) == Subscriber.Status.ACTIVE
+
+
+def test_the_tolerance_is_a_setting(client, settings):
+    settings.NEWSLETTER_WEBHOOK_MAX_AGE = 60
+    reader = SubscriberFactory()
+    event = mailgun_complained(reader.email)["event-data"]
+    body = mailgun(event, timestamp=str(int(time.time()) - 120))
+    assert post(client, MAILGUN, body, **AUTH).status_code == 403
+
+
+def test_with_the_cache_away_a_fresh_mailgun_post_is_still_accepted(client, redis_away, caplog):
+    """The tokens are kept in the cache; without it the timestamp alone bounds a replay."""
+    reader = SubscriberFactory()
+    with caplog.at_level(logging.WARNING):
+        response = post(client, MAILGUN, mailgun_complained(reader.email), **AUTH)
+    assert response.status_code == 200
+    assert status_of(reader) == Subscriber.Status.COMPLAINED
+    assert any("Mailgun webhook tokens" in r.getMessage() for r in caplog.records)
+
+
+def test_a_mailgun_post_that_failed_to_be_recorded_can_be_retried(client):
+    """The provider retries a post we could not record (the database away, say): the retry
+    is the same post, and it is not refused as a replay."""
+    reader = SubscriberFactory()
+    body = mailgun_complained(reader.email)
+    with mock.patch(
+        "newsletter.webhooks.subscriber_complain", side_effect=OperationalError("away")
+    ):
+        assert post(client, MAILGUN, body, **AUTH).status_code == 503  # retried later
+    assert status_of(reader) == Subscriber.Status.ACTIVE
+    assert post(client, MAILGUN, body, **AUTH).status_code == 200
+    assert status_of(reader) == Subscriber.Status.COMPLAINED
+    assert post(client, MAILGUN, body, **AUTH).status_code == 403  # now it is a replay

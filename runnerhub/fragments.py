@@ -64,15 +64,29 @@ def new_versions(scopes: Iterable[str]) -> None:
         pagecache._cache_away("starting new fragment versions")
 
 
-def _versions(scopes: list[str]) -> list[str]:
-    keys = [_VERSION.format(s) for s in scopes]
-    found = cache.get_many(keys)
+def _fetch_versions(scopes: list[str]) -> dict[str, str]:
+    keys = {_VERSION.format(s): s for s in scopes}
+    found = cache.get_many(list(keys))
     missing = [k for k in keys if k not in found]
     if missing:  # first use or evicted: a new one, whoever gets there first
         for k in missing:
             cache.add(k, secrets.token_hex(6), None)
         found.update(cache.get_many(missing))
-    return [str(found.get(k)) for k in keys]
+    return {scope: str(found.get(key)) for key, scope in keys.items()}
+
+
+# Scopes most public pages' fragments show: read together with the first fragment's own.
+_COMMON = (ALL, "articles", "shop", "site", "topics")
+
+
+def _versions(request: HttpRequest, scopes: list[str]) -> list[str]:
+    """The scopes' versions, read once per request (one snapshot for the whole page, and
+    one cache round trip for most of its fragments rather than one each)."""
+    known = request.__dict__.setdefault("_fragment_versions", {})
+    wanted = [s for s in scopes if s not in known]
+    if wanted:
+        known.update(_fetch_versions(sorted({*wanted, *_COMMON}) if not known else wanted))
+    return [known[s] for s in scopes]
 
 
 def fragment(
@@ -100,7 +114,7 @@ def fragment(
             return mark_safe(render())  # nosec B308, B703
     scopes = sorted({ALL, *scopes})
     try:
-        versions = _versions(scopes)
+        versions = _versions(request, scopes)
         raw = "\n".join([*scopes, *versions, *(str(v) for v in vary)])
         key = f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
         html = cache.get(key)

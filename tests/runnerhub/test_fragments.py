@@ -71,6 +71,20 @@ def test_kept_fragments_serve_the_next_miss_without_their_queries(page, django_a
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
 
 
+def test_a_page_reads_its_fragments_versions_in_few_round_trips(page, monkeypatch):
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        fragments.cache, "get_many", lambda keys: reads.append(keys) or get_many(keys)
+    )
+    html = miss()
+    assert "Hill repeats" in html and "Do calves need" in html
+    version_reads = [keys for keys in reads if all(":v:" in key for key in keys)]
+    # The common scopes with the first fragment's own, then the article's and its thread's
+    # (eight fragments, each reading its own versions before).
+    assert len(version_reads) == 3
+
+
 def test_an_article_edited_in_admin(page, commit):
     page.body = "<p>Walk first, then run.</p>"
     with commit():

@@ -59,8 +59,9 @@ def page(site):  # noqa: F811
     CommentFactory(article=site, text="Do calves need rest days?")
     html = miss()
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
-    # menu, body, gear box, thread, related; the comment form and the two newsletter forms
-    assert len(fragment_keys()) == 8
+    # menu, meta, header, body, gear box, footer, thread, related; the comment form and the
+    # two newsletter forms
+    assert len(fragment_keys()) == 11
     return site
 
 
@@ -80,9 +81,9 @@ def test_a_page_reads_its_fragments_versions_in_few_round_trips(page, monkeypatc
     html = miss()
     assert "Hill repeats" in html and "Do calves need" in html
     version_reads = [keys for keys in reads if all(":v:" in key for key in keys)]
-    # The common scopes with the first fragment's own, then the article's and its thread's
-    # (eight fragments, each reading its own versions before).
-    assert len(version_reads) == 3
+    # The common scopes with the first fragment's own (the article's), then the thread's
+    # (eleven fragments, each reading its own versions before).
+    assert len(version_reads) == 2
 
 
 def test_an_article_edited_in_admin(page, commit):
@@ -172,6 +173,21 @@ def test_site_settings_closing_comments(page, commit):
     assert 'class="comment__reply"' not in html and "Comments are closed" in html
 
 
+def test_a_changed_disclaimer_and_faq_show_at_once(page, commit):
+    from tests.articles.factories import FAQItemFactory
+
+    settings_row = SiteSettings.load()
+    settings_row.medical_disclaimer = "Ask a physio before you start."
+    with commit():
+        admin_save(settings_row)
+    assert "Ask a physio before you start." in miss()
+    FAQItemFactory(article=page, question="Ice or heat?")  # an inline of the article's page
+    with commit():
+        admin_save(Article.objects.get(pk=page.pk))
+    html = miss()
+    assert "Ice or heat?" in html and html.count("Ice or heat?") == 2  # the page and its JSON-LD
+
+
 def test_an_authors_public_name_changed(page, commit):
     author = Article.objects.get(slug="hill-repeats").author
     author.display_name = "Coach Sam"
@@ -243,7 +259,7 @@ def blank_keys(html: str) -> bool:
 
 def test_kept_forms_carry_no_readers_values_to_another(page):
     first, second = miss(), miss()
-    assert len(fragment_keys()) == 8  # the second miss rendered no form again
+    assert len(fragment_keys()) == 11  # the second miss rendered no form again
     for html in (first, second):
         assert "\ue000" not in html
         assert form_values(html, "csrfmiddlewaretoken") == ["", "", ""]
@@ -260,8 +276,9 @@ def test_kept_forms_carry_no_readers_values_to_another(page):
 def test_one_kept_form_serves_every_article_and_page(page):
     other = ArticleFactory(slug="shin-splints", title="Shin splints", topic=page.topic)
     html = miss(other.get_absolute_url())
-    # The new article's menu (its current topic), body, gear box, thread and related
-    assert len(fragment_keys()) == 8 + 5
+    # The new article's menu (its current topic), meta, header, body, gear box, footer,
+    # thread and related
+    assert len(fragment_keys()) == 11 + 8
     assert form_values(html, "article") == [str(other.pk)]
     assert form_values(html, "source") == ["/articles/shin-splints/"] * 2
 
@@ -293,7 +310,7 @@ def test_a_changed_form_template_is_never_served_from_the_cache(page, monkeypatc
     fragments.template_build.cache_clear()
     monkeypatch.setattr(fragments, "template_build", lambda *names: "another release")
     assert "Ask a question" in miss()
-    assert len(fragment_keys()) == 8 + 3  # three forms rendered again, under new keys
+    assert len(fragment_keys()) == 11 + 3  # three forms rendered again, under new keys
 
 
 def test_staff_get_the_form_rendered_with_their_own_values(site, client):  # noqa: F811

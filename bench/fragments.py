@@ -3,7 +3,9 @@ with warm fragments, at 10 and at 1,000 comments (the latter all on the first th
 
 Usage:  DATABASE_URL=postgres://... .venv/bin/python bench/fragments.py [--runs 30]
         [--profile miss-cold-1000]   # pyinstrument's text report of one case, 20 renders
-Uses a throw-away test_ database (DEBUG off, memory cache) and prints, per case, the
+        [--redis redis://127.0.0.1:6379/12]   # the cache in a real Redis, as in production
+Uses a throw-away test_ database (DEBUG off, memory cache, or with --redis that Redis under
+a key prefix of its own, whose keys alone are deleted afterwards) and prints, per case, the
 median milliseconds and the queries of one request. Runs on a tree without
 runnerhub/fragments.py too (then "cold" and "warm" are the same), for before/after numbers.
 Not a test: numbers go to bench/RESULTS.md by hand.
@@ -141,7 +143,33 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--redis", default="")
     args = parser.parse_args()
+    if not args.redis:
+        return run(args)
+    import secrets
+
+    import redis
+    from django.test import override_settings
+
+    prefix = f"runnerhub-bench-{secrets.token_hex(4)}"
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": args.redis,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        with override_settings(CACHES=caches):
+            run(args)
+    finally:
+        client = redis.Redis.from_url(args.redis)
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            client.delete(key)
+
+
+def run(args) -> None:
 
     old_name = connection.creation.create_test_db(verbosity=0)
     try:

@@ -10,6 +10,11 @@ SALT = "runnerhub.antispam.rendered-at"
 MAX_AGE = 60 * 60 * 24
 
 
+def render_time_token() -> str:
+    """The signed time a form is shown at (its `rendered` field)."""
+    return signing.dumps(time.time(), salt=SALT)
+
+
 class AntiSpamMixin(forms.Form):
     """Adds a honeypot (`website`, hidden from people) and a signed render time (`rendered`).
 
@@ -26,7 +31,7 @@ class AntiSpamMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["rendered"] = signing.dumps(time.time(), salt=SALT)
+            self.initial["rendered"] = render_time_token()
 
     def looks_like_bot(self) -> bool:
         if self.cleaned_data.get("website"):

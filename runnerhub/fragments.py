@@ -21,10 +21,17 @@ Fragments never hold anything of one reader or one request (no CSRF token, CSP n
 "awaiting moderation" note or staff form): they are only used while rendering a public page
 (`is_public_request`); staff, previews and readers with a session get everything rendered.
 With the cache away, fragments are simply rendered, never an error.
+
+Forms are fragments too (`form_fragment`): rendered once with *slots* where the values of one
+render go (the time trap's signed render time, the page a sign-up comes from, the article's
+id), and those values filled in, escaped, on every use. The slots are the only places a
+value of the request can reach; nothing else of the request is in a form's HTML.
 """
 
+import functools
 import hashlib
 import math
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +40,8 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import get_template
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import pagecache
@@ -55,15 +64,29 @@ def new_versions(scopes: Iterable[str]) -> None:
         pagecache._cache_away("starting new fragment versions")
 
 
-def _versions(scopes: list[str]) -> list[str]:
-    keys = [_VERSION.format(s) for s in scopes]
-    found = cache.get_many(keys)
+def _fetch_versions(scopes: list[str]) -> dict[str, str]:
+    keys = {_VERSION.format(s): s for s in scopes}
+    found = cache.get_many(list(keys))
     missing = [k for k in keys if k not in found]
     if missing:  # first use or evicted: a new one, whoever gets there first
         for k in missing:
             cache.add(k, secrets.token_hex(6), None)
         found.update(cache.get_many(missing))
-    return [str(found.get(k)) for k in keys]
+    return {scope: str(found.get(key)) for key, scope in keys.items()}
+
+
+# Scopes most public pages' fragments show: read together with the first fragment's own.
+_COMMON = (ALL, "articles", "shop", "site", "topics")
+
+
+def _versions(request: HttpRequest, scopes: list[str]) -> list[str]:
+    """The scopes' versions, read once per request (one snapshot for the whole page, and
+    one cache round trip for most of its fragments rather than one each)."""
+    known = request.__dict__.setdefault("_fragment_versions", {})
+    wanted = [s for s in scopes if s not in known]
+    if wanted:
+        known.update(_fetch_versions(sorted({*wanted, *_COMMON}) if not known else wanted))
+    return [known[s] for s in scopes]
 
 
 def fragment(
@@ -91,7 +114,7 @@ def fragment(
             return mark_safe(render())  # nosec B308, B703
     scopes = sorted({ALL, *scopes})
     try:
-        versions = _versions(scopes)
+        versions = _versions(request, scopes)
         raw = "\n".join([*scopes, *versions, *(str(v) for v in vary)])
         key = f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
         html = cache.get(key)
@@ -110,3 +133,54 @@ def fragment(
         except Exception:
             pagecache._cache_away("keeping a fragment")
     return mark_safe(html)  # nosec B308, B703
+
+
+# A slot: a name between two private-use characters, which none of our templates holds.
+_SLOT = "\ue000{}\ue000"
+_SLOTS = re.compile("\ue000([a-z_]+)\ue000")
+
+
+def slot(name: str) -> str:
+    """The mark `fill` replaces with the value called `name` (put it where the value goes)."""
+    return _SLOT.format(name)
+
+
+def fill(html: str, values: dict[str, object]) -> SafeString:
+    """`html` with each slot replaced by its value, escaped (in one pass: a value is never
+    read for slots). A slot without a value is left empty."""
+    return mark_safe(  # nosec B308, B703: our templates' output, values escaped
+        _SLOTS.sub(lambda m: escape(values.get(m[1], "")), html)
+    )
+
+
+@functools.cache
+def template_build(*names: str) -> str:
+    """A fingerprint of templates' source, so that a form kept in the cache is never served
+    by a release whose form template differs (fields are named in the template too)."""
+    digest = hashlib.sha256()
+    for name in names:
+        template = get_template(name)
+        digest.update(getattr(getattr(template, "template", template), "source", name).encode())
+    return digest.hexdigest()[:16]
+
+
+def form_fragment(
+    request: HttpRequest,
+    name: str,
+    *,
+    template: str,
+    scopes: Iterable[str] = (),
+    vary: Iterable = (),
+    render: Callable[[], str],
+    values: dict[str, object],
+) -> SafeString:
+    """A public page's form: `render()` puts `slot(name)` where each of `values` goes; the
+    HTML is kept (`fragment`) and the values of this render are filled in."""
+    html = fragment(
+        request,
+        name,
+        scopes=("site", *scopes),
+        vary=(template_build(template), *vary),
+        render=render,
+    )
+    return fill(html, values)

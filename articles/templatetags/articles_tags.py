@@ -30,6 +30,13 @@ def article_body(context, article: Article) -> SafeString:
     )
 
 
+@register.filter
+def page_scopes(article: Article) -> str:
+    """The fragment scopes of the article page's own parts (head, byline, FAQs, tags,
+    disclaimer): the article, its topic and tags, its author's name, the site settings."""
+    return f"{article_scope(article.pk)} topics site"
+
+
 @register.simple_tag(takes_context=True)
 def related_articles(context, article: Article, related) -> SafeString:
     """Cards of other public articles of the topic (`related`, a lazy queryset: no query when

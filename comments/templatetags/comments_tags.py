@@ -2,7 +2,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from runnerhub.fragments import fragment
+from runnerhub.antispam import render_time_token
+from runnerhub.fragments import form_fragment, fragment, slot
 from runnerhub.models import SiteSettings
 from runnerhub.pagecache import expire_by, is_public_request
 
@@ -13,6 +14,18 @@ from ..thread import build_thread, own_pending_ids, thread_scope
 
 register = template.Library()
 
+COMMENT_FORM_TEMPLATE = "comments/includes/_form.html"
+
+
+def _comment_form_html(request) -> str:
+    """The blank comment form of a public page, with slots for the article and the render
+    time (runnerhub/fragments.py form_fragment)."""
+    form = new_comment_form(None, request.user)
+    form.initial.update(article=slot("article"), rendered=slot("rendered"), submission_key="")
+    return render_to_string(
+        COMMENT_FORM_TEMPLATE, {"form": form, "request": request, "user": request.user}
+    )
+
 
 @register.inclusion_tag("comments/includes/_thread.html", takes_context=True)
 def comment_thread(context, article, site_settings=None):
@@ -21,11 +34,22 @@ def comment_thread(context, article, site_settings=None):
     site_settings = site_settings or SiteSettings.load()
     own_ids = own_pending_ids(request)
     is_open = comments_open(article, site_settings.comments_close_after_days)
-    form = new_comment_form(article, request.user) if is_open else None
-    if form is not None and is_public_request(request):
-        # One cached page serves many readers: each gets a key of their own from forms.js
-        # (none without JavaScript, whose post comes back on the restore page with one).
-        form.initial["submission_key"] = ""
+    public = is_public_request(request)
+    form = form_html = None
+    if is_open and public:
+        # One HTML for every article's form, kept; the article and the render time are
+        # filled in. One cached page serves many readers: each gets a double-post key of
+        # their own from forms.js (none without JavaScript, whose post comes back on the
+        # restore page with one), so the key is left blank.
+        form_html = form_fragment(
+            request,
+            "comment-form",
+            template=COMMENT_FORM_TEMPLATE,
+            render=lambda: _comment_form_html(request),
+            values={"article": article.pk, "rendered": render_time_token()},
+        )
+    elif is_open:
+        form = new_comment_form(article, request.user)
     if is_open:
         expire_by(request, comments_close_at(article, site_settings.comments_close_after_days))
 
@@ -55,6 +79,7 @@ def comment_thread(context, article, site_settings=None):
         "article": article,
         "open": is_open,
         "form": form,
+        "form_html": form_html,
         # A fragment (public pages only, where no comment of the reader's own awaits
         # moderation): it changes when a comment shown under the article does.
         "listing": fragment(

@@ -1,4 +1,9 @@
 from django import template
+from django.template.loader import render_to_string
+
+from runnerhub.antispam import render_time_token
+from runnerhub.fragments import form_fragment, slot
+from runnerhub.pagecache import is_public_request
 
 from ..forms import SignupForm, local_path
 
@@ -10,6 +15,7 @@ register = template.Library()
 HIDE_COOKIE = "newsletter_banner"
 HIDE_VALUE = "hidden"
 SEEN_VALUE = "seen"
+TEMPLATE = "newsletter/includes/_banner.html"
 
 
 def _form(request, prefix: str) -> SignupForm:
@@ -22,31 +28,55 @@ def _form(request, prefix: str) -> SignupForm:
     return form
 
 
-@register.inclusion_tag("newsletter/includes/_banner.html", takes_context=True)
-def newsletter_banner(context):
+def _render(context, variant: str, *, collapsed: bool = False) -> str:
+    """One of the calls to action. On a public page its HTML is kept (the same for every
+    page and reader) and only the page it is on and the render time are filled in."""
+    request = context.get("request")
+    prefix = f"nl-{variant}"
+
+    def values(form) -> dict:
+        return {
+            "form": form,
+            "request": request,
+            "csrf_token": context.get("csrf_token"),
+            "variant": variant,
+            "article": variant == "article",
+            "collapsed": collapsed,
+            "prefix": prefix,
+        }
+
+    if request is None or not is_public_request(request):
+        return render_to_string(TEMPLATE, values(_form(request, prefix)))
+
+    def render() -> str:
+        form = _form(None, prefix)
+        form.initial.update(source=slot("source"), rendered=slot("rendered"))
+        return render_to_string(TEMPLATE, values(form))
+
+    return form_fragment(
+        request,
+        f"newsletter-{variant}",
+        template=TEMPLATE,
+        vary=(collapsed,),
+        render=render,
+        values={
+            "source": local_path(request.path, default="/"),
+            "rendered": render_time_token(),
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def newsletter_banner(context) -> str:
     """The site-wide call to action under the header."""
     request = context.get("request")
     state = request.COOKIES.get(HIDE_COOKIE) if request is not None else None
-    return {
-        "form": None if state == HIDE_VALUE else _form(request, "nl-banner"),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "variant": "banner",
-        "article": False,
-        "collapsed": state == SEEN_VALUE,
-        "prefix": "nl-banner",
-    }
+    if state == HIDE_VALUE:
+        return ""
+    return _render(context, "banner", collapsed=state == SEEN_VALUE)
 
 
-@register.inclusion_tag("newsletter/includes/_banner.html", takes_context=True)
-def newsletter_cta(context):
+@register.simple_tag(takes_context=True)
+def newsletter_cta(context) -> str:
     """The compact call to action at the end of an article."""
-    request = context.get("request")
-    return {
-        "form": _form(request, "nl-article"),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "variant": "article",
-        "article": True,
-        "prefix": "nl-article",
-    }
+    return _render(context, "article")

@@ -199,6 +199,20 @@ def test_unpublished_articles_are_404_to_the_public_and_previewable_by_staff(cli
         assert article.get_absolute_url() not in client.get(url).content.decode()
 
 
+def test_the_article_pages_kept_query_holds_no_moment_nor_rows(client, article):
+    import time
+
+    from articles import views
+
+    assert client.get(article.get_absolute_url()).status_code == 200  # the query is kept
+    soon = timezone.now() + timedelta(seconds=1.5)
+    scheduled = ArticleFactory(slug="taper-week", publish_at=soon)
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert client.get(scheduled.get_absolute_url()).status_code == 200  # live on time
+    assert views._page_queryset()._result_cache is None
+
+
 def test_topic_and_tag_pages(client):
     topic = TopicFactory(name="Gear", slug="gear")
     tag = TagFactory(name="shoes", slug="shoes")

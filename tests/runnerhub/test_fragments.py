@@ -2,18 +2,21 @@
 next page cache miss, while the fragments nothing changed are kept; nothing of one reader is
 ever kept; the cache away means fragments are rendered, never an error."""
 
+import re
 import time
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from articles import services as article_services
 from articles.models import Article
 from comments import services as comment_services
 from comments.models import Comment
+from runnerhub import antispam, fragments
 from runnerhub.models import SiteSettings
 from shop.models import Product
 from tests.articles.factories import ArticleFactory
@@ -56,7 +59,9 @@ def page(site):  # noqa: F811
     CommentFactory(article=site, text="Do calves need rest days?")
     html = miss()
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
-    assert len(fragment_keys()) == 5  # menu, body, gear box, thread, related
+    # menu, meta, header, body, gear box, footer, thread, related; the comment form and the
+    # two newsletter forms
+    assert len(fragment_keys()) == 11
     return site
 
 
@@ -65,6 +70,20 @@ def test_kept_fragments_serve_the_next_miss_without_their_queries(page, django_a
     with django_assert_num_queries(1):  # the article (its updated_at is in the body's key)
         html = Client().get(URL).content.decode()
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
+
+
+def test_a_page_reads_its_fragments_versions_in_few_round_trips(page, monkeypatch):
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        fragments.cache, "get_many", lambda keys: reads.append(keys) or get_many(keys)
+    )
+    html = miss()
+    assert "Hill repeats" in html and "Do calves need" in html
+    version_reads = [keys for keys in reads if all(":v:" in key for key in keys)]
+    # The common scopes with the first fragment's own (the article's), then the thread's
+    # (eleven fragments, each reading its own versions before).
+    assert len(version_reads) == 2
 
 
 def test_an_article_edited_in_admin(page, commit):
@@ -154,6 +173,21 @@ def test_site_settings_closing_comments(page, commit):
     assert 'class="comment__reply"' not in html and "Comments are closed" in html
 
 
+def test_a_changed_disclaimer_and_faq_show_at_once(page, commit):
+    from tests.articles.factories import FAQItemFactory
+
+    settings_row = SiteSettings.load()
+    settings_row.medical_disclaimer = "Ask a physio before you start."
+    with commit():
+        admin_save(settings_row)
+    assert "Ask a physio before you start." in miss()
+    FAQItemFactory(article=page, question="Ice or heat?")  # an inline of the article's page
+    with commit():
+        admin_save(Article.objects.get(pk=page.pk))
+    html = miss()
+    assert "Ice or heat?" in html and html.count("Ice or heat?") == 2  # the page and its JSON-LD
+
+
 def test_an_authors_public_name_changed(page, commit):
     author = Article.objects.get(slug="hill-repeats").author
     author.display_name = "Coach Sam"
@@ -205,8 +239,87 @@ def test_a_readers_own_pending_comment_is_never_kept(site, post_data):  # noqa: 
 def test_fragments_never_hold_a_token_nor_a_nonce(page):
     for key in fragment_keys():
         html = cache.get(key)
-        assert "csrfmiddlewaretoken" not in html and "nonce" not in html
-        assert "<form" not in html or 'role="search"' in html
+        assert "nonce" not in html
+        # Forms: a blank CSRF field (forms.js fills it in), a blank double-post key and a
+        # slot for the render time, filled in on each use.
+        assert 'name="csrfmiddlewaretoken" value=""' in html or "csrfmiddlewaretoken" not in html
+        assert 'name="rendered"' not in html or fragments.slot("rendered") in html
+        assert blank_keys(html) or 'name="submission_key"' not in html
+
+
+def form_values(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+
+
+def blank_keys(html: str) -> bool:
+    """Every double-post key field of the page is blank (forms.js fills it in)."""
+    keys = re.findall(r'<input type="hidden" name="submission_key"[^>]*>', html)
+    return bool(keys) and all("value=" not in key for key in keys)
+
+
+def test_kept_forms_carry_no_readers_values_to_another(page):
+    first, second = miss(), miss()
+    assert len(fragment_keys()) == 11  # the second miss rendered no form again
+    for html in (first, second):
+        assert "\ue000" not in html
+        assert form_values(html, "csrfmiddlewaretoken") == ["", "", ""]
+        assert blank_keys(html)
+        assert form_values(html, "article") == [str(page.pk)]
+        assert form_values(html, "source") == [URL, URL]
+    # Each render its own time trap token, still a valid one.
+    tokens = form_values(first, "rendered") + form_values(second, "rendered")
+    assert len(tokens) == 6 and len(set(tokens)) == 6
+    for token in tokens:
+        signing.loads(token, salt=antispam.SALT, max_age=60)
+
+
+def test_one_kept_form_serves_every_article_and_page(page):
+    other = ArticleFactory(slug="shin-splints", title="Shin splints", topic=page.topic)
+    html = miss(other.get_absolute_url())
+    # The new article's menu (its current topic), meta, header, body, gear box, footer,
+    # thread and related
+    assert len(fragment_keys()) == 11 + 8
+    assert form_values(html, "article") == [str(other.pk)]
+    assert form_values(html, "source") == ["/articles/shin-splints/"] * 2
+
+
+def test_slots_are_filled_in_escaped_and_never_from_a_value():
+    html = f'<input value="{fragments.slot("source")}"><i>{fragments.slot("rendered")}</i>'
+    filled = fragments.fill(html, {"source": '"><b>' + fragments.slot("rendered")})
+    assert filled == '<input value="&quot;&gt;&lt;b&gt;\ue000rendered\ue000"><i></i>'
+
+
+def test_kept_forms_work_when_posted(page, post_data):
+    html = miss()
+    reader = Client()
+    token = reader.get("/forms/token/").json()
+    data = post_data(article=form_values(html, "article")[0], text="From a kept form")
+    data |= {
+        "rendered": form_values(html, "rendered")[0],
+        "submission_key": token["formKey"],
+        "csrfmiddlewaretoken": token["csrfToken"],
+    }
+    with override_settings(ANTISPAM_MIN_SECONDS=0):
+        response = reader.post("/comments/post/", data)
+    assert response.status_code == 302
+    comment = Comment.objects.get(text="From a kept form")
+    assert comment.article == page and comment.state != Comment.State.SPAM
+
+
+def test_a_changed_form_template_is_never_served_from_the_cache(page, monkeypatch):
+    fragments.template_build.cache_clear()
+    monkeypatch.setattr(fragments, "template_build", lambda *names: "another release")
+    assert "Ask a question" in miss()
+    assert len(fragment_keys()) == 11 + 3  # three forms rendered again, under new keys
+
+
+def test_staff_get_the_form_rendered_with_their_own_values(site, client):  # noqa: F811
+    signed_in(client, "Moderators")
+    html = client.get(URL).content.decode()
+    assert "Posting as" in html
+    assert all(form_values(html, "csrfmiddlewaretoken"))
+    assert all(form_values(html, "submission_key"))
+    assert fragment_keys() == []
 
 
 def test_with_the_cache_away_fragments_are_rendered(site, redis_away):  # noqa: F811

@@ -9,10 +9,22 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from anymail.signals import tracking
+        from django.db.models import Subquery
 
         from runnerhub import pagecache, revisions
+        from shop import sources
 
-        from .models import Issue
+        from .models import Issue, issue_campaign
+
+        # /go/ names the issue a click came from (shop/sources.py): a public issue only.
+        sources.register_issues(
+            sources.IssueSource(
+                subject=lambda pk: Subquery(
+                    Issue.objects.published().filter(pk=pk).values("subject")[:1]
+                ),
+                campaign=issue_campaign,
+            )
+        )
 
         # Drafts keep revisions; a sent issue cannot be changed (IssueAdmin), so keeps none.
         revisions.register(Issue)

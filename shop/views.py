@@ -5,10 +5,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
-from newsletter.models import Issue, issue_campaign
 from runnerhub.ids import parse_id
 from runnerhub.ratelimit import client_ip
 
+from . import sources
 from .body_blocks import product_href
 from .links import is_bot, with_utm
 from .models import ClickCount, Product, ShopCategory, shop_url_is_ambiguous
@@ -38,18 +38,12 @@ def _article_slug(article_id: int | None):
     return Subquery(Article.objects.public().filter(pk=article_id).values("slug")[:1])
 
 
-def _issue_subject(issue_id: int | None):
-    if issue_id is None:
-        return Value(None, output_field=CharField())
-    return Subquery(Issue.objects.published().filter(pk=issue_id).values("subject")[:1])
-
-
 def _campaign(item, article_id: int | None, issue_id: int | None):
     """The known article and issue a click came from, and its UTM campaign: the issue's
     slug for a click in a newsletter, else the article's."""
     known_article = article_id if item.article_slug else None
     if item.issue_subject is not None:
-        return known_article, issue_id, issue_campaign(issue_id, item.issue_subject)
+        return known_article, issue_id, sources.issue_campaign(issue_id, item.issue_subject)
     return known_article, None, item.article_slug
 
 
@@ -99,7 +93,9 @@ def go_product(request: HttpRequest, slug: str) -> HttpResponse:
         Product.objects.with_active()
         .select_related("category")
         .filter(slug=_slug_or_404(slug))
-        .annotate(article_slug=_article_slug(article_id), issue_subject=_issue_subject(issue_id))
+        .annotate(
+            article_slug=_article_slug(article_id), issue_subject=sources.issue_subject(issue_id)
+        )
         .first()
     )
     if product is None:
@@ -135,7 +131,9 @@ def go_category(request: HttpRequest, slug: str) -> HttpResponse:
     category = (
         ShopCategory.objects.active()
         .filter(slug=_slug_or_404(slug))
-        .annotate(article_slug=_article_slug(article_id), issue_subject=_issue_subject(issue_id))
+        .annotate(
+            article_slug=_article_slug(article_id), issue_subject=sources.issue_subject(issue_id)
+        )
         .first()
     )
     if category is None:

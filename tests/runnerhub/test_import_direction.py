@@ -1,4 +1,4 @@
-"""Imports run one way (README, Architecture): runnerhub <- articles <- comments, shop,
+"""Imports run one way (README, Architecture): runnerhub <- articles <- comments, shop <-
 newsletter <- demo. A module that imports upwards, or a template tag that imports views,
 fails here. The root URLconf (runnerhub/urls.py) is the one upward import, by design."""
 
@@ -15,7 +15,8 @@ MAY_IMPORT = {
     "articles": {"runnerhub"},
     "comments": {"runnerhub", "articles"},
     "shop": {"runnerhub", "articles"},
-    "newsletter": {"runnerhub", "articles", "comments"},  # this week's answered questions
+    # This week's answered questions; the shop's links and clicks in an issue.
+    "newsletter": {"runnerhub", "articles", "comments", "shop"},
     "demo": {"runnerhub", "articles", "comments", "shop", "newsletter"},
 }
 UPWARD_BY_DESIGN = {ROOT / "runnerhub" / "urls.py"}

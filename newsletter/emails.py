@@ -126,7 +126,11 @@ def _counted(issue: Issue, hrefs: list[str]) -> dict[str, str]:
             path, kept = parts.path, [(k, v) for k, v in parse_qsl(parts.query) if k == "a"]
         elif url in go:
             path, kept = go[url], []
-        elif url.startswith(f"{site}/") and not parts.path.startswith(UNCOUNTED):
+        elif (
+            url.startswith(f"{site}/")
+            and not parts.path.startswith(UNCOUNTED)
+            and len(url) - len(site) <= MAX_COUNTED
+        ):
             # One of our pages: through the issue's own counted redirect.
             page = url[len(site) :]
             counted[href] = escape(f"{site}{link}?{urlencode({'next': page})}")

@@ -54,10 +54,13 @@ def subscriber_signup(*, email: str, first_name: str = "", source: str = "") -> 
         # stranger typing the address changes nothing but that one email.
         if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < RESEND_AFTER:
             return  # at most one confirmation email an hour
-        # The consent on record is the one the link about to be sent confirms.
-        subscriber.first_name = first_name or subscriber.first_name
-        subscriber.consent_text, subscriber.consent_at = CONSENT_TEXT, now
-        subscriber.consent_source = source
+        if subscriber.status not in Subscriber.SUPPRESSED:
+            # The consent on record is the one the link about to be sent confirms.
+            subscriber.first_name = first_name or subscriber.first_name
+            subscriber.consent_text, subscriber.consent_at = CONSENT_TEXT, now
+            subscriber.consent_source = source
+        # A suppressed record keeps its name and consent (the evidence of what happened to
+        # it) until the owner confirms: the confirmation records the consent then.
         subscriber.confirmation_sent_at = now
         subscriber.save()
         _send_confirmation(subscriber)
@@ -75,9 +78,19 @@ def _send_confirmation(subscriber: Subscriber) -> None:
 
 @transaction.atomic
 def subscriber_confirm(*, subscriber: Subscriber) -> None:
-    waiting = (Subscriber.Status.PENDING, *Subscriber.SUPPRESSED)
-    updated = Subscriber.objects.filter(pk=subscriber.pk, status__in=waiting).update(
-        status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now(), soft_bounces=0
+    now = timezone.now()
+    updated = Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING).update(
+        status=Subscriber.Status.ACTIVE, confirmed_at=now, soft_bounces=0
+    )
+    # A bounced or complained address that its owner confirms again: the consent given by
+    # this confirmation replaces the one on record (a stranger's sign-up changed nothing).
+    updated += Subscriber.objects.filter(pk=subscriber.pk, status__in=Subscriber.SUPPRESSED).update(
+        status=Subscriber.Status.ACTIVE,
+        confirmed_at=now,
+        soft_bounces=0,
+        consent_text=CONSENT_TEXT,
+        consent_at=now,
+        consent_source="confirmation after a bounce or complaint",
     )
     if updated:
         subscriber.refresh_from_db()

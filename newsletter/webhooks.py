@@ -96,9 +96,11 @@ PROVIDERS = {
 }
 # Which setting proves a post came from the provider: its signature key, or basic auth.
 SECRETS = {"mailgun": "MAILGUN_WEBHOOK_SIGNING_KEY"}
-# What anymail raises on a payload it cannot read: OverflowError and OSError for a timestamp
-# beyond what datetime holds, AnymailConfigurationError for a batch shape it refuses.
+# What anymail and the JSON parser raise on a payload they cannot read: OverflowError and
+# OSError for a timestamp beyond what datetime holds, AnymailConfigurationError for a batch
+# shape it refuses, RecursionError for JSON nested too deep.
 UNREADABLE = (
+    RecursionError,  # JSON nested deeper than the parser's stack
     AnymailError,
     AnymailConfigurationError,
     ValueError,

@@ -10,11 +10,22 @@ class ShopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from articles.models import Article
         from runnerhub import revisions
 
         from . import body_blocks  # here: it imports the shop's models, not ready before
-        from .models import ArticleProduct, Product
+        from .links import forget_shop_hosts
+        from .models import ArticleProduct, Product, ShopCategory
+
+        for model in (Product, ShopCategory):  # the hosts a newsletter's ?to= may lead to
+            post_save.connect(
+                forget_shop_hosts, sender=model, dispatch_uid=f"hosts-{model.__name__}"
+            )
+            post_delete.connect(
+                forget_shop_hosts, sender=model, dispatch_uid=f"hosts-del-{model.__name__}"
+            )
 
         revisions.register(Product, exclude=("image_renditions",))
         # An article's revisions keep its gear list too.

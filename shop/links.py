@@ -72,6 +72,23 @@ def shop_hosts(*, fresh: bool = False) -> frozenset[str]:
     return frozenset(hosts)
 
 
+def forget_shop_hosts(**_signal) -> None:
+    """After a product or category is saved or deleted (once it commits): the next
+    shop_hosts() reads them again."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from runnerhub.outages import cache_failed
+
+    def forget():
+        try:
+            cache.delete(SHOP_HOSTS_KEY)
+        except Exception:
+            cache_failed("shop hosts")
+
+    transaction.on_commit(forget)
+
+
 def _allowed_domain(host: str) -> bool:
     from django.conf import settings
 
@@ -98,4 +115,6 @@ def is_shop_url(url: str, hosts: frozenset[str] | None = None) -> bool:
         return True
     if hosts is not None:
         return host in hosts
-    return host in shop_hosts() or host in shop_hosts(fresh=True)
+    # The cached set is forgotten whenever a product or category is saved or deleted
+    # (forget_shop_hosts), so an unknown host costs no query: anyone may send one.
+    return host in shop_hosts()

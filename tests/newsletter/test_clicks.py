@@ -311,3 +311,28 @@ def test_with_the_cache_away_a_shop_page_link_still_works(shop, redis_away):
     response = Client(HTTP_USER_AGENT=BROWSER).get(f"/newsletter/{issue.pk}/go/", {"to": target})
     assert response.status_code == 302
     assert response["Location"].startswith(f"{target}?utm_source=runnerhub&utm_medium=newsletter")
+
+
+def test_a_site_link_too_long_to_count_goes_out_as_written(settings):
+    """The counted redirect keeps paths up to 300 characters; a longer link of ours is sent
+    as it is, never through a redirect that would land on the issue instead."""
+    settings.SITE_URL = SITE
+    long_link = f"{SITE}/articles/calf-raises/?q={'x' * 320}"
+    issue = IssueFactory(body=f'<p><a href="{long_link}">the long one</a></p>')
+    html = build_issue_message(issue, SubscriberFactory()).alternatives[0][0]
+    assert f'href="{escape(long_link)}"' in html
+
+
+def test_an_unknown_host_costs_no_query_and_a_new_shop_host_counts_at_once(
+    shop, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Anyone can send ?to= with any host: once the shop's hosts are known, refusing one
+    reads nothing; saving a product with a new host makes it known straight away."""
+    from shop.links import is_shop_url
+
+    assert is_shop_url("https://shop.example.com/sale")  # reads and keeps the hosts
+    with django_assert_num_queries(0):
+        assert not is_shop_url("https://evil.example/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ProductFactory(category=shop["category"], url="https://new-shop.example/p/gel")
+    assert is_shop_url("https://new-shop.example/sale")

@@ -248,3 +248,24 @@ def test_admin_says_a_suppressed_address_stays_so_until_its_owner_confirms(clien
     signed_in(client, "Editors")
     page = client.get(f"{ADMIN}newsletter/subscriber/{reader.pk}/change/").content.decode()
     assert "stays so when it is signed up again" in " ".join(page.split())
+
+
+def test_a_strangers_sign_up_keeps_the_suppressed_record_and_the_owner_confirms_consent(
+    client, django_capture_on_commit_callbacks
+):
+    """Name and consent on record are the evidence of what happened to the address: a
+    stranger's sign-up leaves them, and the owner's confirmation records the new consent."""
+    reader = SubscriberFactory(email="gone@example.com", first_name="Sam")
+    consent_at = reader.consent_at
+    subscriber_bounce(subscriber_id=reader.pk, permanent=True, reason="550", source="SMTP")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriber_signup(email=reader.email, first_name="Stranger", source="/elsewhere/")
+    reader.refresh_from_db()
+    assert (reader.first_name, reader.consent_at) == ("Sam", consent_at)
+    assert reader.consent_source != "/elsewhere/"
+    link = reverse("newsletter:confirm", args=[confirm_token(reader)])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 200
+    reader.refresh_from_db()
+    assert reader.status == Subscriber.Status.ACTIVE and reader.first_name == "Sam"
+    assert reader.consent_at > consent_at and "confirmation" in reader.consent_source

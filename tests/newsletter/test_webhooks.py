@@ -397,3 +397,14 @@ def test_a_mailgun_post_that_failed_to_be_recorded_can_be_retried(client):
     assert post(client, MAILGUN, body, **AUTH).status_code == 200
     assert status_of(reader) == Subscriber.Status.COMPLAINED
     assert post(client, MAILGUN, body, **AUTH).status_code == 403  # now it is a replay
+
+
+@pytest.mark.parametrize("url", [POSTMARK, MAILGUN, BREVO])
+def test_json_nested_too_deep_is_a_400(client, settings, url):
+    """The JSON parser gives up (RecursionError) on deep nesting: refused, not a 500, also
+    on Mailgun's endpoint, which with only its signing key set reads the body before any
+    password is asked for."""
+    if url == MAILGUN:
+        settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+    response = client.post(url, "[" * 100_000, content_type="application/json", **AUTH)
+    assert response.status_code == 400

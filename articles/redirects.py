@@ -11,7 +11,7 @@ have made (too long, other characters: the hostile corpus) is not looked up at a
 import re
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.encoding import iri_to_uri
 
 from .models import Redirect
@@ -19,6 +19,10 @@ from .models import Redirect
 # What get_absolute_url() of a slug makes: ASCII slug characters and slashes.
 _REDIRECTABLE = re.compile(r"/[A-Za-z0-9_/-]*")
 _MAX_PATH = Redirect._meta.get_field("old_path").max_length
+
+# A query string longer than any of our links carry is left behind (Django refuses to
+# redirect past 16 KB; nothing we link to reads more than a few parameters).
+_MAX_QUERY = 2000
 
 _SQL = "UPDATE {table} SET hits = hits + 1 WHERE old_path = %s RETURNING new_path"
 
@@ -43,16 +47,17 @@ def redirect_for(request: HttpRequest) -> HttpResponse | None:
         return request._slug_redirect
     response = None
     if (target := _target(request.path)) is not None:
-        query = request.META.get("QUERY_STRING", "")
-        response = HttpResponsePermanentRedirect(
-            target + (f"?{iri_to_uri(query)}" if query else "")
-        )
+        query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+        query = query if len(query) <= _MAX_QUERY else ""
+        response = HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
     request._slug_redirect = response
     return response
 
 
 class RedirectFallbackMiddleware:
-    """A 404 whose path a slug change left behind becomes a 301 to where it went."""
+    """A 404 whose path a slug change left behind becomes a 301 to where it went: as the
+    view raises Http404 (before the 404 page is rendered), or, for a path that no view
+    matched, when the 404 response comes back."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,6 +67,11 @@ class RedirectFallbackMiddleware:
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         return redirect_for(request) or response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, Http404) and request.method in ("GET", "HEAD"):
+            return redirect_for(request)
+        return None
 
 
 class SlugRedirectsAdmin:

@@ -42,8 +42,8 @@ def redirects_slug_changed(*, old_paths: list[str], new_paths: list[str]) -> Non
     for old, new in zip(old_paths, new_paths, strict=True):
         if old == new:
             continue
+        Redirect.objects.filter(old_path=new).delete()  # the object has that address back
         Redirect.objects.filter(new_path=old).update(new_path=new)
-        Redirect.objects.filter(old_path=new).delete()  # a chain back to itself, too
         Redirect.objects.update_or_create(old_path=old, defaults={"new_path": new})
 
 

@@ -163,6 +163,10 @@ class ProductAdmin(
 ):
     page_scopes = ("shop",)
     revision_fields = ("name", "brand", "short_description", "image_alt", "url")
+
+    def redirect_paths(self, obj) -> list[str]:
+        return [obj.go_path]  # its counted link, in article bodies and sent newsletters
+
     list_display = (
         "thumbnail",
         "name",

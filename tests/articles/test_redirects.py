@@ -212,6 +212,8 @@ def test_redirects_cost_no_query_on_pages_that_exist(client, django_assert_num_q
         # topic menu.
         ("/no/such/page/", 2),
         ("/articles/nothing-here/", 4),
+        # Gone: the article, the redirect, the gone article with its topic, the menu.
+        ("/articles/taken-down/", 4),
     ],
 )
 def test_a_404_costs_at_most_one_query_for_its_redirect(
@@ -221,6 +223,7 @@ def test_a_404_costs_at_most_one_query_for_its_redirect(
     admin_save(article, slug="new")
     admin_save(article.topic, slug="new-topic")
     admin_save(TopicFactory(slug="old-topic"), slug="other-topic")
+    admin_save(ArticleFactory(slug="taken-down"), status=Article.Status.DRAFT)
     warm_page_cache()
     with django_assert_num_queries(queries):
         client.get(url)

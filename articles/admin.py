@@ -60,13 +60,20 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+        return [
+            ("live", _("Live")),
+            ("scheduled", _("Scheduled")),
+            ("gone", _("Taken down (410)")),
+            ("draft", _("Draft")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "live":
             return queryset.public()
         if self.value() == "scheduled":
             return queryset.scheduled()
+        if self.value() == "gone":
+            return queryset.gone()
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         return queryset

@@ -172,6 +172,15 @@ def test_an_article_set_to_draft_in_admin_is_410(client):
     assert client.get("/articles/event/").status_code == 410
 
 
+def test_admin_lists_what_is_taken_down(admin_client):
+    ArticleFactory(slug="event", title="Parkrun takeover")
+    ArticleFactory(slug="still-live", title="Still live")
+    services.articles_unpublish(queryset=Article.objects.filter(slug="event"))
+    html = admin_client.get(f"{ADMIN}articles/article/?state=gone").content.decode()
+    assert "Parkrun takeover" in html and "Still live" not in html
+    assert "Taken down" in html
+
+
 def test_a_never_published_draft_stays_404(client):
     ArticleFactory(slug="draft", status=Article.Status.DRAFT, publish_at=None)
     scheduled = ArticleFactory(slug="later")

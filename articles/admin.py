@@ -18,7 +18,8 @@ from runnerhub.validators import validate_rich_text
 from runnerhub.widgets import RichTextEditor
 
 from . import admin_extensions, body_blocks, services
-from .models import Article, FAQItem, Tag, Topic, article_scope
+from .models import Article, FAQItem, Redirect, Tag, Topic, article_scope
+from .redirects import SlugRedirectsAdmin
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -59,13 +60,20 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+        return [
+            ("live", _("Live")),
+            ("scheduled", _("Scheduled")),
+            ("gone", _("Taken down (410)")),
+            ("draft", _("Draft")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "live":
             return queryset.public()
         if self.value() == "scheduled":
             return queryset.scheduled()
+        if self.value() == "gone":
+            return queryset.gone()
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
         return queryset
@@ -83,7 +91,7 @@ AUTHOR_PUBLIC_NAME = get_user_model().public_name_sql("author__")  # for sorting
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
+class ArticleAdmin(SlugRedirectsAdmin, RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     form = ArticleAdminForm
 
     def fragment_scopes(self, obj) -> tuple[str, ...]:
@@ -128,6 +136,7 @@ class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
             {
                 "fields": (
                     ("status", "publish_at"),
+                    "unpublish_at",
                     "featured",
                     "author",
                     ("topic", "tags"),
@@ -136,7 +145,9 @@ class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
                 ),
                 "description": _(
                     "Set the status to Published with a future time to schedule an article: "
-                    "it goes live by itself at that time."
+                    "it goes live by itself at that time. An unpublish time takes it down by "
+                    "itself. Changing the slug of a live article keeps its old address "
+                    "working (Redirects)."
                 ),
             },
         ),
@@ -190,6 +201,8 @@ class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
             return badge(Tone.GOOD, _("Live"))
         if obj.is_scheduled:
             return badge(Tone.INFO, _("Scheduled"))
+        if obj.has_ended or obj.withdrawn_at:
+            return badge(Tone.QUIET, _("Taken down"))
         return badge(Tone.QUIET, _("Draft"))
 
     @admin.display(description=_("on the site"))
@@ -199,6 +212,15 @@ class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
         label = _("View") if obj.is_public else _("Preview")
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{} ↗</a>', obj.get_absolute_url(), label
+        )
+
+    def had_readers(self, obj: Article) -> bool:
+        # A draft's or a scheduled article's address was never out: no redirect for it.
+        return obj.is_public or obj.has_ended or obj.withdrawn_at is not None
+
+    def before_save(self, obj: Article, before: Article | None) -> None:
+        services.article_mark_withdrawn(
+            article=obj, was_public=before is not None and before.is_public
         )
 
     def save_model(self, request, obj, form, change):
@@ -231,7 +253,7 @@ class ArticleAdmin(RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
+class TopicAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     page_scopes = ("topics",)
     list_display = ("name", "slug", "order", "article_count")
     ordering = ("order", "name")
@@ -248,7 +270,7 @@ class TopicAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
+class TagAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     page_scopes = ("topics",)
     list_display = ("name", "slug", "article_count")
     ordering = ("name",)
@@ -261,3 +283,25 @@ class TagAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj: Tag) -> int:
         return obj.article_count
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Made by slug changes (articles/redirects.py); editors see them and remove one that
+    should end (the old address is then a 404, or the page that takes it)."""
+
+    list_display = ("old_path", "target", "hits", "created_at")
+    search_fields = ("old_path", "new_path")
+    readonly_fields = ("old_path", "new_path", "hits", "created_at")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("goes to"), ordering="new_path")
+    def target(self, obj: Redirect) -> str:
+        return format_html('<a href="{0}" target="_blank" rel="noopener">{0} ↗</a>', obj.new_path)

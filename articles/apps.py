@@ -8,6 +8,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.utils import timezone
+
         from runnerhub import pagecache, revisions
 
         from .models import Article, FAQItem
@@ -35,12 +37,22 @@ class ArticlesConfig(AppConfig):
             FAQItem,
         )
 
-        # A scheduled article goes live with no job running: no cached page outlives that.
+        # A scheduled article goes live, and one with an unpublish_at leaves, with no job
+        # running: no cached page or fragment outlives either moment.
         pagecache.change_times.append(
             lambda: (
                 Article.objects.scheduled()
                 .order_by("publish_at")
                 .values_list("publish_at", flat=True)
+                .first()
+            )
+        )
+        pagecache.change_times.append(
+            lambda: (
+                Article.objects.public_or_scheduled()
+                .filter(unpublish_at__gt=timezone.now())
+                .order_by("unpublish_at")
+                .values_list("unpublish_at", flat=True)
                 .first()
             )
         )

@@ -69,8 +69,26 @@ class ArticleQuerySet(models.QuerySet):
         """The one definition of "public": every view, feed, sitemap and tag goes through it.
 
         Scheduled articles are simply published ones whose time has not come, so they go live
-        on time without any job running."""
-        return self.public_or_scheduled().filter(publish_at__lte=timezone.now())
+        on time without any job running; the same way, an article whose unpublish_at has come
+        is simply no longer public."""
+        now = timezone.now()
+        return self.public_or_scheduled().filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
+            publish_at__lte=now,
+        )
+
+    def gone(self) -> "ArticleQuerySet":
+        """Articles that readers had and that are no longer public: taken down after going
+        live (withdrawn_at), or past their unpublish_at after being live. They answer 410."""
+        now = timezone.now()
+        ended = models.Q(
+            status=Article.Status.PUBLISHED,
+            unpublish_at__lte=now,
+            publish_at__lt=models.F("unpublish_at"),
+        )
+        return self.filter(ended | models.Q(withdrawn_at__isnull=False)).exclude(
+            pk__in=self.public().values("pk")
+        )
 
     def scheduled(self) -> "ArticleQuerySet":
         return self.public_or_scheduled().filter(publish_at__gt=timezone.now())
@@ -230,6 +248,22 @@ class Article(models.Model):
         blank=True,
         help_text=_("A published article goes live at this time; a future time schedules it."),
     )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: it stays up. A time: it leaves the site by itself then (an offer or an "
+            "event), and its address says it is gone."
+        ),
+    )
+    withdrawn_at = models.DateTimeField(
+        _("taken down"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a live article went back to draft: its address answers 410 Gone."),
+    )
     featured = models.BooleanField(_("featured on the home page"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -297,6 +331,13 @@ class Article(models.Model):
                 name="article_hero_has_alt",
                 violation_error_message=_("Describe the hero image (alt text)."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(unpublish_at__isnull=True)
+                | models.Q(publish_at__isnull=True)
+                | models.Q(unpublish_at__gt=models.F("publish_at")),
+                name="article_unpublish_after_publish",
+                violation_error_message=_("Unpublish at must come after publish at."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -341,6 +382,11 @@ class Article(models.Model):
     def clean(self):
         super().clean()
         self.set_default_publish_at()
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("Unpublish at must come after publish at.")},
+                code="unpublish_before_publish",
+            )
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": _("Describe the hero image for readers who cannot see it.")},
@@ -353,7 +399,21 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_public_or_scheduled and self.publish_at <= timezone.now()
+        now = timezone.now()
+        return (
+            self.is_public_or_scheduled
+            and self.publish_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    @property
+    def has_ended(self) -> bool:
+        """Past its unpublish_at after being live (no longer public, by itself)."""
+        return (
+            self.is_public_or_scheduled
+            and self.unpublish_at is not None
+            and self.publish_at < self.unpublish_at <= timezone.now()
+        )
 
     @property
     def is_scheduled(self) -> bool:
@@ -387,3 +447,34 @@ class FAQItem(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+class Redirect(models.Model):
+    """A permanent redirect from an address that a slug change left behind (a 301, only
+    looked up when a request would otherwise be a 404: articles/redirects.py)."""
+
+    old_path = models.CharField(
+        _("old address"), max_length=300, unique=True, help_text=_("e.g. /articles/old-slug/")
+    )
+    new_path = models.CharField(_("goes to"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    hits = models.PositiveIntegerField(_("hits"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(old_path=models.F("new_path")),
+                name="redirect_not_to_itself",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(old_path__startswith="/", new_path__startswith="/")
+                & ~models.Q(new_path__startswith="//"),
+                name="redirect_local_paths",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.new_path}"

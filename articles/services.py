@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from runnerhub.pagecache import pages_changed
 
-from .models import Article, ArticleQuerySet
+from .models import Article, ArticleQuerySet, Redirect
 
 
 @transaction.atomic
@@ -20,8 +20,33 @@ def articles_publish_now(*, queryset: ArticleQuerySet) -> int:
 
 @transaction.atomic
 def articles_unpublish(*, queryset: ArticleQuerySet) -> int:
-    """Take the given articles off the site (and out of any schedule) as drafts."""
+    """Take the given articles off the site (and out of any schedule) as drafts. Those that
+    were live are marked taken down, so their address answers 410 Gone, not 404."""
+    now = timezone.now()
     pages_changed("articles")
-    return queryset.public_or_scheduled().update(
-        status=Article.Status.DRAFT, updated_at=timezone.now()
-    )
+    queryset.public().update(withdrawn_at=now)
+    return queryset.public_or_scheduled().update(status=Article.Status.DRAFT, updated_at=now)
+
+
+def article_mark_withdrawn(*, article: Article, was_public: bool) -> None:
+    """Before an admin save: a live article going back to draft is marked taken down."""
+    if was_public and article.status == Article.Status.DRAFT:
+        article.withdrawn_at = timezone.now()
+
+
+@transaction.atomic
+def redirects_slug_changed(*, old_paths: list[str], new_paths: list[str]) -> None:
+    """Each old address answers a 301 to its new one. Redirects that went to an old address
+    go straight to the new one (no chains), and a redirect from the new address goes (the
+    object has it back)."""
+    for old, new in zip(old_paths, new_paths, strict=True):
+        if old == new:
+            continue
+        Redirect.objects.filter(old_path=new).delete()  # the object has that address back
+        Redirect.objects.filter(new_path=old).update(new_path=new)
+        Redirect.objects.update_or_create(old_path=old, defaults={"new_path": new})
+
+
+def redirects_path_taken(*, paths: list[str]) -> None:
+    """A live object at an old address wins over its redirect: the redirect goes."""
+    Redirect.objects.filter(old_path__in=paths).delete()

@@ -2,13 +2,14 @@ import functools
 
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub.models import SiteSettings
 
 from .models import Article, Tag, Topic, attach_tags_and_faqs
+from .redirects import redirect_for
 from .search import attach_snippets, clean_query, search_articles
 
 PAGE_SIZE = 12
@@ -107,6 +108,25 @@ def _page_queryset():
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Not found: a redirect from a slug change wins; then an article readers had
+            # (taken down, or past its unpublish time) is 410 Gone; else a 404. Only this
+            # branch pays for the two lookups.
+            if (response := redirect_for(request)) is not None:
+                return response
+            gone = (
+                Article.objects.gone()
+                .select_related("topic")
+                .filter(slug=_checked_slug(self.kwargs["slug"]))
+                .first()
+            )
+            if gone is None:
+                raise
+            return render(request, "articles/gone.html", {"article": gone}, status=410)
 
     def get_queryset(self):
         _checked_slug(self.kwargs["slug"])

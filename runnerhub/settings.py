@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "runnerhub.middleware.reject_nul_in_admin_queries",
+    # A 404 at an address a slug change left behind becomes a 301 (only 404s pay for it).
+    "articles.redirects.RedirectFallbackMiddleware",
     # Last, as axes asks: turns a sign-in it refused into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles import admin_extensions
+from articles.redirects import SlugRedirectsAdmin
 from runnerhub import dates
 from runnerhub.badges import Tone, badge
 from runnerhub.images import thumbnail_html
@@ -115,10 +117,15 @@ class LinkAdminMixin:
 
 @admin.register(ShopCategory)
 class ShopCategoryAdmin(
-    ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
+    SlugRedirectsAdmin, ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
 ):
     page_scopes = ("shop",)
     list_display = ("name", "slug", "is_active", "link_state", "clicks_7", "clicks_30")
+
+    def redirect_paths(self, obj) -> list[str]:
+        # Its page and its counted call to action (in sent newsletters and article bodies).
+        return [obj.get_absolute_url(), reverse("shop:go_category", kwargs={"slug": obj.slug})]
+
     list_filter = ("is_active", BrokenFilter)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -147,10 +154,19 @@ class ShopCategoryAdmin(
 
 @admin.register(Product)
 class ProductAdmin(
-    RevisionAdmin, ChangesPublicPagesAdmin, ClicksAdminMixin, LinkAdminMixin, admin.ModelAdmin
+    SlugRedirectsAdmin,
+    RevisionAdmin,
+    ChangesPublicPagesAdmin,
+    ClicksAdminMixin,
+    LinkAdminMixin,
+    admin.ModelAdmin,
 ):
     page_scopes = ("shop",)
     revision_fields = ("name", "brand", "short_description", "image_alt", "url")
+
+    def redirect_paths(self, obj) -> list[str]:
+        return [obj.go_path]  # its counted link, in article bodies and sent newsletters
+
     list_display = (
         "thumbnail",
         "name",

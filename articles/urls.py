@@ -19,6 +19,11 @@ urlpatterns = [
     path("topics/<slug:slug>/", public_page(views.TopicView.as_view(), params=PAGED), name="topic"),
     path("tags/<slug:slug>/", public_page(views.TagView.as_view(), params=PAGED), name="tag"),
     path(
+        "authors/<slug:slug>/",
+        public_page(views.AuthorView.as_view(), params=PAGED),
+        name="author",
+    ),
+    path(
         "search/",
         public_page(views.SearchView.as_view(), params=("q", "page"), store=False),
         name="search",

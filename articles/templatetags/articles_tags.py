@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -64,7 +65,7 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
         "url": url,
         "datePublished": article.publish_at,
         "dateModified": article.updated_at,
-        "author": {"@type": "Person", "name": article.author.public_name},
+        "author": _person(article.author),
         "articleSection": article.topic.name,
         "keywords": [tag.name for tag in article.tags.all()],
         "timeRequired": f"PT{article.reading_minutes}M",
@@ -108,6 +109,45 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
             }
         )
     return structured_data
+
+
+def _person(user) -> dict:
+    person = {"@type": "Person", "name": user.public_name}
+    if url := user.get_absolute_url():
+        person["url"] = absolute(url)
+    return person
+
+
+@register.simple_tag
+def author_structured_data(author, page) -> list[dict]:
+    """schema.org Person, CollectionPage (the page of their articles) and BreadcrumbList
+    for an author page."""
+    url = absolute(author.get_absolute_url())
+    person = {"@context": "https://schema.org", **_person(author)}
+    if author.public_title:
+        person["jobTitle"] = author.public_title
+    if author.bio:
+        person["description"] = author.bio
+    if author.photo_renditions:
+        person["image"] = absolute(author.photo.storage.url(author.photo_renditions[-1]["name"]))
+    person["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    page_url = url if page is None or page.number == 1 else f"{url}?page={page.number}"
+    collection = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": f"Articles by {author.public_name}",
+        "url": page_url,
+        "mainEntity": {"@type": "Person", "name": author.public_name, "url": url},
+    }
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": 1, "name": "Home", "item": absolute("/")},
+            {"@type": "ListItem", "position": 2, "name": author.public_name, "item": url},
+        ],
+    }
+    return [person, collection, breadcrumbs]
 
 
 @register.filter

@@ -37,8 +37,9 @@ class Row:
         "is_accepted",
         "state",
         "created_at",
+        "user__slug",  # the staff badge's link to the author page
     )
-    __slots__ = (*FIELDS, "reply_to")
+    __slots__ = (*FIELDS[:-1], "author_slug", "reply_to")
 
     def __init__(self, *values):
         (
@@ -54,6 +55,7 @@ class Row:
             self.is_accepted,
             self.state,
             self.created_at,
+            self.author_slug,
         ) = values
         self.reply_to = ""
 

@@ -18,7 +18,7 @@ from runnerhub.models import User
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.comments.factories import CommentFactory
-from tests.hostile import HOSTILE, SCRIPT
+from tests.hostile import HOSTILE, SCRIPT, wire
 from tests.runnerhub.factories import StaffFactory, UserFactory, cold_fragments, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +87,7 @@ def test_the_author_page_paginates_articles_and_has_a_canonical_address():
     make_author(14)
     second = Client().get("/authors/ana-runner/?page=2").content.decode()
     assert second.count('class="card') >= 2
-    assert '<link rel="canonical" href="http://testserver/authors/ana-runner/?page=2">' in (
-        second.replace("https://", "http://")
-    ) or 'authors/ana-runner/?page=2">' in second
+    assert '<link rel="canonical" href="http://testserver/authors/ana-runner/?page=2">' in second
 
 
 def test_answers_awaiting_moderation_or_on_drafts_are_not_shown():
@@ -153,12 +151,11 @@ def test_hostile_profiles_render_escaped_and_json_ld_stays_json(value):
     assert people[0]["name"] == value[:80]
 
 
-@pytest.mark.parametrize("value", HOSTILE[::7])
+@pytest.mark.parametrize("value", HOSTILE[::5])
 def test_author_urls_never_500(value):
-    response = Client().get("/authors/" + value.encode("utf-8", "surrogatepass").hex() + "/")
-    assert response.status_code == 404
-    response = Client().get("/authors/", {"page": value[:200]})
-    assert response.status_code == 404
+    StaffFactory(display_name="Ana Runner")
+    assert Client().get(f"/authors/{wire(value)}/").status_code == 404
+    assert Client().get(f"/authors/ana-runner/?page={wire(value)}").status_code in (200, 404)
 
 
 @pytest.mark.parametrize("page", ["x", "-1", "99999999999999999999", "0", "2"])

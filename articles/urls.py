@@ -30,4 +30,10 @@ urlpatterns = [
     ),
     path("feed/", public_page(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path("topics/<slug:slug>/feed/", public_page(feeds.TopicFeed()), name="topic_feed"),
+    path(
+        "topics/<slug:slug>/feed/atom/", public_page(feeds.TopicAtomFeed()), name="topic_feed_atom"
+    ),
+    path("tags/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
 ]

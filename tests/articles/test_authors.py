@@ -255,3 +255,18 @@ def test_a_superuser_sees_every_profile(admin_client):
     StaffFactory(display_name="Ben Coach")
     html = admin_client.get(f"{ADMIN}runnerhub/authorprofile/").content.decode()
     assert "Ben Coach" in html
+
+
+def test_a_profile_saved_in_admin_shows_at_once_on_cached_pages(
+    client, django_capture_on_commit_callbacks
+):
+    me = signed_in(client, "Moderators", display_name="Ana Runner")
+    article = ArticleFactory(author=me)
+    reader = Client()
+    for page in (me.get_absolute_url(), article.get_absolute_url()):
+        assert "Ana Runner" in reader.get(page).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(profile_url(me), {"display_name": "Ana Swift", "slug": me.slug})
+    for page in (me.get_absolute_url(), article.get_absolute_url()):
+        html = reader.get(page).content.decode()
+        assert "Ana Swift" in html and "Ana Runner" not in html, page

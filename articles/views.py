@@ -80,12 +80,10 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         slug = _checked_slug(self.kwargs["slug"])
-        # Staff, or former staff whose articles are still public (their bylines link here)
-        # or who answered as staff (their badges do); never a reader's account.
+        # Staff, or former staff whose articles are still public (their bylines link here);
+        # never a reader's account.
         people = get_user_model().objects.filter(
-            Q(is_staff=True)
-            | Q(pk__in=Article.objects.public().values("author_id"))
-            | Q(pk__in=get_user_model().objects.filter(comments__is_staff_reply=True))
+            Q(is_staff=True) | Q(pk__in=Article.objects.public().values("author_id"))
         )
         self.author = get_object_or_404(people, slug=slug)
         return super().get_queryset().filter(author=self.author)

@@ -125,6 +125,17 @@ def test_staff_badges_link_to_the_author_page():
     assert re.search(rf'<a class="badge badge--staff" href="{author.get_absolute_url()}"', html)
 
 
+def test_a_former_staff_members_badge_links_nowhere():
+    author = make_author(1)
+    article = Article.objects.filter(author=author).get()
+    author.is_staff = False
+    author.save()
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert '<span class="badge badge--staff">Staff · Physio</span>' in html
+    assert 'class="badge badge--staff" href' not in html
+    assert Client().get(author.get_absolute_url()).status_code == 200  # their article is public
+
+
 def test_structured_data_is_a_person_a_collection_page_and_breadcrumbs():
     author = make_author(2)
     html = Client().get(author.get_absolute_url()).content.decode()

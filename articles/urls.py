@@ -19,10 +19,21 @@ urlpatterns = [
     path("topics/<slug:slug>/", public_page(views.TopicView.as_view(), params=PAGED), name="topic"),
     path("tags/<slug:slug>/", public_page(views.TagView.as_view(), params=PAGED), name="tag"),
     path(
+        "authors/<slug:slug>/",
+        public_page(views.AuthorView.as_view(), params=PAGED),
+        name="author",
+    ),
+    path(
         "search/",
         public_page(views.SearchView.as_view(), params=("q", "page"), store=False),
         name="search",
     ),
     path("feed/", public_page(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path("topics/<slug:slug>/feed/", public_page(feeds.TopicFeed()), name="topic_feed"),
+    path(
+        "topics/<slug:slug>/feed/atom/", public_page(feeds.TopicAtomFeed()), name="topic_feed_atom"
+    ),
+    path("tags/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag_feed"),
+    path("tags/<slug:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
 ]

@@ -1,5 +1,6 @@
 import functools
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -72,6 +73,26 @@ class TagView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ArticleListView):
+    """A staff member's page: their profile, their articles (paginated) and, through the
+    comments app's own tag, the questions they answered."""
+
+    template_name = "articles/author.html"
+
+    def get_queryset(self):
+        slug = _checked_slug(self.kwargs["slug"])
+        # Staff, or former staff whose articles are still public (their bylines link here);
+        # never a reader's account.
+        people = get_user_model().objects.filter(
+            Q(is_staff=True) | Q(pk__in=Article.objects.public().values("author_id"))
+        )
+        self.author = get_object_or_404(people, slug=slug)
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 class SearchView(ListView):

@@ -203,3 +203,17 @@ def comments_close_at(article: Article, default_days: int):
 def comments_open(article: Article, default_days: int) -> bool:
     closes = comments_close_at(article, default_days)
     return closes is not None and timezone.now() < closes
+
+
+def answered_by(user) -> CommentQuerySet:
+    """A staff member's published answers to published questions on public articles, newest
+    first, each with its question, article and thread page (one query)."""
+    return (
+        Comment.objects.published()
+        .filter(user=user, is_staff_reply=True, root__state=Comment.State.PUBLISHED)
+        .filter(article__in=Article.objects.public())
+        .select_related("article", "root")
+        .defer("article__body", "article__body_html", "article__body_text")
+        .with_thread_page()
+        .order_by("-created_at", "-id")
+    )

@@ -9,6 +9,7 @@ import hashlib
 from functools import lru_cache
 from html import escape
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub import dates
@@ -32,14 +33,22 @@ REPLY = (
 )
 PENDING = '<p class="comment__pending">Awaiting moderation: only you can see this for now.</p>'
 STAFF_BADGE = '<span class="badge badge--staff">Staff{title}</span>'
+STAFF_BADGE_LINK = '<a class="badge badge--staff" href="{url}">Staff{title}</a>'
 ACCEPTED = ' <span class="badge badge--accepted">✓ Accepted answer</span>'
 
 
-def staff_badge(title: str = "") -> SafeString:
+def staff_badge(title: str = "", url: str = "") -> SafeString:
     """The badge beside a staff member's name, with their title when they have one: in the
-    thread, over a reply's form and on the staff's own comment form."""
-    html = STAFF_BADGE.format(title=f" · {escape(title)}" if title else "")
+    thread, over a reply's form and on the staff's own comment form; a link to their author
+    page when they have one (`url`)."""
+    template = STAFF_BADGE_LINK if url else STAFF_BADGE
+    html = template.format(title=f" · {escape(title)}" if title else "", url=escape(url))
     return mark_safe(html)  # nosec B308, B703
+
+
+def author_base() -> str:
+    """The author pages' address up to the slug: reversed once per thread, not per comment."""
+    return reverse("articles:author", kwargs={"slug": "x"})[:-2]
 
 
 def initials(name: str) -> str:
@@ -55,6 +64,7 @@ def avatar_colour(name: str) -> int:
 
 def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
     parts = []
+    authors = author_base()
     for c in comments:
         name = escape(c.name)
         classes = (
@@ -64,7 +74,8 @@ def render_items(comments, *, can_reply: bool, reply_base: str) -> SafeString:
         )
         badges = ""
         if c.is_staff_reply:
-            badges = " " + staff_badge(c.staff_title)
+            url = f"{authors}{c.author_slug}/" if c.author_slug else ""
+            badges = " " + staff_badge(c.staff_title, url)
         if c.is_accepted:
             badges += ACCEPTED
         parts.append(

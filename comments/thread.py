@@ -10,7 +10,7 @@ list into HTML in one flat loop: no template include, lookup or URL reversal per
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Least, RowNumber
 
 from articles.models import Article
@@ -37,6 +37,7 @@ class Row:
         "is_accepted",
         "state",
         "created_at",
+        "author_slug",  # the staff badge's link to the author page (STAFF_SLUG)
     )
     __slots__ = (*FIELDS, "reply_to")
 
@@ -54,8 +55,14 @@ class Row:
             self.is_accepted,
             self.state,
             self.created_at,
+            self.author_slug,
         ) = values
         self.reply_to = ""
+
+
+# A badge links to its writer's author page while they are staff (pages of former staff are
+# only there while their articles are public: articles' concern, not the thread's).
+STAFF_SLUG = Case(When(user__is_staff=True, then=F("user__slug")), default=Value(None))
 
 
 @dataclass
@@ -134,7 +141,7 @@ def _rows(article: Article, own_ids, page_roots) -> tuple[list[Row], int]:
     found = list(
         Comment.objects.visible_to(own_ids)
         .filter(Q(pk__in=page_roots) | Q(root_id__in=page_roots), article=article)
-        .annotate(total=Subquery(count))
+        .annotate(total=Subquery(count), author_slug=STAFF_SLUG)
         .values_list(*Row.FIELDS, "total")
     )
     total = found[0][-1] if found else 0

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .fields import DeliverableEmailField
-from .models import SignInAttempt, SiteSettings, User
+from .images import thumbnail_html
+from .models import AuthorProfile, SignInAttempt, SiteSettings, User
 from .pagecache import ChangesPublicPagesAdmin
 from .signin import lockout, two_factor
 
@@ -29,7 +30,10 @@ class UserAdmin(ChangesPublicPagesAdmin, BaseUserAdmin):  # names and titles on 
     page_scopes = ("site",)
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
-        (_("Public profile"), {"fields": ("display_name", "public_title", "bio")}),
+        (
+            _("Public profile"),
+            {"fields": ("display_name", "public_title", "bio", "photo", "slug")},
+        ),
         *BaseUserAdmin.fieldsets[2:],
     )
     list_display = (
@@ -67,6 +71,56 @@ class UserAdmin(ChangesPublicPagesAdmin, BaseUserAdmin):  # names and titles on 
             ),
             messages.SUCCESS,
         )
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(ChangesPublicPagesAdmin, admin.ModelAdmin):
+    """Each staff member edits their own public profile here, with no right to manage users
+    (the form has no account, password or permission field); superusers see everyone's."""
+
+    page_scopes = ("site",)  # public names and titles are shown on many pages
+    fields = ("display_name", "public_title", "bio", "photo", "photo_preview", "slug")
+    readonly_fields = ("photo_preview",)
+    list_display = ("username", "display_name", "public_title", "slug")
+    search_fields = ("username", "display_name", "first_name", "last_name")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).filter(is_staff=True)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk=request.user.pk)
+
+    def _own(self, request, obj) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return user.is_superuser or obj is None or obj.pk == user.pk
+
+    def has_module_permission(self, request):
+        return self._own(request, None)
+
+    def has_view_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._own(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # accounts are made under Users, by those who may manage them
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if request.user.is_superuser:
+            return super().changelist_view(request, extra_context)
+        return HttpResponseRedirect(
+            reverse("admin:runnerhub_authorprofile_change", args=[request.user.pk])
+        )
+
+    @admin.display(description=_("current photo"))
+    def photo_preview(self, obj: AuthorProfile) -> str:
+        return thumbnail_html(obj.photo, obj.photo_renditions, 160)
 
 
 @admin.register(SiteSettings)

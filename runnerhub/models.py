@@ -3,7 +3,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from .images import SafeImageField, make_renditions
 
 
 class User(AbstractUser):
@@ -23,9 +27,54 @@ class User(AbstractUser):
         help_text=_('Shown beside the name on staff answers, e.g. "Physio" or "Shoe fitter".'),
     )
     bio = models.TextField(_("short bio"), blank=True, max_length=600)
+    # The address of a staff member's author page (/authors/<slug>/); set from the name on
+    # the first save, kept afterwards so links in feeds and search engines stay good.
+    slug = models.SlugField(
+        _("author page address"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The end of your author page's address. Made from your name if empty."),
+    )
+    photo = SafeImageField(
+        _("photo"),
+        upload_to="authors/%Y/",
+        blank=True,
+        help_text=_("A portrait for your author page, square is best (JPEG, PNG or WebP)."),
+    )
+    photo_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def save(self, *args, **kwargs):
+        # Derived fields only: the author page's slug and the photo's renditions.
+        if not self.slug and self.is_staff:
+            self.slug = self._free_slug()
+        # pre_save() stores a new upload (as Model.save() would) so that it can be resized.
+        photo = self._meta.get_field("photo").pre_save(self, self._state.adding)
+        if not photo:
+            self.photo_renditions = []
+        elif not self.photo_renditions or self.photo_renditions[-1]["name"] != photo.name:
+            self.photo_renditions = make_renditions(photo.storage, photo.name)
+        super().save(*args, **kwargs)
+
+    def _free_slug(self) -> str:
+        base = (slugify(self.public_name) or slugify(self.username) or "author")[:70]
+        taken = set(
+            User.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def get_absolute_url(self) -> str:
+        """The author page ("" for an account without one: a link is then left out)."""
+        return reverse("articles:author", kwargs={"slug": self.slug}) if self.slug else ""
 
     @property
     def public_name(self) -> str:
@@ -43,6 +92,17 @@ class User(AbstractUser):
             ),
             f"{prefix}username",
         )
+
+
+class AuthorProfile(User):
+    """A staff member's public profile (name, title, bio, photo, author page address): the
+    same row as the account, edited in admin by its owner with the rights of this proxy,
+    without the right to manage users."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("author profile")
+        verbose_name_plural = _("author profiles")
 
 
 DEFAULT_DISCLAIMER = (

@@ -52,6 +52,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base URL for canonical links, feeds and emails sent from background workers.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="RunnerHub")
+# The site feed (/feed/, /feed/atom/) carries each article's whole text instead of its lead.
+FEED_FULL_CONTENT = env.bool("FEED_FULL_CONTENT", default=False)
 
 INSTALLED_APPS = [
     "runnerhub",

@@ -1,5 +1,7 @@
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub.fragments import fragment
@@ -8,7 +10,7 @@ from runnerhub.pagecache import next_change
 from runnerhub.templatetags.runnerhub_tags import absolute
 
 from .. import body_blocks
-from ..models import Article, article_scope
+from ..models import Article, Tag, article_scope
 
 register = template.Library()
 
@@ -71,7 +73,7 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
         "url": url,
         "datePublished": article.publish_at,
         "dateModified": article.updated_at,
-        "author": {"@type": "Person", "name": article.author.public_name},
+        "author": _person(article.author),
         "articleSection": article.topic.name,
         "keywords": [tag.name for tag in article.tags.all()],
         "timeRequired": f"PT{article.reading_minutes}M",
@@ -115,6 +117,86 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
             }
         )
     return structured_data
+
+
+def _person(user) -> dict:
+    person = {"@type": "Person", "name": user.public_name}
+    if url := user.get_absolute_url():
+        person["url"] = absolute(url)
+    return person
+
+
+def _breadcrumbs(*trail: tuple[str, str]) -> dict:
+    """schema.org BreadcrumbList from Home through `trail`'s (name, path) pairs."""
+    steps = [("Home", "/"), *trail]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": absolute(path)}
+            for i, (name, path) in enumerate(steps, start=1)
+        ],
+    }
+
+
+def _collection(name: str, path: str, page, about: dict | None = None) -> dict:
+    """schema.org CollectionPage of a list page (its own page of it, as the canonical link)."""
+    url = absolute(path)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": url if page is None or page.number == 1 else f"{url}?page={page.number}",
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute("/")},
+    }
+    if about:
+        data["mainEntity"] = about
+    return data
+
+
+@register.simple_tag
+def collection_structured_data(section, page) -> list[dict]:
+    """CollectionPage and BreadcrumbList for a topic or a tag page."""
+    path = section.get_absolute_url()
+    if isinstance(section, Tag):
+        trail = [("Articles", reverse("articles:list")), (f"#{section.name}", path)]
+    else:
+        trail = [(section.name, path)]
+    return [_collection(section.name, path, page), _breadcrumbs(*trail)]
+
+
+@register.simple_tag
+def author_structured_data(author, page) -> list[dict]:
+    """schema.org Person, CollectionPage (the page of their articles) and BreadcrumbList
+    for an author page."""
+    path = author.get_absolute_url()
+    person = {"@context": "https://schema.org", **_person(author)}
+    if author.public_title:
+        person["jobTitle"] = author.public_title
+    if author.bio:
+        person["description"] = author.bio
+    if author.photo_renditions:
+        person["image"] = absolute(author.photo.storage.url(author.photo_renditions[-1]["name"]))
+    person["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    collection = _collection(f"Articles by {author.public_name}", path, page, about=_person(author))
+    return [person, collection, _breadcrumbs((author.public_name, path))]
+
+
+@register.simple_tag
+def website_structured_data() -> dict:
+    """schema.org WebSite with a SearchAction (the site search), for the home page."""
+    search = absolute(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
 
 
 @register.filter

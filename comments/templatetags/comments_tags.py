@@ -8,7 +8,7 @@ from runnerhub.models import SiteSettings
 from runnerhub.pagecache import expire_by, is_public_request
 
 from ..forms import new_comment_form
-from ..models import comments_close_at, comments_open
+from ..models import answered_by, comments_close_at, comments_open
 from ..render import render_items, staff_badge
 from ..thread import build_thread, own_pending_ids, thread_scope
 
@@ -93,3 +93,11 @@ def comment_thread(context, article, site_settings=None):
 
 
 register.simple_tag(staff_badge, name="staff_badge")
+
+ANSWERS_SHOWN = 10
+
+
+@register.inclusion_tag("comments/includes/_staff_answers.html")
+def staff_answers(author):
+    """The questions a staff member answered, newest answer first (their author page)."""
+    return {"author": author, "answers": answered_by(author)[:ANSWERS_SHOWN]}

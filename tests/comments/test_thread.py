@@ -137,7 +137,10 @@ def test_the_staff_badge_is_the_same_in_the_thread_the_reply_page_and_the_staff_
     assert badge in client.get(f"/comments/reply/{answer.pk}/").content.decode()  # replying
     client.force_login(staff)
     own_form = client.get(article.get_absolute_url()).content.decode()
-    assert f"Posting as <strong>{staff.public_name}</strong> {badge}" in own_form
+    # Their own badge links to their author page.
+    url = staff.get_absolute_url()
+    linked = f'<a class="badge badge--staff" href="{url}">Staff · Physio &amp; coach</a>'
+    assert f"Posting as <strong>{staff.public_name}</strong> {linked}" in own_form
 
 
 @pytest.mark.parametrize("order", ["oldest", "answered"])

@@ -75,6 +75,7 @@ def site():
         "confirm": confirm_token(PendingSubscriberFactory()),
         "unsubscribe": unsubscribe_token(SubscriberFactory()),
         "comment unsubscribe": comment_unsubscribe_token(question),
+        "author": article.author.slug,
     }
 
 
@@ -110,6 +111,10 @@ ROUTES = {
     "article cpage and corder": ("/articles/hamstring-strains/?cpage={0}&corder={0}", "get"),
     "topic slug": ("/topics/{}/", "get"),
     "tag slug": ("/tags/{}/", "get"),
+    "author slug": ("/authors/{}/", "get"),
+    "author page": ("/authors/{author}/?page={}", "get"),
+    "topic feed slug": ("/topics/{}/feed/", "get"),
+    "tag atom feed slug": ("/tags/{}/feed/atom/", "get"),
     "shop slug": ("/shop/{}/", "get"),
     "go product slug": ("/go/{}/", "get"),
     "go category slug": ("/go/shop/{}/", "get"),
@@ -141,7 +146,7 @@ ROUTES = {
 @pytest.mark.parametrize("route", ROUTES)
 def test_hostile_addresses_are_never_a_server_error(client, site, route, corpus):
     template, method = ROUTES[route]
-    for name in ("confirm", "unsubscribe", "comment unsubscribe"):
+    for name in ("confirm", "unsubscribe", "comment unsubscribe", "author"):
         template = template.replace("{" + name + "}", site[name])
     send = getattr(client, method)
     failures = []

@@ -62,6 +62,7 @@ def test_public_pages_are_valid_html(client, tmp_path):
         "search": "/search/?q=knee",
         "shop-category": "/shop/recovery/",
         "newsletter": "/newsletter/",
+        "author": article.author.get_absolute_url(),
     }
     for name, url in pages.items():
         response = client.get(url)

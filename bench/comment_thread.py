@@ -45,10 +45,10 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         from articles.models import Article, Topic
-        from comments.models import QUESTIONS_PER_PAGE, Comment
         from comments.render import render_items
         from comments.thread import build_thread
         from runnerhub.models import SiteSettings, User
+        from tests.comments.threads import add_thread
 
         author = User.objects.create(username="bench", is_staff=True, public_title="Physio")
         topic = Topic.objects.create(name="Bench", slug="bench")
@@ -63,25 +63,9 @@ def main() -> None:
             publish_at=timezone.now() - timedelta(days=1),
         )
         SiteSettings.load()
-        start = timezone.now() - timedelta(days=1)
         # Every question gets replies so that one page of the thread holds all the comments:
         # QUESTIONS_PER_PAGE questions, the rest spread as replies up to four levels deep.
-        made = []
-        for i in range(args.comments):
-            parent = None if i < QUESTIONS_PER_PAGE else made[(i - QUESTIONS_PER_PAGE) // 3]
-            comment = Comment(
-                article=article,
-                parent=parent,
-                name=f"Reader {i}",
-                email=f"r{i}@example.com",
-                text=f"Comment number {i}. Is it normal to feel this after a long run? "
-                "See https://example.com/advice for what I tried.",
-                state=Comment.State.PUBLISHED,
-                is_staff_reply=i % 7 == 0,
-                created_at=start + timedelta(seconds=i),
-            )
-            comment.save()
-            made.append(comment)
+        add_thread(article, args.comments)
 
         thread = build_thread(article)
         print(f"comments on the first thread page: {len(thread.comments)} of {args.comments}")

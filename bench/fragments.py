@@ -54,9 +54,9 @@ def cold() -> None:
 
 def make_article(slug: str, comments: int, questions: int):
     from articles.models import Article, FAQItem, Tag, Topic
-    from comments.models import Comment
     from runnerhub.models import User
     from shop.models import ArticleProduct, Product, ShopCategory
+    from tests.comments.threads import add_thread
 
     author = User.objects.get_or_create(
         username="bench", defaults={"is_staff": True, "public_title": "Physio"}
@@ -100,23 +100,7 @@ def make_article(slug: str, comments: int, questions: int):
         ArticleProduct.objects.create(article=article, product=p, order=i, note="Good")
     for i in range(3):
         FAQItem.objects.create(article=article, question=f"Q{i}?", answer="A.", order=i)
-    start = timezone.now() - timedelta(days=1)
-    made = []
-    for i in range(comments):
-        parent = None if i < questions else made[(i - questions) // 3]
-        comment = Comment(
-            article=article,
-            parent=parent,
-            name=f"Reader {i}",
-            email=f"r{i}@example.com",
-            text=f"Comment number {i}. Is it normal to feel this after a long run? "
-            "See https://example.com/advice for what I tried.",
-            state=Comment.State.PUBLISHED,
-            is_staff_reply=i % 7 == 0,
-            created_at=start + timedelta(seconds=i),
-        )
-        comment.save()
-        made.append(comment)
+    add_thread(article, comments, questions=questions)
     return article
 
 

@@ -12,19 +12,18 @@ character of its unicode-range (runnerhub/css/fonts.css).
 import gzip
 import html
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import brotli
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
-from django.utils import timezone
 from fontTools import subset
 
-from comments.models import QUESTIONS_PER_PAGE, Comment
+from comments.models import Comment
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory
+from tests.comments.threads import add_thread
 
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
 KB = 1024
@@ -92,25 +91,7 @@ def page_weight(url: str) -> dict[str, int]:
 
 
 def _comments(article, count: int) -> None:
-    start = timezone.now() - timedelta(days=1)
-    made: list[Comment] = []
-    for i in range(count):
-        # As bench/comment_thread.py: the first QUESTIONS_PER_PAGE are questions, the rest
-        # replies spread over them up to four levels deep, all on the first thread page.
-        parent = None if i < QUESTIONS_PER_PAGE else made[(i - QUESTIONS_PER_PAGE) // 3]
-        comment = Comment(
-            article=article,
-            parent=parent,
-            name=f"Reader {i}",
-            email=f"r{i}@example.com",
-            text=f"Comment number {i}. Is it normal to feel this after a long run? "
-            "See https://example.com/advice for what I tried.",
-            state=Comment.State.PUBLISHED,
-            is_staff_reply=i % 7 == 0,
-            created_at=start + timedelta(seconds=i),
-        )
-        comment.save()
-        made.append(comment)
+    add_thread(article, count)  # the shape of bench/comment_thread.py
 
 
 @pytest.mark.demo

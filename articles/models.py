@@ -21,6 +21,15 @@ SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 220
 
 
+def search_vector():
+    """What Article.search_vector stores: title, lead and text, weighted in that order."""
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -364,11 +373,7 @@ class Article(models.Model):
         if connection.vendor == "postgresql" and (
             update_fields is None or {"title", "lead", "body"} & set(update_fields)
         ):
-            Article.objects.filter(pk=self.pk).update(
-                search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
-                + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
-            )
+            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})

@@ -40,17 +40,23 @@ def highlight(raw: str) -> SafeString:
     return mark_safe(html)  # nosec B308, B703
 
 
-def search_articles(queryset: ArticleQuerySet, query: str) -> ArticleQuerySet:
+def search_articles(queryset: ArticleQuerySet, query: str, *, vector=None) -> ArticleQuerySet:
+    """Public articles matching `query`, best first. `vector`: an expression to match
+    instead of the stored column (bench/pages.py compares it with the text's vector
+    computed per query)."""
     if connection.vendor == "postgresql":
         ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
+        field = "search_vector"
+        if vector is not None:
+            queryset, field = queryset.annotate(computed_vector=vector), "computed_vector"
         return (
             # The bodies stay in the table: the headline reads body_text there, and every
             # match would otherwise carry kilobytes of text through the sort by rank.
             queryset.defer("body", "body_html", "body_text")
-            .filter(search_vector=ts_query)
+            .filter(**{field: ts_query})
             .annotate(
-                rank=SearchRank(F("search_vector"), ts_query),
+                rank=SearchRank(F(field), ts_query),
                 title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
                 snippet_marked=SearchHeadline(
                     Concat("lead", Value("\n"), "body_text", output_field=TextField()),

@@ -16,12 +16,11 @@ import sys
 import time
 from datetime import timedelta
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.body_blocks import BLOCK_LINE
-from articles.models import SEARCH_CONFIG, WORDS_PER_MINUTE, Article, FAQItem, Tag, Topic
+from articles.models import WORDS_PER_MINUTE, Article, FAQItem, Tag, Topic, search_vector
 from comments.models import MAX_DEPTH, QUESTIONS_PER_PAGE, Comment, render_plain_text
 from newsletter.models import CONSENT_TEXT, Subscriber
 from runnerhub.images import enhance_images
@@ -346,11 +345,7 @@ def generate(scale: float = 1.0) -> None:
         started = time.monotonic()
         sys.stderr.write("  search vectors (one UPDATE, the expression Article.save() uses) ...")
         sys.stderr.flush()
-        Article.objects.update(
-            search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
-        )
+        Article.objects.update(search_vector=search_vector())
         sys.stderr.write(f" {time.monotonic() - started:.1f}s\n")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

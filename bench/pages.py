@@ -180,43 +180,10 @@ def p95(samples: list[float]) -> float:
 def on_the_fly(queryset, query: str):
     """articles.search.search_articles with the vector computed from the text per query, as
     if there were no stored column: the same filter, ranking, headlines and order."""
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
-    from django.db.models import F, TextField, Value
-    from django.db.models.functions import Concat
+    from articles.models import search_vector
+    from articles.search import search_articles
 
-    from articles.models import SEARCH_CONFIG
-    from articles.search import MARK_END, MARK_START
-
-    vector = (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("lead", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
-    )
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    marks = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": SEARCH_CONFIG}
-    return (
-        queryset.annotate(fly=vector)
-        .filter(fly=ts_query)
-        .annotate(
-            rank=SearchRank(F("fly"), ts_query),
-            title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
-            snippet_marked=SearchHeadline(
-                Concat("lead", Value("\n"), "body_text", output_field=TextField()),
-                ts_query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )
-        .order_by("-rank", "-publish_at")
-    )
+    return search_articles(queryset, query, vector=search_vector())
 
 
 def measure_search(client: Client) -> dict:

@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from shop.models import ClickCount
 from shop.services import click_record
 from tests.articles.factories import ArticleFactory
+from tests.concurrency import get_at_once
 from tests.shop.factories import ProductFactory, ShopCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,27 +191,7 @@ def test_upsert_keeps_separate_rows_per_article_day_and_medium(product):
 def test_fifty_concurrent_clicks_are_all_counted():
     product = ProductFactory(slug="hot-item")
     article = ArticleFactory()
-    barrier = threading.Barrier(50)
-    errors = []
-
-    def click(reader: int):
-        try:
-            barrier.wait(timeout=30)
-            response = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"198.51.100.{reader}").get(
-                f"/go/hot-item/?a={article.pk}"
-            )
-            assert response.status_code == 302
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click, args=(n,)) for n in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert get_at_once(f"/go/hot-item/?a={article.pk}", 50, agent=BROWSER) == []
     assert ClickCount.objects.get(product=product, article=article).count == 50
 
 

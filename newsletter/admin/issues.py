@@ -215,6 +215,8 @@ class IssueAdmin(RevisionAdmin, admin.ModelAdmin):
     def progress_detail(self, obj: Issue) -> str:
         counts = progress_of(obj.pk)
         if not counts["total"]:
+            if obj.started_at:  # it went out when nobody was subscribed
+                return _("Sent to nobody: there were no confirmed subscribers.")
             return _("Not sent yet.")
         parts = [
             ngettext("%d waiting", "%d waiting", counts["pending"]) % counts["pending"],

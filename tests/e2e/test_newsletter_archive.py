@@ -99,7 +99,11 @@ def test_admin_shows_an_issues_clicks(page, screenshot_dir):
     StaffFactory(username="chief", is_superuser=True)
     ProductFactory(slug="foam-roller", name="Foam roller")
     issue = IssueFactory(subject="Rollers week")
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
+    sent = timezone.now() - timedelta(hours=2)
+    # A send that finished (the admin says "Started ..., finished ...", not "still sending").
+    Issue.objects.filter(pk=issue.pk).update(
+        status=Issue.Status.SENT, started_at=sent, finished_at=sent + timedelta(minutes=4)
+    )
     agent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36"
     for n in range(3):
         Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=f"203.0.113.{n}").get(
@@ -110,4 +114,5 @@ def test_admin_shows_an_issues_clicks(page, screenshot_dir):
     page.goto(f"{ADMIN}newsletter/issue/{issue.pk}/change/")
     expect(page.locator(".field-click_report")).to_contain_text("4 clicks, by 4 readers")
     expect(page.locator(".field-click_report")).to_contain_text("Foam roller")
+    expect(page.locator(".field-sent_times")).to_contain_text("finished")
     shot(page, screenshot_dir, "newsletter-issue-clicks-admin.png", load_lazy=False)

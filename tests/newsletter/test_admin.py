@@ -592,6 +592,15 @@ def test_change_page_shows_progress_and_failures(client, editor):
     assert f"{ADMIN}newsletter/subscriber/{failed.subscriber_id}/change/" in failures
 
 
+def test_a_sent_issue_without_deliveries_says_it_went_to_nobody_not_that_it_waits(client, editor):
+    sent = timezone.now() - timedelta(hours=1)
+    issue = IssueFactory(status=Issue.Status.SENT, started_at=sent, finished_at=sent)
+    page = words_of(client.get(change_url(issue)))
+    assert "Sent to nobody: there were no confirmed subscribers." in page
+    assert "Not sent yet." not in page
+    assert "Not sent yet." in words_of(client.get(change_url(IssueFactory())))
+
+
 def sending_issue(*, started_ago: timedelta, **kwargs):
     return IssueFactory(
         status=Issue.Status.SENDING, started_at=timezone.now() - started_ago, **kwargs

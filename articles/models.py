@@ -124,7 +124,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_review_due(self) -> "ArticleQuerySet":
         """Annotates `review_due_on`: last_reviewed plus the article's review interval (or
-        the site's, Site settings), as Article.review_due_on(); NULL when never reviewed.
+        the site's, Site settings), as Article.next_review_due(); NULL when never reviewed.
         The site's interval comes in the same query."""
         if "review_due_on" in self.query.annotations:
             return self
@@ -547,7 +547,7 @@ class Article(models.Model):
         """Health advice: it has a reviewer, on the team or outside it."""
         return self.reviewer_id is not None or bool(self.reviewed_by)
 
-    def review_due_on(self, default_months: int) -> date | None:
+    def next_review_due(self, default_months: int) -> date | None:
         """The day its next medical review is due (ArticleQuerySet.with_review_due says the
         same in SQL); None when it was never reviewed (then it is due at once) or is not
         health advice."""

@@ -154,7 +154,7 @@ class MedicalReviewAdminMixin:
     def review_due_on_form(self, obj: Article) -> str:
         if not obj.pk:
             return "—"
-        return review_badge(obj, obj.review_due_on(SiteSettings.load().review_interval_months))
+        return review_badge(obj, obj.next_review_due(SiteSettings.load().review_interval_months))
 
     @admin.action(
         description=_("Mark selected articles medically reviewed today"), permissions=["change"]

@@ -28,6 +28,10 @@ MAX_REVIEW_INTERVAL_MONTHS = 120
 REVIEW_SOON_DAYS = 30
 
 
+# Health advice: an article with a reviewer, on the team or outside it.
+NEEDS_REVIEW = models.Q(reviewer__isnull=False) | ~models.Q(reviewed_by="")
+
+
 class ReviewState(models.TextChoices):
     """Where an article's medical review stands (ArticleQuerySet.review_state)."""
 
@@ -120,7 +124,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def needs_review(self) -> "ArticleQuerySet":
         """Health advice: articles with a reviewer, on the team or outside it."""
-        return self.filter(models.Q(reviewer__isnull=False) | ~models.Q(reviewed_by=""))
+        return self.filter(NEEDS_REVIEW)
 
     def with_review_due(self) -> "ArticleQuerySet":
         """Annotates `review_due_on`: last_reviewed plus the article's review interval (or

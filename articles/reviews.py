@@ -6,6 +6,7 @@ ArticleAdmin (articles/admin.py) takes its parts from MedicalReviewAdminMixin. W
 the model's question (ArticleQuerySet.review_state and reviews_due); marking reviewed goes
 through services.articles_mark_reviewed."""
 
+from datetime import date
 from itertools import groupby
 
 from django.contrib import admin, messages
@@ -13,7 +14,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, DateField, F, Q, Value, When
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -27,7 +28,7 @@ from runnerhub.badges import Tone, badge
 from runnerhub.models import SiteSettings
 
 from . import services
-from .models import REVIEW_SOON_DAYS, Article, ReviewState
+from .models import NEEDS_REVIEW, REVIEW_SOON_DAYS, Article, ReviewState
 
 REVIEWERS = Q(is_staff=True)
 REVIEWER_PICKER_URL = "articles_article_reviewer_autocomplete"
@@ -93,7 +94,21 @@ class MedicalReviewAdminMixin:
     """For ArticleAdmin: the reviewer field, the due column, and "Mark reviewed"."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_review_due()
+        # The column sorts never-reviewed health advice first, then by due date, and articles
+        # that are not health advice last.
+        return (
+            super()
+            .get_queryset(request)
+            .with_review_due()
+            .annotate(
+                review_order=Case(
+                    When(NEEDS_REVIEW & Q(last_reviewed__isnull=True), then=Value(date.min)),
+                    When(NEEDS_REVIEW, then=F("review_due_on")),
+                    default=Value(date.max),
+                    output_field=DateField(),
+                )
+            )
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -146,7 +161,7 @@ class MedicalReviewAdminMixin:
     def mark_reviewed_button(self, obj: Article) -> str:
         return render_to_string("admin/articles/article/_mark_reviewed_button.html")
 
-    @admin.display(description=_("review due"), ordering="review_due_on")
+    @admin.display(description=_("review due"), ordering="review_order")
     def review_due(self, obj: Article) -> str:
         return review_badge(obj, getattr(obj, "review_due_on", None))
 

@@ -243,7 +243,7 @@ def test_the_dashboard_costs_the_same_at_5_and_50_articles_due(
     client.get(ADMIN)  # the session and the permission cache of this user warmed once
     # The whole index: session, user, permissions, the apps' counters and the one query of
     # the reviews panel (its articles, their topics and the site's interval together).
-    with django_assert_max_num_queries(12) as queries:
+    with django_assert_max_num_queries(10) as queries:
         response = client.get(ADMIN)
     assert response.content.decode().count("/change/") >= n
     reviews = [q for q in queries.captured_queries if '"articles_article"' in q["sql"]]

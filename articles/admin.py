@@ -178,7 +178,7 @@ class ArticleAdmin(
                 "description": _(
                     "An article with a reviewer (on the team or outside it) is medical "
                     "advice: it comes due for review its interval after the last review, and "
-                    "is listed on the admin's home page when due. “Mark reviewed” above "
+                    "is listed on the admin's home page when due. “Mark reviewed” "
                     "records today's review (by you, unless someone outside the team is named)."
                 ),
             },

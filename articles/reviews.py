@@ -157,7 +157,7 @@ class MedicalReviewAdminMixin:
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.display(description="")
+    @admin.display(description=_("record a review"))
     def mark_reviewed_button(self, obj: Article) -> str:
         return render_to_string("admin/articles/article/_mark_reviewed_button.html")
 

@@ -20,6 +20,7 @@ from runnerhub.widgets import RichTextEditor
 from . import admin_extensions, body_blocks, services
 from .models import Article, FAQItem, Redirect, Tag, Topic, article_scope
 from .redirects import SlugRedirectsAdmin
+from .reviews import MedicalReviewAdminMixin, ReviewDueFilter
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -91,7 +92,13 @@ AUTHOR_PUBLIC_NAME = get_user_model().public_name_sql("author__")  # for sorting
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugRedirectsAdmin, RevisionAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
+class ArticleAdmin(
+    MedicalReviewAdminMixin,
+    SlugRedirectsAdmin,
+    RevisionAdmin,
+    ChangesPublicPagesAdmin,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
 
     def fragment_scopes(self, obj) -> tuple[str, ...]:
@@ -107,6 +114,7 @@ class ArticleAdmin(SlugRedirectsAdmin, RevisionAdmin, ChangesPublicPagesAdmin, a
         "author_name",
         "publish_at",
         "updated_at",
+        "review_due",
         "preview_link",
     )
     list_display_links = ("thumbnail", "title")
@@ -115,6 +123,7 @@ class ArticleAdmin(SlugRedirectsAdmin, RevisionAdmin, ChangesPublicPagesAdmin, a
         "status",
         "topic",
         ("author", AuthorFilter),
+        ReviewDueFilter,
         "featured",
         "publish_at",
     )
@@ -123,9 +132,15 @@ class ArticleAdmin(SlugRedirectsAdmin, RevisionAdmin, ChangesPublicPagesAdmin, a
     search_fields = ("title", "lead", "body_text", "slug")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("topic", "tags")
-    readonly_fields = ("hero_preview", "preview_link", "created_at", "updated_at")
+    readonly_fields = (
+        "hero_preview",
+        "preview_link",
+        "created_at",
+        "updated_at",
+        "review_due_on_form",
+    )
     inlines = [FAQInline]
-    actions = ["publish_now", "unpublish"]
+    actions = ["publish_now", "unpublish", "mark_reviewed"]
     save_on_top = True
     list_per_page = 50
     fieldsets = (
@@ -153,7 +168,20 @@ class ArticleAdmin(SlugRedirectsAdmin, RevisionAdmin, ChangesPublicPagesAdmin, a
         ),
         (
             _("Health advice"),
-            {"fields": ("reviewed_by", "last_reviewed", "show_disclaimer")},
+            {
+                "fields": (
+                    ("reviewer", "reviewed_by"),
+                    ("last_reviewed", "review_interval_months"),
+                    "review_due_on_form",
+                    "show_disclaimer",
+                ),
+                "description": _(
+                    "An article with a reviewer (on the team or outside it) is medical "
+                    "advice: it comes due for review its interval after the last review, and "
+                    "is listed on the admin's home page when due. “Mark reviewed” "
+                    "records today's review (by you, unless someone outside the team is named)."
+                ),
+            },
         ),
         (_("Reader questions"), {"fields": ("comments_open_days",)}),
         (

@@ -1,24 +1,44 @@
 import math
 import re
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.body_blocks import BLOCK_LINE
+from runnerhub.dates import AddMonths, add_months
 from runnerhub.fields import HttpsURLField
 from runnerhub.images import SafeImageField, enhance_images, make_renditions
+from runnerhub.models import SiteSettings
 from runnerhub.sanitize import html_to_text, sanitize_html
 
 SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 220
+MAX_REVIEW_INTERVAL_MONTHS = 120
+# A review due within this many days is shown on the dashboard, before it is overdue.
+REVIEW_SOON_DAYS = 30
+
+
+# Health advice: an article with a reviewer, on the team or outside it.
+NEEDS_REVIEW = models.Q(reviewer__isnull=False) | ~models.Q(reviewed_by="")
+
+
+class ReviewState(models.TextChoices):
+    """Where an article's medical review stands (ArticleQuerySet.review_state)."""
+
+    OVERDUE = "overdue", _("Overdue (due now)")
+    SOON = "soon", _("Due within 30 days")
+    UP_TO_DATE = "ok", _("Up to date")
+    NONE = "none", _("No reviewer (not health advice)")
 
 
 def search_vector():
@@ -102,13 +122,65 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self) -> "ArticleQuerySet":
         return self.public_or_scheduled().filter(publish_at__gt=timezone.now())
 
+    def needs_review(self) -> "ArticleQuerySet":
+        """Health advice: articles with a reviewer, on the team or outside it."""
+        return self.filter(NEEDS_REVIEW)
+
+    def with_review_due(self) -> "ArticleQuerySet":
+        """Annotates `review_due_on`: last_reviewed plus the article's review interval (or
+        the site's, Site settings), as Article.next_review_due(); NULL when never reviewed.
+        The site's interval comes in the same query."""
+        if "review_due_on" in self.query.annotations:
+            return self
+        site_default = SiteSettings._meta.get_field("review_interval_months").default
+        interval = Coalesce(
+            "review_interval_months",
+            Subquery(SiteSettings.objects.filter(singleton=1).values("review_interval_months")),
+            models.Value(site_default),
+        )
+        return self.annotate(review_due_on=AddMonths("last_reviewed", interval))
+
+    def review_state(self, state: str, *, today: date | None = None) -> "ArticleQuerySet":
+        """Articles whose review is in `state` (ReviewState) on `today` (the site's day):
+        overdue when due on or before today, or never reviewed; soon when due within
+        REVIEW_SOON_DAYS; up to date after that."""
+        if state == ReviewState.NONE:
+            return self.exclude(pk__in=self.needs_review().values("pk"))
+        today = today or timezone.localdate()
+        soon = today + timedelta(days=REVIEW_SOON_DAYS)
+        due = self.needs_review().with_review_due()
+        if state == ReviewState.OVERDUE:
+            return due.filter(
+                models.Q(review_due_on__isnull=True) | models.Q(review_due_on__lte=today)
+            )
+        if state == ReviewState.SOON:
+            return due.filter(review_due_on__gt=today, review_due_on__lte=soon)
+        if state == ReviewState.UP_TO_DATE:
+            return due.filter(review_due_on__gt=soon)
+        raise ValueError(f"Unknown review state {state!r}")
+
+    def reviews_due(self, *, today: date | None = None) -> "ArticleQuerySet":
+        """What the dashboard lists: articles readers see or will see (live or scheduled)
+        whose review is overdue or due within REVIEW_SOON_DAYS, never reviewed first, then
+        oldest due first."""
+        today = today or timezone.localdate()
+        soon = today + timedelta(days=REVIEW_SOON_DAYS)
+        return (
+            self.public_or_scheduled()
+            .exclude(unpublish_at__lte=timezone.now())
+            .needs_review()
+            .with_review_due()
+            .filter(models.Q(review_due_on__isnull=True) | models.Q(review_due_on__lte=soon))
+            .order_by(models.F("review_due_on").asc(nulls_first=True), "pk")
+        )
+
     def for_lists(self) -> "ArticleQuerySet":
         return self.select_related("topic", "author").defer("body", "body_html", "body_text")
 
     def for_page(self) -> "ArticleQuerySet":
         """With its topic, author, tags and FAQs, in one query: the tags and FAQs come as JSON
         arrays (see `attach_tags_and_faqs`), not as two more prefetch queries."""
-        return self.select_related("topic", "author").annotate(
+        return self.select_related("topic", "author", "reviewer").annotate(
             tags_json=_json_rows(Tag.objects.filter(articles=OuterRef("pk")), "articles"),
             faqs_json=_json_rows(FAQItem.objects.filter(article=OuterRef("pk")), "article"),
         )
@@ -276,13 +348,37 @@ class Article(models.Model):
     featured = models.BooleanField(_("featured on the home page"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Health advice: an article with a reviewer (either kind) is medically reviewed and
+    # comes due for its next review (see ArticleQuerySet.with_review_due).
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # a published review claim must not vanish with an account
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        limit_choices_to={"is_staff": True},
+        verbose_name=_("reviewed by (staff)"),
+        help_text=_(
+            "A member of the team who checks this advice; their name links to their author page."
+        ),
+    )
     reviewed_by = models.CharField(
-        _("reviewed by"),
+        _("reviewed by (outside the team)"),
         max_length=120,
         blank=True,
-        help_text=_('For health advice: who checked it, e.g. "Sam Patel, physiotherapist".'),
+        help_text=_(
+            'Someone outside the team, e.g. "Sam Patel, physiotherapist". Either this or a '
+            "staff reviewer, not both."
+        ),
     )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review every (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)],
+        help_text=_("Empty: the site default (Site settings)."),
+    )
     show_disclaimer = models.BooleanField(
         _("show the medical disclaimer"),
         default=True,
@@ -347,6 +443,22 @@ class Article(models.Model):
                 name="article_unpublish_after_publish",
                 violation_error_message=_("Unpublish at must come after publish at."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(reviewer__isnull=True) | models.Q(reviewed_by=""),
+                name="article_one_reviewer",
+                violation_error_message=_(
+                    "Choose a staff reviewer or name one outside the team, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__isnull=True)
+                | models.Q(
+                    review_interval_months__gte=1,
+                    review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS,
+                ),
+                name="article_review_interval_range",
+                violation_error_message=_("Review every 1 to 120 months."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -392,6 +504,16 @@ class Article(models.Model):
                 {"unpublish_at": _("Unpublish at must come after publish at.")},
                 code="unpublish_before_publish",
             )
+        if self.reviewer_id and self.reviewed_by.strip():
+            raise ValidationError(
+                {
+                    "reviewed_by": _(
+                        "This article has a staff reviewer: clear one of the two (a reviewer "
+                        "is either on the team or outside it)."
+                    )
+                },
+                code="two_reviewers",
+            )
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": _("Describe the hero image for readers who cannot see it.")},
@@ -423,6 +545,19 @@ class Article(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.is_public_or_scheduled and self.publish_at > timezone.now()
+
+    @property
+    def needs_review(self) -> bool:
+        """Health advice: it has a reviewer, on the team or outside it."""
+        return self.reviewer_id is not None or bool(self.reviewed_by)
+
+    def next_review_due(self, default_months: int) -> date | None:
+        """The day its next medical review is due (ArticleQuerySet.with_review_due says the
+        same in SQL); None when it was never reviewed (then it is due at once) or is not
+        health advice."""
+        if not self.needs_review or self.last_reviewed is None:
+            return None
+        return add_months(self.last_reviewed, self.review_interval_months or default_months)
 
     @property
     def meta_title(self) -> str:

@@ -1,11 +1,17 @@
 """Writes with side effects on articles (HackSoft style: keyword-only, typed, atomic)."""
 
+from collections.abc import Iterable
+
+import reversion
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from runnerhub.pagecache import pages_changed
 
-from .models import Article, ArticleQuerySet, Redirect
+from .models import Article, ArticleQuerySet, Redirect, article_scope
+
+REVIEWED_COMMENT = "Marked medically reviewed"
 
 
 @transaction.atomic
@@ -50,3 +56,27 @@ def redirects_slug_changed(*, old_paths: list[str], new_paths: list[str]) -> Non
 def redirects_path_taken(*, paths: list[str]) -> None:
     """A live object at an old address wins over its redirect: the redirect goes."""
     Redirect.objects.filter(old_path__in=paths).delete()
+
+
+@transaction.atomic
+def articles_mark_reviewed(*, articles: Iterable[Article], user) -> int:
+    """Each article is medically reviewed today (the site's day). A staff `user` becomes
+    its reviewer unless someone outside the team is named (their review is recorded; the
+    name stays). Each keeps a revision ("Marked medically reviewed", by `user`) in this
+    transaction, and its page and fragments are out of date once it commits. Saved with
+    save(), not update(), so that the revision holds the new values."""
+    today = timezone.localdate()
+    scopes = set()
+    count = 0
+    for article in articles:
+        article.last_reviewed = today
+        if user.is_staff and not article.reviewed_by:
+            article.reviewer = user
+        with reversion.create_revision(atomic=False):
+            reversion.set_user(user)
+            reversion.set_comment(gettext(REVIEWED_COMMENT))
+            article.save(update_fields=["last_reviewed", "reviewer"])
+        scopes.add(article_scope(article.pk))
+        count += 1
+    pages_changed(*sorted(scopes))
+    return count

@@ -83,10 +83,13 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         slug = _checked_slug(self.kwargs["slug"])
-        # Staff, or former staff whose articles are still public (their bylines link here);
-        # never a reader's account.
+        # Staff, or former staff whose articles (or reviews) are still public (their bylines
+        # link here); never a reader's account.
+        public = Article.objects.public()
         people = get_user_model().objects.filter(
-            Q(is_staff=True) | Q(pk__in=Article.objects.public().values("author_id"))
+            Q(is_staff=True)
+            | Q(pk__in=public.values("author_id"))
+            | Q(pk__in=public.filter(reviewer__isnull=False).values("reviewer_id"))
         )
         self.author = get_object_or_404(people, slug=slug)
         return super().get_queryset().filter(author=self.author)

@@ -72,8 +72,11 @@ def _article(data: dict, topics: dict, authors: dict, now, with_body_image: bool
         if status == Article.Status.DRAFT
         else now - timedelta(days=data["days_ago"], hours=number_of_hours(data["slug"])),
         featured=data.get("featured", False),
+        reviewer=authors[data["reviewer"]] if data.get("reviewer") else None,
         reviewed_by=data.get("reviewed_by", ""),
-        last_reviewed=(now - timedelta(days=30)).date() if data.get("reviewed_by") else None,
+        last_reviewed=(now - timedelta(days=data.get("reviewed_days_ago", 30))).date()
+        if data.get("reviewed_by") or data.get("reviewer")
+        else None,
         video_url=data.get("video_url", ""),
         hero_alt=data["hero_alt"],
     )

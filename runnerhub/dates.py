@@ -5,9 +5,12 @@ formats through Django's `date` filter: `{{ value|date }}` for the day,
 meta tags) there is `machine()`, in templates `{{ value|machine }}` (runnerhub_tags).
 """
 
+import calendar
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.db import NotSupportedError
+from django.db.models import DateField, Func
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -54,8 +57,52 @@ def exact(moment: datetime) -> str:
     return date_format(_local(moment), r"F j, Y \a\t g:i:sa")
 
 
-def machine(moment: datetime) -> str:
+def machine(moment: date | datetime) -> str:
     """2013-05-18T06:07:42+01:00: a moment for machines (`<time datetime>`, meta tags), in
     the site's time zone, to the second. Never microseconds (isoformat() and the `c` date
-    format give them): HTML allows at most milliseconds in a datetime attribute."""
+    format give them): HTML allows at most milliseconds in a datetime attribute. A day (a
+    date) is 2013-05-18."""
+    if not isinstance(moment, datetime):
+        return moment.isoformat()
     return _local(moment).isoformat(timespec="seconds")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it is shorter (January 31
+    + 1 month: February 28 or 29), as PostgreSQL's `date + interval` does. AddMonths is the
+    same in SQL; tests/runnerhub/test_dates.py keeps the two agreeing."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class AddMonths(Func):
+    """add_months(day, months) in SQL, on PostgreSQL and on SQLite (the demo's database)."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"AddMonths is not written for {connection.vendor}.")
+
+    def _parts(self, compiler):
+        return [compiler.compile(expression) for expression in self.get_source_expressions()]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (day, day_params), (months, months_params) = self._parts(compiler)
+        sql = f"CAST(({day}) + make_interval(months => ({months})::integer) AS date)"
+        return sql, (*day_params, *months_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # date(day, '+N months') runs over into the next month (January 31 + 1 month: March
+        # 2 or 3): take the same day of the first of the target month, or that month's last
+        # day, whichever is earlier (ISO dates compare as text).
+        (day, day_params), (months, months_params) = self._parts(compiler)
+        same_day = (
+            f"date({day}, 'start of month', '+' || ({months}) || ' months', "
+            f"'+' || (CAST(strftime('%%d', {day}) AS INTEGER) - 1) || ' days')"
+        )
+        last_day = f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day')"
+        params = (*day_params, *months_params, *day_params)
+        params += (*day_params, *months_params)
+        return f"MIN({same_day}, {last_day})", params

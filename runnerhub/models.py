@@ -1,5 +1,6 @@
 from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf, Trim
@@ -140,6 +141,16 @@ class SiteSettings(models.Model):
         help_text=_("New reader questions are emailed here. Leave empty for no emails."),
     )
 
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("medical review every (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "How long a medical review holds: an article with a reviewer is due for its "
+            "next review this many months after its last one. Each article can override it."
+        ),
+    )
+
     newsletter_rate_per_minute = models.PositiveIntegerField(
         _("newsletter sending rate (emails a minute, per worker)"),
         default=600,
@@ -150,7 +161,13 @@ class SiteSettings(models.Model):
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(singleton=1), name="site_settings_single_row")
+            models.CheckConstraint(
+                condition=models.Q(singleton=1), name="site_settings_single_row"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__gte=1, review_interval_months__lte=120),
+                name="site_settings_review_interval_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,7 +62,8 @@ def video_after_body(article: Article) -> bool:
 
 @register.simple_tag
 def article_structured_data(article: Article, faqs) -> list[dict]:
-    """schema.org Article (with reviewedBy when set) and FAQPage for an article page."""
+    """schema.org Article (with reviewedBy and lastReviewed once it was medically reviewed)
+    and FAQPage for an article page."""
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -82,10 +83,12 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
         data["image"] = absolute(
             article.hero_image.storage.url(article.hero_renditions[-1]["name"])
         )
-    if article.reviewed_by:
-        data["reviewedBy"] = {"@type": "Person", "name": article.reviewed_by}
-        if article.last_reviewed:
-            data["lastReviewed"] = article.last_reviewed
+    if article.last_reviewed and article.needs_review:  # a review exists
+        if article.reviewer_id:
+            data["reviewedBy"] = _person(article.reviewer)
+        else:
+            data["reviewedBy"] = {"@type": "Person", "name": article.reviewed_by}
+        data["lastReviewed"] = article.last_reviewed.isoformat()
     breadcrumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

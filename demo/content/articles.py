@@ -766,7 +766,9 @@ ARTICLES = [
         "featured": True,
         "status": "published",
         "days_ago": 30,
-        "reviewed_by": "",
+        # A staff reviewer, and a review more than a year old: overdue on the dashboard.
+        "reviewer": "dipika",
+        "reviewed_days_ago": 400,
         "video_url": "https://www.youtube.com/watch?v=bR7nW2xJd0E",
         "hero_alt": (
             "Illustration of a runner on a golden trail winding through a pine forest, with a "

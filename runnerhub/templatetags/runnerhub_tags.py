@@ -53,6 +53,11 @@ def admin_dashboard(context) -> list[dict]:
 
 
 @register.simple_tag(takes_context=True)
+def admin_dashboard_panels(context) -> list[dict]:
+    return dashboard.panels(context["request"])
+
+
+@register.simple_tag(takes_context=True)
 def form_token(context) -> SafeString:
     """A form's CSRF field. On a page that may be cached it is empty, for forms.js to fill
     from `form_token` when the form is used (without JavaScript the post fails the check and

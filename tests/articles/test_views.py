@@ -86,7 +86,10 @@ def test_article_page_has_its_anatomy(client, article):
     )
     assert '<meta name="twitter:card"' in html
     assert "3 min read" in html
-    assert "Reviewed by Sam Patel, physiotherapist" in html
+    assert (
+        'Medically reviewed by Sam Patel, physiotherapist, <time datetime="2026-10-01">'
+        "October 1, 2026</time>" in html
+    )
     assert "See a physio if it hurts." in html
     assert 'href="/topics/injuries/"' in html  # breadcrumb to the topic
     assert "Can I run?" in html

@@ -54,6 +54,9 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
     assert public.values("topic").distinct().count() >= 3
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert Article.objects.scheduled().exists()
+    # Medical review: one staff reviewer, and an overdue review on the dashboard.
+    assert Article.objects.filter(reviewer__username="dipika").count() == 1
+    assert Article.objects.reviews_due().filter(reviewer__isnull=False).exists()
 
     # A thread like the original page's: a reader question and a nested staff answer.
     thread = Comment.objects.filter(article=long_one)

@@ -8,6 +8,7 @@ data migration: tests create the users, groups and permissions they need themsel
 
 import io
 import os
+from datetime import date
 from urllib.parse import urlparse
 
 import pytest
@@ -72,6 +73,7 @@ def rich_article(video_url: str = YOUTUBE_URL, **kwargs):
         video_url=video_url,
         tags=[TagFactory(name="knees", slug="knees")],
         reviewed_by="Sam Patel, physiotherapist",
+        last_reviewed=date(2026, 10, 1),
         featured=True,
         **kwargs,
     )

@@ -1,6 +1,7 @@
 """A reader's journey through the public site, on a desktop and on a phone."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -28,6 +29,7 @@ def site_content():
         topic=injuries,
         featured=True,
         reviewed_by="Sam Patel, physiotherapist",
+        last_reviewed=date(2026, 10, 1),
     )
     FAQItemFactory(
         article=hamstring, question="Can I run with a sore hamstring?", answer="Gently, if easy."
@@ -84,7 +86,9 @@ def test_reader_goes_from_home_to_article_topic_and_search(page, site_content, s
     # 1040 CSS px wide at 1x: the browser picks the 1200 px rendition.
     assert hero.evaluate("img => img.currentSrc").endswith("-1200w.jpg")
     expect(page.locator(".article__body h2").first).to_have_text("1. Why it happens")
-    expect(page.locator(".byline")).to_contain_text("Reviewed by Sam Patel, physiotherapist")
+    expect(page.locator(".byline")).to_contain_text(
+        "Medically reviewed by Sam Patel, physiotherapist"
+    )
 
     faq = page.locator("section.faq")
     expect(faq.get_by_role("heading", name="Frequently asked questions")).to_be_visible()

@@ -1,0 +1,83 @@
+"""An editor finds an overdue medical review on the admin's home page, marks the article
+reviewed in one click, and readers see "Medically reviewed by <name>, <date>" at once."""
+
+import os
+import re
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from runnerhub import dates
+from runnerhub.models import SiteSettings
+from tests.admin_paths import ADMIN
+from tests.articles.factories import TopicFactory
+from tests.e2e.conftest import DESKTOP, PHONE, article_with_hero, editor_user, login
+from tests.runnerhub.factories import StaffFactory
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+
+def _overdue_article():
+    topic = TopicFactory(name="Injuries & recovery", slug="injuries")
+    return article_with_hero(
+        "trail",
+        alt="A trail runner on a rocky path",
+        title="Shin splints: what actually helps",
+        slug="shin-splints",
+        topic=topic,
+        reviewer=StaffFactory(display_name="Marcus Bell", username="marcus"),
+        last_reviewed=timezone.localdate() - timedelta(days=400),
+    )
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_editor_marks_an_overdue_article_reviewed(
+    new_context, live_server, screenshot_dir, viewport
+):
+    SiteSettings.load()
+    article = _overdue_article()
+    editor_user(username="eddie", display_name="Eddie Fox", public_title="Physio")
+    name = "desktop" if viewport == DESKTOP else "phone"
+    page = new_context(viewport=viewport).new_page()
+    login(page, "eddie")
+
+    page.goto(ADMIN)
+    panel = page.locator("#medical-reviews-due")
+    expect(panel).to_contain_text("Medical reviews due")
+    expect(panel.locator("h3")).to_have_text(["Injuries & recovery"])
+    expect(panel.locator("li")).to_contain_text(["Shin splints: what actually helps"])
+    expect(panel).to_contain_text("Overdue since")
+    panel.screenshot(path=os.path.join(screenshot_dir, f"medical-review-panel-{name}.png"))
+
+    panel.get_by_role("link", name="Shin splints: what actually helps").click()
+    expect(page).to_have_url(re.compile(rf"/articles/article/{article.pk}/change/$"))
+    page.locator("#mark-reviewed").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "is marked medically reviewed today"
+    )
+    page.locator("fieldset", has=page.locator("#mark-reviewed")).screenshot(
+        path=os.path.join(screenshot_dir, f"medical-review-marked-{name}.png")
+    )
+    next_due = dates.day(dates.add_months(timezone.localdate(), 12))  # the site's 12 months
+    expect(page.locator(".fieldBox.field-review_due_on_form")).to_contain_text(next_due)
+
+    reader = new_context(viewport=viewport).new_page()
+    reader.goto(article.get_absolute_url())
+    today = timezone.localdate()
+    byline = reader.locator(".byline__reviewed")
+    expect(byline).to_have_text(f"✓ Medically reviewed by Eddie Fox, {dates.day(today)}")
+    expect(byline.locator("a")).to_have_attribute("href", "/authors/eddie-fox/")
+    expect(byline.locator("time")).to_have_attribute("datetime", today.isoformat())
+    reader.locator(".byline").screenshot(
+        path=os.path.join(screenshot_dir, f"medical-review-byline-{name}.png")
+    )
+    results = Axe().run(reader)
+    blocking = [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert blocking == []

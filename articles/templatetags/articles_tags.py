@@ -62,15 +62,24 @@ def video_after_body(article: Article) -> bool:
 
 @register.simple_tag
 def article_structured_data(article: Article, faqs) -> list[dict]:
-    """schema.org Article (with reviewedBy and lastReviewed once it was medically reviewed)
-    and FAQPage for an article page."""
+    """schema.org Article and FAQPage for an article page. The Article's page is a WebPage,
+    or, once the article was medically reviewed, a MedicalWebPage with reviewedBy and
+    lastReviewed (schema.org defines both on the page, not on the Article)."""
     url = absolute(article.get_absolute_url())
+    page = {"@type": "WebPage", "@id": url}
+    if article.last_reviewed and article.needs_review:  # a review exists
+        page["@type"] = "MedicalWebPage"
+        if article.reviewer_id:
+            page["reviewedBy"] = _person(article.reviewer)
+        else:
+            page["reviewedBy"] = {"@type": "Person", "name": article.reviewed_by}
+        page["lastReviewed"] = article.last_reviewed.isoformat()
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": article.title,
         "description": article.meta_description,
-        "mainEntityOfPage": url,
+        "mainEntityOfPage": page,
         "url": url,
         "datePublished": article.publish_at,
         "dateModified": article.updated_at,
@@ -83,12 +92,6 @@ def article_structured_data(article: Article, faqs) -> list[dict]:
         data["image"] = absolute(
             article.hero_image.storage.url(article.hero_renditions[-1]["name"])
         )
-    if article.last_reviewed and article.needs_review:  # a review exists
-        if article.reviewer_id:
-            data["reviewedBy"] = _person(article.reviewer)
-        else:
-            data["reviewedBy"] = {"@type": "Person", "name": article.reviewed_by}
-        data["lastReviewed"] = article.last_reviewed.isoformat()
     breadcrumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

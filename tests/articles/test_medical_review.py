@@ -37,9 +37,10 @@ pytestmark = pytest.mark.django_db
 LIST_URL = f"{ADMIN}articles/article/"
 
 
-def ld_article(html: str) -> dict:
+def ld_page(html: str) -> dict:
+    """The Article's page (WebPage or MedicalWebPage), which carries the review."""
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    return json.loads(blocks[0])
+    return json.loads(blocks[0])["mainEntityOfPage"]
 
 
 def reviewed(days_ago: int | None, **kwargs) -> Article:
@@ -347,7 +348,7 @@ def test_the_page_names_a_staff_reviewer_with_a_link_and_the_date():
         'Medically reviewed by <a href="/authors/dipika-raman/" class="author-link">Dipika '
         'Raman</a>, <time datetime="2026-03-09">March 9, 2026</time>' in html
     )
-    data = ld_article(html)
+    data = ld_page(html)
     assert data["reviewedBy"] == {
         "@type": "Person",
         "name": "Dipika Raman",
@@ -360,7 +361,7 @@ def test_a_reviewer_without_a_review_yet_is_not_claimed():
     article = reviewed(None, reviewer=StaffFactory())
     html = Client().get(article.get_absolute_url()).content.decode()
     assert "Medically reviewed" not in html
-    assert "reviewedBy" not in ld_article(html) and "lastReviewed" not in ld_article(html)
+    assert "reviewedBy" not in ld_page(html) and "lastReviewed" not in ld_page(html)
 
 
 def test_a_former_staff_reviewer_keeps_an_author_page():
@@ -398,7 +399,7 @@ def test_marking_reviewed_shows_at_once_with_the_page_cache_on(
     html = reader.get(article.get_absolute_url()).content.decode()
     today = timezone.localdate()
     assert f'<time datetime="{today.isoformat()}">' in html
-    assert ld_article(html)["lastReviewed"] == today.isoformat()
+    assert ld_page(html)["lastReviewed"] == today.isoformat()
 
 
 def test_hostile_outside_reviewers_are_escaped_on_the_page_and_in_json_ld(
@@ -433,7 +434,7 @@ def test_hostile_outside_reviewers_are_escaped_on_the_page_and_in_json_ld(
         html = reader.get(article.get_absolute_url()).content.decode()
         stored = article.reviewed_by
         if stored.strip():
-            assert ld_article(html)["reviewedBy"]["name"] == stored
+            assert ld_page(html)["reviewedBy"]["name"] == stored
         # Nothing in the JSON-LD closes its script: every "<" in it is escaped.
         for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
             assert "<" not in block

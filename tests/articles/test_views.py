@@ -103,8 +103,11 @@ def test_article_structured_data(client, article):
     assert types == ["Article", "BreadcrumbList", "FAQPage"]
     data = blocks[0]
     assert data["headline"] == "Hamstring strains in runners"
-    assert data["reviewedBy"] == {"@type": "Person", "name": "Sam Patel, physiotherapist"}
-    assert data["lastReviewed"] == "2026-10-01"
+    page = data["mainEntityOfPage"]
+    assert page["@type"] == "MedicalWebPage" and page["@id"].endswith(article.get_absolute_url())
+    assert page["reviewedBy"] == {"@type": "Person", "name": "Sam Patel, physiotherapist"}
+    assert page["lastReviewed"] == "2026-10-01"
+    assert "reviewedBy" not in data
     assert data["author"]["name"] == article.author.public_name
     faq = blocks[2]["mainEntity"]
     assert faq[0]["name"] == "Can I run?"
@@ -123,7 +126,8 @@ def test_no_faq_page_without_faqs_and_no_reviewed_by_when_unset(client):
     article = ArticleFactory()
     blocks = ld_blocks(client.get(article.get_absolute_url()).content.decode())
     assert [b["@type"] for b in blocks] == ["Article", "BreadcrumbList"]
-    assert "reviewedBy" not in blocks[0]
+    assert blocks[0]["mainEntityOfPage"]["@type"] == "WebPage"
+    assert "reviewedBy" not in blocks[0]["mainEntityOfPage"] and "reviewedBy" not in blocks[0]
 
 
 def test_disclaimer_can_be_switched_off(client):

@@ -73,6 +73,7 @@ def test_the_staff_alert_address_must_be_deliverable(client):
         "medical_disclaimer": row.medical_disclaimer,
         "comments_close_after_days": "90",
         "newsletter_rate_per_minute": "600",
+        "review_interval_months": "12",
     }
     response = client.post(
         url, {**form, "staff_notification_email": "answers@" + "é" * 60 + ".com"}

@@ -8,9 +8,10 @@ case-insensitive match on every word, title matches first, snippets cut in Pytho
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When, Window
+from django.db.models.functions import Concat, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,6 +20,11 @@ from .models import SEARCH_CONFIG, ArticleQuerySet
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_CHARS = 220
+MAX_OFFSET = 2**63 - 1  # SQL's OFFSET and LIMIT are bigints
+# PostgreSQL's snippet is cut from the lead and the start of the body only: ts_headline parses
+# all the text it is given, and the whole body costs most of the page's time on long articles.
+# Matches further down are still found and ranked by the stored vector.
+SNIPPET_BODY_CHARS = 600
 # Highlight markers that cannot occur in stored text (html_to_text drops control characters);
 # snippets are escaped first and the markers turned into <mark> afterwards, so article text can
 # never inject markup through a snippet.
@@ -51,15 +57,20 @@ def search_articles(queryset: ArticleQuerySet, query: str, *, vector=None) -> Ar
         if vector is not None:
             queryset, field = queryset.annotate(computed_vector=vector), "computed_vector"
         return (
-            # The bodies stay in the table: the headline reads body_text there, and every
-            # match would otherwise carry kilobytes of text through the sort by rank.
+            # The bodies stay in the table: the headline reads the start of body_text there,
+            # and every match would otherwise carry kilobytes of text through the sort by rank.
             queryset.defer("body", "body_html", "body_text")
             .filter(**{field: ts_query})
             .annotate(
                 rank=SearchRank(F(field), ts_query),
                 title_marked=SearchHeadline("title", ts_query, highlight_all=True, **marks),
                 snippet_marked=SearchHeadline(
-                    Concat("lead", Value("\n"), "body_text", output_field=TextField()),
+                    Concat(
+                        "lead",
+                        Value("\n"),
+                        Substr("body_text", 1, SNIPPET_BODY_CHARS),
+                        output_field=TextField(),
+                    ),
                     ts_query,
                     max_words=35,
                     min_words=15,
@@ -89,6 +100,49 @@ def search_articles(queryset: ArticleQuerySet, query: str, *, vector=None) -> Ar
         )
         .order_by("-rank", "-publish_at")
     )
+
+
+class SearchPaginator(Paginator):
+    """One query per page: the page's rows carry the number of all matches (COUNT(*) OVER ()
+    is computed over every match before LIMIT keeps the page's rows), instead of a count
+    query before them. Only a page past the end, which has no row to carry it, counts
+    separately, to tell an empty page from a wrong page number."""
+
+    total_field = "search_total"
+
+    def page(self, number) -> Page:
+        number = self._whole_number(number)
+        bottom = (number - 1) * self.per_page
+        # An offset past what the database can hold (bigint) has no rows: counted below.
+        fits = bottom + self.per_page + self.orphans <= MAX_OFFSET
+        rows = list(self.rows(bottom)) if fits else []
+        if rows:
+            self.count = getattr(rows[0], self.total_field)
+        elif number == 1:
+            self.count = 0
+        number = self.validate_number(number)  # past the end: counts, raises EmptyPage
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(rows[: top - bottom], number, self)
+
+    def rows(self, bottom: int):
+        """The query of the page starting at row `bottom`, each row carrying the total. With
+        orphans, the last page may take up to `orphans` rows more."""
+        counted = self.object_list.annotate(**{self.total_field: Window(Count("*"))})
+        return counted[bottom : bottom + self.per_page + self.orphans]
+
+    def _whole_number(self, number) -> int:
+        """Paginator.validate_number's checks that need no count."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
 
 def _mark_terms(text: str, terms: list[str]) -> str:

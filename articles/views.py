@@ -11,7 +11,7 @@ from runnerhub.models import SiteSettings
 
 from .models import Article, Tag, Topic, attach_tags_and_faqs
 from .redirects import redirect_for
-from .search import attach_snippets, clean_query, search_articles
+from .search import SearchPaginator, attach_snippets, clean_query, search_articles
 
 PAGE_SIZE = 12
 MAX_SLUG_LENGTH = 200
@@ -101,6 +101,7 @@ class AuthorView(ArticleListView):
 class SearchView(ListView):
     template_name = "articles/search.html"
     paginate_by = PAGE_SIZE
+    paginator_class = SearchPaginator  # one query per page: the count rides on its rows
     context_object_name = "results"
 
     def get(self, request, *args, **kwargs):

@@ -376,7 +376,7 @@ PAGES = {
     "topic": ("/topics/{topic}/", 4),
     "tag": ("/tags/{tag}/", 4),
     "article": ("/articles/{article}/", 5),
-    "search": ("/search/?q=run", 3),
+    "search": ("/search/?q=run", 2),
     "feed": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),
     "sitemap": ("/sitemap.xml", 6),

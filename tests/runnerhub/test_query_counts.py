@@ -86,7 +86,7 @@ PAGES = {
     "article, answered first": ("/articles/calf-pain/?corder=answered", 6),
     "topic": ("/topics/injuries/?page=1", 4),
     "tag": ("/tags/{tag}/", 4),
-    "search": ("/search/?q=run", 3),
+    "search": ("/search/?q=run", 2),
     "rss": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),
     "shop category": ("/shop/recovery/", 3),

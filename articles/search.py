@@ -10,7 +10,18 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    RowRange,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Concat, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -57,9 +68,11 @@ def search_articles(queryset: ArticleQuerySet, query: str, *, vector=None) -> Ar
         if vector is not None:
             queryset, field = queryset.annotate(computed_vector=vector), "computed_vector"
         return (
-            # The bodies stay in the table: the headline reads the start of body_text there,
-            # and every match would otherwise carry kilobytes of text through the sort by rank.
-            queryset.defer("body", "body_html", "body_text")
+            # The bodies and the vector stay in the table: the headline reads the start of
+            # body_text there, ts_rank the vector, and every match would otherwise carry
+            # kilobytes through the count over all matches and the sort by rank (spilling
+            # them to disk past work_mem).
+            queryset.defer("body", "body_html", "body_text", "search_vector")
             .filter(**{field: ts_query})
             .annotate(
                 rank=SearchRank(F(field), ts_query),
@@ -129,7 +142,13 @@ class SearchPaginator(Paginator):
     def rows(self, bottom: int):
         """The query of the page starting at row `bottom`, each row carrying the total. With
         orphans, the last page may take up to `orphans` rows more."""
-        counted = self.object_list.annotate(**{self.total_field: Window(Count("*"))})
+        # Ordered as the page itself, over the whole partition: the total is the same as
+        # with OVER (), but PostgreSQL then sorts below the window (computing the rank from
+        # the vector there) and buffers the sorted, narrow rows, instead of buffering every
+        # match with its vector to rank it afterwards.
+        order = self.object_list.query.order_by
+        total = Window(Count("*"), order_by=list(order) or None, frame=RowRange(None, None))
+        counted = self.object_list.annotate(**{self.total_field: total})
         return counted[bottom : bottom + self.per_page + self.orphans]
 
     def _whole_number(self, number) -> int:

@@ -116,10 +116,10 @@ def search_articles(queryset: ArticleQuerySet, query: str, *, vector=None) -> Ar
 
 
 class SearchPaginator(Paginator):
-    """One query per page: the page's rows carry the number of all matches (COUNT(*) OVER ()
-    is computed over every match before LIMIT keeps the page's rows), instead of a count
-    query before them. Only a page past the end, which has no row to carry it, counts
-    separately, to tell an empty page from a wrong page number."""
+    """One query per page: the page's rows carry the number of all matches (a COUNT(*) window
+    over every match, computed before LIMIT keeps the page's rows), instead of a count query
+    before them. Only a page past the end, which has no row to carry it, counts separately,
+    to tell an empty page from a wrong page number."""
 
     total_field = "search_total"
 

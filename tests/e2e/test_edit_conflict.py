@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
-from tests.e2e.conftest import editor_user, login, shot
+from tests.e2e.conftest import editor_user, login, replace_body, shot
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -25,15 +25,6 @@ def _watch(page, problems: list[str]) -> None:
         lambda m: m.type in ("error", "warning") and problems.append(f"{m.type}: {m.text}"),
     )
     page.on("pageerror", lambda error: problems.append(f"exception: {error}"))
-
-
-def _type_body(page, text: str) -> None:
-    editable = page.locator(".ck-editor__main > .ck-editor__editable")
-    expect(editable).to_be_visible()
-    editable.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-    expect(editable).to_contain_text(text)
 
 
 def test_the_second_editor_is_told_keeps_their_text_and_sees_the_diff(
@@ -57,11 +48,11 @@ def test_the_second_editor_is_told_keeps_their_text_and_sees_the_diff(
         page.goto(change)
         expect(page.locator(".ck-editor__main > .ck-editor__editable")).to_contain_text(ORIGINAL)
 
-    _type_body(first, FIRST)
+    replace_body(first, FIRST)
     first.locator("input[name=_continue]").first.click()
     expect(first.locator(".messagelist .success")).to_be_visible()
 
-    _type_body(second, SECOND)
+    replace_body(second, SECOND)
     second.locator("#id_title").fill("After the run, walk")
     second.locator("input[name=_continue]").first.click()
     note = second.locator("ul.errorlist.nonfield")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
-from tests.e2e.conftest import editor_user, login, pick_autocomplete, shot
+from tests.e2e.conftest import editor_user, login, pick_autocomplete, replace_body, shot
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -39,15 +39,6 @@ def _article():
     return editor, article
 
 
-def _replace_body(page, text: str) -> None:
-    editable = page.locator(".ck-editor__main > .ck-editor__editable")
-    expect(editable).to_be_visible()
-    editable.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-    expect(editable).to_contain_text(text)
-
-
 def test_an_editor_changes_a_body_sees_the_diff_and_restores(page, live_server, screenshot_dir):
     problems = _problems(page)
     editor, article = _article()
@@ -56,7 +47,7 @@ def test_an_editor_changes_a_body_sees_the_diff_and_restores(page, live_server, 
     page.goto(change)
     page.locator("input[name=_continue]").first.click()  # the first revision: as it was
     expect(page.locator(".messagelist .success")).to_be_visible()
-    _replace_body(page, LATER)
+    replace_body(page, LATER)
     page.locator("input[name=_continue]").first.click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     article.refresh_from_db()
@@ -99,7 +90,7 @@ def test_unsaved_text_survives_a_reload_and_leaving_asks_first(page, live_server
 
     page.on("dialog", answer)
     page.locator("#id_title").fill("Easy Mondays, rewritten")
-    _replace_body(page, UNSAVED)
+    replace_body(page, UNSAVED)
     page.wait_for_function(
         "() => Object.keys(localStorage).some(k => k.startsWith('runnerhub:draft:')"
         " && localStorage.getItem(k).includes('not saved yet.'))"
@@ -143,7 +134,7 @@ def test_save_and_add_another_offers_nothing_of_the_last_one(page, live_server):
     page.goto(f"{ADMIN}articles/article/add/")
     page.locator("#id_title").fill("A new article on cadence")
     page.locator("#id_lead").fill("Step rate, simply.")
-    _replace_body(page, "Count your steps for thirty seconds.")
+    replace_body(page, "Count your steps for thirty seconds.")
     pick_autocomplete(page, "topic", topic.name[:4], topic.name)
     page.locator("input[name=_addanother]").first.click()
     expect(page.locator(".messagelist .success")).to_be_visible()

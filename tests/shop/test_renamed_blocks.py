@@ -26,23 +26,36 @@ def page(client, article) -> str:
     return response.content.decode()
 
 
-def test_a_product_block_with_an_old_slug_shows_the_renamed_product(client):
-    roller = ProductFactory(slug="roller", name="Foam roller")
-    article = ArticleFactory(body="<p>Roll.</p><p>[product roller]</p>")
-    admin_save(roller, slug="foam-roller")
+@pytest.mark.parametrize(
+    "make, block, new_slug, href, shown",
+    [
+        (
+            lambda: ProductFactory(slug="roller", name="Foam roller"),
+            "[product roller]",
+            "foam-roller",
+            "/go/foam-roller/",
+            "Foam roller",
+        ),
+        (
+            lambda: ShopCategoryFactory(slug="roller", name="Muscle recovery"),
+            "[shop roller]",
+            "muscle-recovery",
+            "/go/shop/muscle-recovery/",
+            "Shop muscle recovery",
+        ),
+    ],
+    ids=["product", "shop category"],
+)
+def test_a_block_with_an_old_slug_shows_what_was_renamed(
+    client, make, block, new_slug, href, shown
+):
+    renamed = make()
+    article = ArticleFactory(body=f"<p>Roll.</p><p>{block}</p>")
+    admin_save(renamed, slug=new_slug)
     html = page(client, article)
-    assert f'href="/go/foam-roller/?a={article.pk}"' in html
-    assert "Foam roller" in html
-    assert "[product" not in html
-
-
-def test_a_shop_block_with_an_old_slug_shows_the_renamed_category(client):
-    category = ShopCategoryFactory(slug="recovery", name="Muscle recovery")
-    article = ArticleFactory(body="<p>Rest.</p><p>[shop recovery]</p>")
-    admin_save(category, slug="muscle-recovery")
-    html = page(client, article)
-    assert f'href="/go/shop/muscle-recovery/?a={article.pk}"' in html
-    assert "Shop muscle recovery" in html
+    assert f'href="{href}?a={article.pk}"' in html
+    assert shown in html
+    assert "[product" not in html and "[shop" not in html
 
 
 def test_every_old_slug_of_a_chain_of_renames_shows_the_product_once_per_block(client):

@@ -68,10 +68,10 @@ def test_the_second_editor_is_told_keeps_their_text_and_sees_the_diff(
     link = note.get_by_role("link", name="See what changed")
     assert link.get_attribute("target") == "_blank"
     assert "noopener" in link.get_attribute("rel")
+    second_context.on("page", lambda tab: _watch(tab, problems))  # from its first request
     with second_context.expect_page() as opened:
         link.click()
     diff = opened.value
-    _watch(diff, problems)
     diff.wait_for_load_state()
     body = diff.locator(".rh-diff__field--changed", has_text="Body").locator(".rh-diff__text")
     # Words, not markup; the rewritten words as one deletion and one insertion, not taking

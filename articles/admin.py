@@ -257,6 +257,8 @@ class ArticleAdmin(
         # editor, and an article saved without them is saved, with a warning.
         if warning := missing_alt_warning(obj.body):
             self.message_user(request, warning, messages.WARNING)
+        for hint in body_blocks.hints(obj.body_html):
+            self.message_user(request, hint, messages.WARNING)
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):

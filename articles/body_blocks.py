@@ -30,6 +30,9 @@ class BodyBlock:
     # The fragment scopes of what it shows (runnerhub/fragments.py), e.g. ("shop",): a
     # change there renders the bodies that use it afresh.
     scopes: tuple[str, ...] = ()
+    # renamed(args) -> {old arg: current arg}: args that still work because what they name
+    # was renamed (the block follows it), for a hint to the editor.
+    renamed: Callable | None = None
 
 
 _registry: dict[str, BodyBlock] = {}
@@ -87,6 +90,22 @@ def problems(html: str, article=None) -> list[str]:
                 messages.append(f"[{name} {arg}]: nothing is called “{arg}”.")
         if block.needs and article is not None and (why := block.needs(article)):
             messages.append(why)
+    return messages
+
+
+def hints(html: str) -> list[str]:
+    """What an editor may want to update though it works: blocks that name something by
+    the name it had before a rename."""
+    messages = []
+    for name, args in sorted(_found(html).items()):
+        block = _registry.get(name)
+        if block is None or block.renamed is None or not (args - {""}):
+            continue
+        for old, new in sorted(block.renamed(args - {""}).items()):
+            messages.append(
+                f"[{name} {old}]: “{old}” was renamed “{new}”. The block shows it all the "
+                f"same; writing [{name} {new}] makes that plain."
+            )
     return messages
 
 

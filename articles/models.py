@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -618,3 +619,20 @@ class Redirect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_path} → {self.new_path}"
+
+
+def people_with_author_pages() -> models.QuerySet:
+    """The accounts that have an author page (/authors/<slug>/): staff, and former staff
+    whose articles or reviews are still public (their bylines link there); never a reader's
+    account. The author view's 404 and the authors sitemap both go through this, so a page
+    is listed exactly when it answers."""
+    public = Article.objects.public()
+    return (
+        get_user_model()
+        .objects.filter(
+            models.Q(is_staff=True)
+            | models.Q(pk__in=public.values("author_id"))
+            | models.Q(pk__in=public.filter(reviewer__isnull=False).values("reviewer_id"))
+        )
+        .exclude(models.Q(slug__isnull=True) | models.Q(slug=""))
+    )

@@ -13,45 +13,52 @@ from html import escape
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from .models import Article, Tag, Topic
+from .models import Article, Tag, Topic, people_with_author_pages
 
 # URLs per sitemap page: a tenth of the protocol's 50,000, so that a page stays small and
 # quick to write at any size of the site.
 SITEMAP_LIMIT = 5_000
 
 
-class ArticleSitemap(Sitemap):
-    changefreq = "weekly"
-    priority = 0.8
-    limit = SITEMAP_LIMIT
+class SlugRowsSitemap(Sitemap):
+    """A section whose items are (slug, lastmod) tuples, not model instances: its addresses
+    are `url_name`'s with the slug put in."""
 
-    def items(self):
-        # Tuples, not model instances; -id too, so that pages never overlap when two
-        # articles share a publish time.
-        return (
-            Article.objects.public()
-            .order_by("-publish_at", "-id")
-            .values_list("slug", "updated_at")
-        )
+    url_name = ""
+    limit = SITEMAP_LIMIT
 
     @cached_property
     def prefix(self) -> str:
         # One reverse() for the whole page (an instance serves one request): the address is
         # the same but for the slug.
         placeholder = "slug-placeholder"
-        return reverse("articles:detail", kwargs={"slug": placeholder}).split(placeholder)[0]
+        return reverse(self.url_name, kwargs={"slug": placeholder}).split(placeholder)[0]
 
     def location(self, item: tuple) -> str:
         return self.prefix + item[0] + "/"
 
     def lastmod(self, item: tuple):
         return item[1]
+
+
+class ArticleSitemap(SlugRowsSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+    url_name = "articles:detail"
+
+    def items(self):
+        # -id too, so that pages never overlap when two articles share a publish time.
+        return (
+            Article.objects.public()
+            .order_by("-publish_at", "-id")
+            .values_list("slug", "updated_at")
+        )
 
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item (all 10,000 rows for the index).
@@ -80,6 +87,37 @@ class TagSitemap(Sitemap):
         return _with_public_articles(Tag.objects.only("slug"), "tags")
 
 
+class AuthorSitemap(SlugRowsSitemap):
+    """Author pages: exactly the people who have one (people_with_author_pages, the rule
+    of the author view's 404). Lastmod: the newest change of their public articles (none
+    for a staff member who has written nothing yet)."""
+
+    changefreq = "weekly"
+    priority = 0.5
+    url_name = "articles:author"
+
+    def items(self):
+        latest = (
+            Article.objects.public()
+            .filter(author=OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        return (
+            people_with_author_pages()
+            .annotate(lastmod=Subquery(latest))
+            .order_by("slug")
+            .values_list("slug", "lastmod")
+        )
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.public()
+            .filter(author__in=people_with_author_pages())
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )
+
+
 class PagesSitemap(Sitemap):
     changefreq = "daily"
     priority = 1.0
@@ -96,6 +134,7 @@ sitemaps = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "tags": TagSitemap,
+    "authors": AuthorSitemap,
 }
 
 _HEAD = (

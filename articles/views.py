@@ -1,6 +1,5 @@
 import functools
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -9,7 +8,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub.models import SiteSettings
 
-from .models import Article, Tag, Topic, attach_tags_and_faqs
+from .models import Article, Tag, Topic, attach_tags_and_faqs, people_with_author_pages
 from .redirects import redirect_for
 from .search import SearchPaginator, attach_snippets, clean_query, search_articles
 
@@ -83,15 +82,7 @@ class AuthorView(ArticleListView):
 
     def get_queryset(self):
         slug = _checked_slug(self.kwargs["slug"])
-        # Staff, or former staff whose articles (or reviews) are still public (their bylines
-        # link here); never a reader's account.
-        public = Article.objects.public()
-        people = get_user_model().objects.filter(
-            Q(is_staff=True)
-            | Q(pk__in=public.values("author_id"))
-            | Q(pk__in=public.filter(reviewer__isnull=False).values("reviewer_id"))
-        )
-        self.author = get_object_or_404(people, slug=slug)
+        self.author = get_object_or_404(people_with_author_pages(), slug=slug)
         return super().get_queryset().filter(author=self.author)
 
     def get_context_data(self, **kwargs):

@@ -112,19 +112,49 @@ def _as_posted(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
+# An unchanged stretch this short between two changes is shown inside one change (deleted and
+# inserted again), so that a rewritten sentence reads as what it was, then what it is, not
+# as deleted and inserted words taking turns.
+_GLUE = re.compile(r"\s*(?:[^\s]{1,3}\s*)?")
+
+
 def diff_words(old: str, new: str) -> list[tuple[str, str]]:
-    """(op, text) parts, op one of "same", "del", "ins": words and the spaces between."""
+    """(op, text) parts, op one of "same", "del", "ins": words and the spaces between.
+    Consecutive changes are grouped into runs (all deleted words, then all inserted ones),
+    across the spaces and the short words ("a", "on", "the") that separate them."""
     a, b = _WORDS.findall(old), _WORDS.findall(new)
-    parts: list[tuple[str, str]] = []
+    runs: list[list] = []  # ["same", text] or ["change", deleted, inserted]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            parts.append(("same", "".join(a[i1:i2])))
+            runs.append(["same", "".join(a[i1:i2])])
+        elif runs and runs[-1][0] == "change":
+            runs[-1][1] += "".join(a[i1:i2])
+            runs[-1][2] += "".join(b[j1:j2])
+        else:
+            runs.append(["change", "".join(a[i1:i2]), "".join(b[j1:j2])])
+    grouped: list[list] = []
+    for i, run in enumerate(runs):
+        between_changes = (
+            run[0] == "same"
+            and 0 < i < len(runs) - 1
+            and runs[i + 1][0] == "change"
+            and _GLUE.fullmatch(run[1])
+        )
+        if run[0] == "change" and grouped and grouped[-1][0] == "change":
+            grouped[-1][1] += run[1]
+            grouped[-1][2] += run[2]
+        elif between_changes and grouped and grouped[-1][0] == "change":
+            grouped[-1][1] += run[1]
+            grouped[-1][2] += run[1]
+        else:
+            grouped.append(list(run))
+    parts: list[tuple[str, str]] = []
+    for run in grouped:
+        if run[0] == "same":
+            parts.append(("same", run[1]))
             continue
-        if tag in ("delete", "replace"):
-            parts.append(("del", "".join(a[i1:i2])))
-        if tag in ("insert", "replace"):
-            parts.append(("ins", "".join(b[j1:j2])))
+        parts.extend((op, text) for op, text in (("del", run[1]), ("ins", run[2])) if text)
     return parts
 
 
@@ -496,10 +526,12 @@ def check_not_changed_meanwhile(form, revisions_url: str) -> None:
         label = _("See its revisions")
     raise ValidationError(
         format_html(
-            '{} <a href="{}">{}</a>. {}',
+            # A new tab: following the link must not leave the form and the text in it.
+            '{} <a href="{}" target="_blank" rel="noopener">{}</a> ({}). {}',
             _("Someone else saved this meanwhile."),
             link,
             label,
+            _("opens in a new tab"),
             _("Your text is still in the form below: save again to replace theirs with it."),
         ),
         code="changed_meanwhile",

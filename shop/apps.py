@@ -45,6 +45,7 @@ class ShopConfig(AppConfig):
             BodyBlock(
                 render=body_blocks.render_products,
                 missing=body_blocks.missing_products,
+                renamed=body_blocks.renamed_products,
                 example="[product foam-roller]",
                 scopes=("shop",),
             ),
@@ -54,6 +55,7 @@ class ShopConfig(AppConfig):
             BodyBlock(
                 render=body_blocks.render_categories,
                 missing=body_blocks.missing_categories,
+                renamed=body_blocks.renamed_categories,
                 example="[shop muscle-recovery]",
                 scopes=("shop",),
             ),

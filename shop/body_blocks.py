@@ -1,11 +1,65 @@
 """The shop's body blocks, `[product slug]` (a product card) and `[shop slug]` (a button to a
 shop category), and the card and links they share with the gear box and category page."""
 
-from django.db.models import F, FilteredRelation, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from articles.models import Redirect
+
 from .models import ArticleProduct, Product, ShopCategory
+
+# Where a renamed product's or category's old slug still leads: the 301 its rename left
+# from the address that body blocks link to (SlugRedirectsAdmin.redirect_paths in admin.py).
+PRODUCT_URL = "shop:go"
+CATEGORY_URL = "shop:category"
+
+
+def _prefix(url_name: str) -> str:
+    placeholder = "slug-placeholder"
+    return reverse(url_name, kwargs={"slug": placeholder}).split(placeholder)[0]
+
+
+def _renames(url_name: str, slugs) -> QuerySet:
+    """The redirects from the addresses of `slugs` to the address of the outer row's slug:
+    a subquery, so that current and old slugs are found in the same query."""
+    prefix = _prefix(url_name)
+    return Redirect.objects.filter(
+        old_path__in=[f"{prefix}{slug}/" for slug in slugs],
+        new_path=Concat(Value(prefix), OuterRef("slug"), Value("/")),
+    )
+
+
+def by_slug_or_old_slug(queryset, url_name: str, slugs, also: Q | None = None) -> QuerySet:
+    """`queryset` filtered to the rows named by `slugs`, by their slug or by a slug they
+    had before a rename (or matching `also`), each annotated with `old_paths`: the
+    addresses of `slugs` that redirect to it. One query."""
+    slugs = sorted(set(slugs))
+    if not slugs:
+        return queryset.filter(also) if also is not None else queryset.none()
+    renames = _renames(url_name, slugs)
+    wanted = Q(slug__in=slugs) | Exists(renames)
+    return queryset.annotate(old_paths=ArraySubquery(renames.values("old_path"))).filter(
+        wanted | also if also is not None else wanted
+    )
+
+
+def _keyed(rows, url_name: str) -> dict:
+    """{slug or old slug: row} of rows from by_slug_or_old_slug."""
+    cut = len(_prefix(url_name))
+    found = {}
+    for row in rows:
+        found[row.slug] = row
+        for old_path in getattr(row, "old_paths", ()):
+            found.setdefault(old_path[cut:-1], row)
+    return found
+
+
+def _known(model, url_name: str, slugs) -> dict:
+    """{slug or old slug: row} of every row of `model` that `slugs` name (active or not)."""
+    return _keyed(by_slug_or_old_slug(model.objects.only("slug"), url_name, slugs), url_name)
 
 
 def product_href(product: Product, article=None, medium: str = "") -> str:
@@ -42,16 +96,18 @@ def article_products(article, slugs=()) -> tuple[dict[str, Product], list[Articl
     known = article.__dict__.get("_shop_products")
     if known is not None and set(slugs) <= known[0].keys():
         return known
-    products = (
+    products = by_slug_or_old_slug(
         Product.objects.active()
         .select_related("category")
-        .annotate(gear=FilteredRelation("in_articles", condition=Q(in_articles__article=article)))
-        .filter(Q(slug__in=slugs) | Q(gear__isnull=False))
-        .annotate(gear_id=F("gear__id"), gear_note=F("gear__note"), gear_order=F("gear__order"))
-    )
-    by_slug, gear = {}, []
+        .annotate(gear=FilteredRelation("in_articles", condition=Q(in_articles__article=article))),
+        PRODUCT_URL,
+        slugs,
+        also=Q(gear__isnull=False),
+    ).annotate(gear_id=F("gear__id"), gear_note=F("gear__note"), gear_order=F("gear__order"))
+    products = list(products)
+    # A body's old slug of a renamed product shows the product (the gear box lists by row).
+    by_slug, gear = _keyed(products, PRODUCT_URL), []
     for product in products:
-        by_slug[product.slug] = product
         if product.gear_id is not None:
             item = ArticleProduct(
                 id=product.gear_id, article=article, product=product, note=product.gear_note
@@ -73,20 +129,34 @@ def render_products(article, slugs) -> dict[str, str]:
 
 
 def render_categories(article, slugs) -> dict[str, str]:
-    categories = ShopCategory.objects.active().filter(slug__in=slugs)
+    categories = by_slug_or_old_slug(ShopCategory.objects.active(), CATEGORY_URL, slugs)
     return {
-        c.slug: render_to_string(
+        slug: render_to_string(
             "shop/includes/_cta.html", {"category": c, "href": category_href(c, article)}
         )
-        for c in categories
+        for slug, c in _keyed(categories, CATEGORY_URL).items()
+        if slug in slugs
     }
 
 
 def missing_products(slugs) -> set[str]:
-    return set(slugs) - set(Product.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    # An old slug of a renamed product is not missing: the block follows the rename.
+    return set(slugs) - _known(Product, PRODUCT_URL, slugs).keys()
 
 
 def missing_categories(slugs) -> set[str]:
-    return set(slugs) - set(
-        ShopCategory.objects.filter(slug__in=slugs).values_list("slug", flat=True)
-    )
+    return set(slugs) - _known(ShopCategory, CATEGORY_URL, slugs).keys()
+
+
+def _renamed(model, url_name: str, slugs) -> dict[str, str]:
+    known = _known(model, url_name, slugs)
+    return {old: row.slug for old, row in known.items() if old != row.slug}
+
+
+def renamed_products(slugs) -> dict[str, str]:
+    """{old slug: current slug} for those of `slugs` that a product's rename left behind."""
+    return _renamed(Product, PRODUCT_URL, slugs)
+
+
+def renamed_categories(slugs) -> dict[str, str]:
+    return _renamed(ShopCategory, CATEGORY_URL, slugs)

@@ -13,12 +13,13 @@ from reversion.models import Version
 
 from articles.models import Article
 from newsletter.models import Issue
+from runnerhub.revisions import diff_words
 from runnerhub.sanitize import sanitize_html
 from shop.models import ArticleProduct
 from tests.admin_paths import ADMIN
 from tests.articles.factories import TopicFactory
 from tests.articles.test_admin import ADD_URL, form_data
-from tests.hostile import XSS, corpus_for
+from tests.hostile import HOSTILE, XSS, corpus_for
 from tests.newsletter.test_admin import form_data as issue_form
 from tests.runnerhub.factories import StaffFactory, signed_in
 from tests.shop.factories import ProductFactory
@@ -100,6 +101,51 @@ def test_the_diff_marks_changed_words_in_the_visible_text(client, written):
     assert "<del>easy</del>" in html and "<ins>hard</ins>" in html
     assert "&lt;p&gt;" not in html  # words, not markup
     assert "Restore this version" in html
+
+
+def test_a_rewritten_sentence_reads_as_one_deletion_then_one_insertion():
+    parts = diff_words(
+        "Stretch for five minutes after every run.", "Roll your calves gently after every run."
+    )
+    assert parts == [
+        ("del", "Stretch for five minutes"),
+        ("ins", "Roll your calves gently"),
+        ("same", " after every run."),
+    ]
+
+
+def test_short_words_between_changes_join_the_run_but_longer_ones_stay():
+    assert diff_words("Run easy on Mondays.", "Walk hard at Mondays.") == [
+        ("del", "Run easy on"),
+        ("ins", "Walk hard at"),
+        ("same", " Mondays."),
+    ]
+    assert diff_words("a b c d", "a x c y") == [("same", "a "), ("del", "b c d"), ("ins", "x c y")]
+    assert diff_words("Run easy around Mondays gently.", "Run hard around Mondays slowly.") == [
+        ("same", "Run "),
+        ("del", "easy"),
+        ("ins", "hard"),
+        ("same", " around Mondays "),
+        ("del", "gently."),
+        ("ins", "slowly."),
+    ]
+
+
+def test_diff_parts_always_rebuild_both_texts():
+    pairs = [
+        (old, new)
+        for old in ("", "Run easy.", *HOSTILE)
+        for new in ("", "Run easy.", "Run hard, then easy.", old[::-1], old + " more")
+    ]
+    for old, new in pairs:
+        parts = diff_words(old, new)
+        assert "".join(text for op, text in parts if op != "ins") == old
+        assert "".join(text for op, text in parts if op != "del") == new
+        assert all(text for _op, text in parts)
+        # Never word by word: changes are not split by mere spaces or a short word.
+        for before, (op, text), after in zip(parts, parts[1:], parts[2:], strict=False):
+            if op == "same" and before[0] != "same" and after[0] != "same":
+                assert re.search(r"\S{4}|\S+\s+\S", text), (old, new, parts)
 
 
 def test_restore_asks_first_then_makes_a_new_revision(client, written):
@@ -211,7 +257,8 @@ def test_a_save_over_a_newer_save_is_refused_and_keeps_the_text(client, editor, 
     html = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved this meanwhile" in html
-    assert f'href="{revisions_url(article)}{loaded}/"' in html
+    # In a new tab, so that looking does not leave this form.
+    assert f'href="{revisions_url(article)}{loaded}/" target="_blank" rel="noopener"' in html
     assert "My own careful rewrite." in html  # still in the form
     article.refresh_from_db()
     assert article.body == "<p>Olga's text.</p>"

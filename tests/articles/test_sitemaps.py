@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from articles import sitemaps
-from articles.models import Article
+from articles.models import Article, people_with_author_pages
 from newsletter.sitemaps import NewsletterIssueSitemap
 from runnerhub.urls import sitemaps as SITEMAPS
 from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
 from tests.newsletter.test_web import sent_issue
-from tests.runnerhub.factories import warm_page_cache
+from tests.runnerhub.factories import StaffFactory, UserFactory, warm_page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_sitemap_xml_is_an_index_of_section_sitemaps(client):
     assert "<sitemapindex" in response.content.decode()
     assert locations(response) == [
         f"http://testserver/sitemap-{section}.xml"
-        for section in ("pages", "articles", "topics", "tags", "newsletter")
+        for section in ("pages", "articles", "topics", "tags", "authors", "newsletter")
     ]
     assert response["X-Robots-Tag"].startswith("noindex")
 
@@ -85,6 +85,50 @@ def test_article_sitemap_gives_lastmod(client):
     assert f"<lastmod>{article.updated_at.date().isoformat()}" in body
 
 
+def test_the_authors_sitemap_lists_exactly_the_author_pages_that_answer(client):
+    staff_writer = ArticleFactory(author=StaffFactory(display_name="Ana Runner")).author
+    staff_new = StaffFactory(display_name="Ben New")  # no article yet: a page all the same
+    former = ArticleFactory(author=StaffFactory(display_name="Cleo Gone")).author
+    former.is_staff = False
+    former.save()
+    former_drafts_only = StaffFactory(display_name="Dan Drafts")
+    ArticleFactory(author=former_drafts_only, status=Article.Status.DRAFT, publish_at=None)
+    former_drafts_only.is_staff = False
+    former_drafts_only.save()
+    reader = UserFactory(slug="a-reader")
+    listed = locations(client.get("/sitemap-authors.xml"))
+    expected = [staff_writer, staff_new, former]
+    assert sorted(listed) == sorted(f"http://testserver{u.get_absolute_url()}" for u in expected)
+    for user in (*expected, former_drafts_only, reader):
+        url = f"http://testserver{user.get_absolute_url()}"
+        answers = client.get(user.get_absolute_url()).status_code
+        assert (url in listed) == (answers == 200), (user, answers)
+    assert set(people_with_author_pages()) == set(expected)
+
+
+def test_the_authors_sitemap_gives_their_newest_public_article_as_lastmod(client):
+    author = StaffFactory()
+    old = ArticleFactory(author=author)
+    Article.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=50))
+    newest = ArticleFactory(author=author)
+    Article.objects.filter(pk=newest.pk).update(updated_at=timezone.now() - timedelta(days=9))
+    draft = ArticleFactory(author=author, status=Article.Status.DRAFT, publish_at=None)
+    assert draft.updated_at.date() > (timezone.now() - timedelta(days=9)).date()
+    new_staff = StaffFactory()
+    body = client.get("/sitemap-authors.xml").content.decode()
+    newest.refresh_from_db()
+    entry = re.search(rf"<url><loc>[^<]*{author.get_absolute_url()}</loc>(.*?)</url>", body)
+    assert entry[1].startswith(f"<lastmod>{newest.updated_at.date().isoformat()}</lastmod>")
+    empty = re.search(rf"<url><loc>[^<]*{new_staff.get_absolute_url()}</loc>(.*?)</url>", body)
+    assert "<lastmod>" not in empty[1]
+    index = client.get("/sitemap.xml").content.decode()
+    assert re.search(
+        r"sitemap-authors\.xml</loc><lastmod>"
+        + re.escape(newest.updated_at.isoformat(timespec="seconds")[:19]),
+        index,
+    )
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "99999", "%00", "1e3"])
 def test_bad_sitemap_pages_are_404(client, value):
     ArticleFactory()
@@ -108,10 +152,12 @@ def test_sitemaps_are_cacheable_public_pages(client, url):
 # (url, queries) on a page cache miss, the same at any size: the index counts each section
 # and takes the articles' latest change; a section page counts and fetches its page.
 QUERIES = {
-    "/sitemap.xml": 6,  # a count per section; the newest change of articles and issues
+    # A count per section; the newest change of articles, authors' articles and issues.
+    "/sitemap.xml": 8,
     "/sitemap-articles.xml": 2,
     "/sitemap-topics.xml": 2,
     "/sitemap-tags.xml": 2,
+    "/sitemap-authors.xml": 2,
     "/sitemap-pages.xml": 0,
     "/sitemap-newsletter.xml": 1,
 }
@@ -143,6 +189,7 @@ def test_section_pages_are_what_djangos_sitemap_view_writes(rf, monkeypatch, sec
         sitemaps.ArticleSitemap,
         sitemaps.TopicSitemap,
         sitemaps.TagSitemap,
+        sitemaps.AuthorSitemap,
         NewsletterIssueSitemap,
     ):
         monkeypatch.setattr(cls, "limit", 3)

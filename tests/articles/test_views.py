@@ -379,7 +379,7 @@ PAGES = {
     "search": ("/search/?q=run", 2),
     "feed": ("/feed/", 1),
     "atom": ("/feed/atom/", 1),
-    "sitemap": ("/sitemap.xml", 6),
+    "sitemap": ("/sitemap.xml", 8),  # per section a count; newest of articles, authors, issues
 }
 
 

@@ -134,6 +134,18 @@ def post_around_the_editor(page, html: str) -> None:
     )
 
 
+def replace_body(page, text: str) -> None:
+    """Type `text` into the article form's CKEditor body in place of what it holds."""
+    from playwright.sync_api import expect
+
+    editable = page.locator(".ck-editor__main > .ck-editor__editable")
+    expect(editable).to_be_visible()
+    editable.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    expect(editable).to_contain_text(text)
+
+
 def pick_autocomplete(page, field: str, search: str, option: str) -> None:
     """Choose `option` in a Django admin autocomplete (select2) field by typing `search`."""
     page.locator(f"#id_{field} + .select2 .select2-selection").click()

@@ -2,19 +2,25 @@
 runnerhub/static/runnerhub/js/autosave.js): an editor changes a body, sees the diff and
 restores the earlier version; unsaved text survives a reload and leaving asks first."""
 
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
-from tests.e2e.conftest import editor_user, login, pick_autocomplete, shot
+from tests.e2e.conftest import editor_user, login, pick_autocomplete, replace_body, shot
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
 EARLIER = "Run easy on Mondays and keep the pace chatty."
 LATER = "Run hard intervals on Mondays instead."
 UNSAVED = "A paragraph I have not saved yet."
+# Intl's words for a moment of today in the browser's locale (en-US by default here).
+TODAY = re.compile(r"today at \d\d:\d\d( [AP]M)? \((now|\d+ seconds? ago)\)")
 
 
 def _problems(page) -> list[str]:
@@ -33,15 +39,6 @@ def _article():
     return editor, article
 
 
-def _replace_body(page, text: str) -> None:
-    editable = page.locator(".ck-editor__main > .ck-editor__editable")
-    expect(editable).to_be_visible()
-    editable.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-    expect(editable).to_contain_text(text)
-
-
 def test_an_editor_changes_a_body_sees_the_diff_and_restores(page, live_server, screenshot_dir):
     problems = _problems(page)
     editor, article = _article()
@@ -50,7 +47,7 @@ def test_an_editor_changes_a_body_sees_the_diff_and_restores(page, live_server, 
     page.goto(change)
     page.locator("input[name=_continue]").first.click()  # the first revision: as it was
     expect(page.locator(".messagelist .success")).to_be_visible()
-    _replace_body(page, LATER)
+    replace_body(page, LATER)
     page.locator("input[name=_continue]").first.click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     article.refresh_from_db()
@@ -93,7 +90,7 @@ def test_unsaved_text_survives_a_reload_and_leaving_asks_first(page, live_server
 
     page.on("dialog", answer)
     page.locator("#id_title").fill("Easy Mondays, rewritten")
-    _replace_body(page, UNSAVED)
+    replace_body(page, UNSAVED)
     page.wait_for_function(
         "() => Object.keys(localStorage).some(k => k.startsWith('runnerhub:draft:')"
         " && localStorage.getItem(k).includes('not saved yet.'))"
@@ -103,6 +100,8 @@ def test_unsaved_text_survives_a_reload_and_leaving_asks_first(page, live_server
 
     offer = page.locator(".rh-autosave-offer")
     expect(offer).to_contain_text("not saved")
+    # When, in the browser's language: today, its time and how long ago.
+    expect(offer.locator("time")).to_have_text(TODAY)
     # The page shows what is saved until the editor chooses.
     expect(page.locator("#id_title")).to_have_value("Easy Mondays")
     shot(page, screenshot_dir, "autosave-offer.png", load_lazy=False)
@@ -135,11 +134,66 @@ def test_save_and_add_another_offers_nothing_of_the_last_one(page, live_server):
     page.goto(f"{ADMIN}articles/article/add/")
     page.locator("#id_title").fill("A new article on cadence")
     page.locator("#id_lead").fill("Step rate, simply.")
-    _replace_body(page, "Count your steps for thirty seconds.")
+    replace_body(page, "Count your steps for thirty seconds.")
     pick_autocomplete(page, "topic", topic.name[:4], topic.name)
     page.locator("input[name=_addanother]").first.click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert Article.objects.filter(title="A new article on cadence").exists()
     expect(page.locator("#id_title")).to_have_value("")
     expect(page.locator(".rh-autosave-offer")).to_have_count(0)
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "locale, ago, expected",
+    [
+        ("en-GB", timedelta(minutes=3, seconds=5), r"today at {hm} \(3 minutes ago\)"),
+        ("en-GB", timedelta(days=1), r"yesterday at {hm}"),
+        ("en-GB", timedelta(days=9), r"on {day} {month} {year} at {hm}"),
+        ("de-DE", timedelta(minutes=3, seconds=5), r"heute at {hm} \(vor 3 Minuten\)"),
+    ],
+    ids=["minutes ago", "yesterday", "a date", "the browser's language"],
+)
+def test_the_offer_says_when_the_draft_was_kept(
+    new_context, live_server, screenshot_dir, locale, ago, expected
+):
+    zone = "Europe/London"
+    page = new_context(locale=locale, timezone_id=zone).new_page()
+    problems = _problems(page)
+    editor, article = _article()
+    login(page, editor.username)
+    page.goto(f"{ADMIN}articles/article/{article.pk}/change/")
+    page.locator("#id_title").fill("Easy Mondays, kept a while ago")
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some(k => k.startsWith('runnerhub:draft:'))"
+    )
+    # The draft as if it had been kept `ago` before now (after a crash, or a tab left open).
+    kept_ms = page.evaluate(
+        """(ago) => {
+            const key = Object.keys(localStorage).find(k => k.startsWith('runnerhub:draft:'));
+            const draft = JSON.parse(localStorage.getItem(key));
+            draft.time = Date.now() - ago;
+            localStorage.setItem(key, JSON.stringify(draft));
+            return draft.time;
+        }""",
+        ago.total_seconds() * 1000,
+    )
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.reload()
+    kept = datetime.fromtimestamp(kept_ms / 1000, ZoneInfo(zone))
+    if kept.date() == datetime.now(ZoneInfo(zone)).date() - timedelta(days=1) and ago < timedelta(
+        days=1
+    ):
+        pytest.skip("run just after midnight: the draft of minutes ago is yesterday's")
+    when = expected.format(
+        hm=kept.strftime("%H:%M"), day=kept.day, month=kept.strftime("%B"), year=kept.year
+    )
+    offer = page.locator(".rh-autosave-offer")
+    expect(offer.locator("time")).to_have_text(re.compile(when))
+    assert (
+        offer.locator("time")
+        .get_attribute("datetime")
+        .startswith(kept.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M"))
+    )
+    shot(page, screenshot_dir, f"autosave-offer-{locale}-{ago.days}d.png", load_lazy=False)
     assert problems == []

@@ -90,6 +90,33 @@
     }
   }
 
+  function startOfDay(date) {
+    return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  }
+
+  /* When a draft was kept, in the browser's language and time zone (Intl, no library):
+     "today at 07:41 (3 minutes ago)", "yesterday at 18:02", or a date and time. */
+  function savedWhen(saved, now) {
+    const days = Math.round((startOfDay(now) - startOfDay(saved)) / 86400000);
+    const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+    const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+    if (days === 0 || days === 1) {
+      const day = relative.format(-days, "day");
+      const at = `${day} at ${clock.format(saved)}`;
+      if (days === 1) return at;
+      const seconds = Math.max(0, Math.round((now - saved) / 1000));
+      const ago =
+        seconds < 60
+          ? relative.format(-seconds, "second")
+          : seconds < 3600
+            ? relative.format(-Math.floor(seconds / 60), "minute")
+            : relative.format(-Math.floor(seconds / 3600), "hour");
+      return `${at} (${ago})`;
+    }
+    const date = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+    return `on ${date.format(saved)}`;
+  }
+
   function offer(form, key, draft, onDone) {
     const list = document.createElement("ul");
     list.className = "messagelist rh-autosave-offer";
@@ -97,9 +124,10 @@
     item.className = "warning";
     item.setAttribute("role", "status");
     const saved = new Date(draft.time);
-    item.append(
-      `This browser kept changes to this page that were not saved (${saved.toLocaleString()}). `
-    );
+    const moment = document.createElement("time");
+    moment.dateTime = saved.toISOString();
+    moment.textContent = savedWhen(saved, new Date());
+    item.append("This browser kept changes to this page that were not saved, ", moment, ". ");
     const restore = document.createElement("button");
     restore.type = "button";
     restore.className = "button";

@@ -1,8 +1,18 @@
 """The shop's body blocks, `[product slug]` (a product card) and `[shop slug]` (a button to a
 shop category), and the card and links they share with the gear box and category page."""
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Aggregate,
+    Exists,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +42,17 @@ def _renames(url_name: str, slugs) -> QuerySet:
     )
 
 
+class JSONList(Aggregate):
+    """The values of a column as a JSON list: jsonb_agg on PostgreSQL (jsonb, which
+    Django reads as text for JSONField), json_group_array on SQLite. None when no row."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
 def by_slug_or_old_slug(queryset, url_name: str, slugs, also: Q | None = None) -> QuerySet:
     """`queryset` filtered to the rows named by `slugs`, by their slug or by a slug they
     had before a rename (or matching `also`), each annotated with `old_paths`: the
@@ -41,7 +62,9 @@ def by_slug_or_old_slug(queryset, url_name: str, slugs, also: Q | None = None) -
         return queryset.filter(also) if also is not None else queryset.none()
     renames = _renames(url_name, slugs)
     wanted = Q(slug__in=slugs) | Exists(renames)
-    return queryset.annotate(old_paths=ArraySubquery(renames.values("old_path"))).filter(
+    # Grouped by new_path, which the subquery fixes to one value: one list per outer row.
+    old_paths = renames.order_by().values("new_path").annotate(paths=JSONList("old_path"))
+    return queryset.annotate(old_paths=Subquery(old_paths.values("paths"))).filter(
         wanted | also if also is not None else wanted
     )
 
@@ -52,7 +75,7 @@ def _keyed(rows, url_name: str) -> dict:
     found = {}
     for row in rows:
         found[row.slug] = row
-        for old_path in getattr(row, "old_paths", ()):
+        for old_path in getattr(row, "old_paths", None) or ():
             found.setdefault(old_path[cut:-1], row)
     return found
 

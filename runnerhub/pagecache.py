@@ -18,7 +18,8 @@ next request; no entry outlives the next scheduled change (an article's publish 
 These public pages, and only they, are sent compressed (brotli or gzip, as the request
 accepts, with `Vary: Accept-Encoding`): they carry no secret, so BREACH has nothing to read
 (runnerhub/compression.py states the rule). A kept page is compressed once, when it is
-kept, and each coding is kept under its own key, so a hit is one cache round trip.
+kept, in the coding its reader asked for (and plain), each under its own key, so a hit is
+one cache round trip.
 """
 
 import functools
@@ -240,9 +241,9 @@ class PageCacheMiddleware:
     session and CSRF middleware, so that what it keeps is the finished response.
 
     A hit is one cache round trip (the generation and the page in one get_many) and no
-    other work: no session, user, messages, database or compression. Each kept page is
-    kept once per content coding (br, gzip, identity), compressed when it is kept, so a
-    hit sends the bytes as they came from the cache."""
+    other work: no session, user, messages, database or compression. A kept page is kept
+    in the coding its reader asked for (br or gzip), compressed when it is kept, and plain,
+    so a hit sends the bytes as they came from the cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -305,10 +306,13 @@ class PageCacheMiddleware:
         if compress:
             patch_vary_headers(response, ("Accept-Encoding",))
         keep = key is not None and seconds > 0
-        codings = (compression.ENCODINGS if compress else (compression.IDENTITY,)) if keep else ()
-        bodies = {c: compression.encode(response.content, c, once=True) for c in codings}
+        # Compressed once, in the coding this reader asked for (brotli and gzip both would
+        # double a miss's compression time); the plain body is kept beside it for readers
+        # who ask for none. A reader asking another coding renders and keeps theirs.
+        bodies = {compression.IDENTITY: response.content} if keep else {}
         if compress:
-            body = bodies.get(coding) or compression.encode(response.content, coding, once=False)
+            body = compression.encode(response.content, coding, once=keep)
+            bodies[coding] = body
             _send_as(response, coding, body)
         if keep:
             # Each entry holds its headers whole, Content-Encoding and Content-Length too,

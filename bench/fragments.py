@@ -38,6 +38,12 @@ try:
     from runnerhub import fragments
 except ImportError:  # the tree before fragment caching
     fragments = None
+try:  # production's Redis backend (runnerhub/cache.py), on trees that have it
+    import runnerhub.cache  # noqa: F401
+
+    REDIS_BACKEND = "runnerhub.cache.RedisCache"
+except ImportError:
+    REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 
 def page_miss() -> None:
@@ -139,7 +145,7 @@ def main() -> None:
     prefix = f"runnerhub-bench-{secrets.token_hex(4)}"
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": args.redis,
             "KEY_PREFIX": prefix,
         }

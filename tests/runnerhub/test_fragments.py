@@ -46,7 +46,7 @@ def fragment_keys() -> list[str]:
 
 def kept_html(key: str) -> str:
     """The HTML kept under a fragment's key (kept with the versions it was rendered at)."""
-    stamp, html = cache.get(key)
+    _stamp, html = cache.get(key)
     return html
 
 

@@ -1,6 +1,6 @@
 import math
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
@@ -94,13 +94,13 @@ class ArticleQuerySet(models.QuerySet):
         """Published, whatever its time: public now or when its publish_at comes."""
         return self.filter(status=Article.Status.PUBLISHED)
 
-    def public(self) -> "ArticleQuerySet":
+    def public(self, now: datetime | None = None) -> "ArticleQuerySet":
         """The one definition of "public": every view, feed, sitemap and tag goes through it.
 
         Scheduled articles are simply published ones whose time has not come, so they go live
         on time without any job running; the same way, an article whose unpublish_at has come
-        is simply no longer public."""
-        now = timezone.now()
+        is simply no longer public. `now`: the moment to judge at (default: this one)."""
+        now = now or timezone.now()
         return self.public_or_scheduled().filter(
             models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
             publish_at__lte=now,

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub.models import SiteSettings
 
+from . import page_query
 from .models import Article, Tag, Topic, attach_tags_and_faqs
 from .redirects import redirect_for
 from .search import attach_snippets, clean_query, search_articles
@@ -129,6 +130,11 @@ def _page_queryset():
     return Article.objects.for_page().annotate(site_settings_json=SiteSettings.as_json())
 
 
+def _public_page_query(slug: str, now):
+    """The public article page's query (articles/page_query.py keeps it compiled)."""
+    return _page_queryset().public(now=now).filter(slug=slug)[:2]
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -152,16 +158,27 @@ class ArticleDetailView(DetailView):
                 raise
             return render(request, "articles/gone.html", {"article": gone}, status=410)
 
+    def _previews(self) -> bool:
+        # Staff with access to articles preview drafts and scheduled articles at the real URL.
+        user = self.request.user
+        return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
+
     def get_queryset(self):
         _checked_slug(self.kwargs["slug"])
         queryset = _page_queryset().all()
-        user = self.request.user
-        # Staff with access to articles preview drafts and scheduled articles at the real URL.
-        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
-            return queryset
-        return queryset.public()
+        return queryset if self._previews() else queryset.public()
 
     def get_object(self, queryset=None):
+        # Every reader's query: its SQL compiled once (articles/page_query.py).
+        if (
+            queryset is None
+            and not self._previews()
+            and (query := page_query.kept(_public_page_query)) is not None
+        ):
+            article = query.get(_checked_slug(self.kwargs["slug"]))
+            if article is None:
+                raise Http404("No such article.")
+            return attach_tags_and_faqs(article)
         return attach_tags_and_faqs(super().get_object(queryset))
 
     def get_context_data(self, **kwargs):

@@ -25,24 +25,35 @@ def _checked_slug(slug: str) -> str:
     return slug
 
 
+class HomeLists:
+    """The home page's featured and latest articles and its topics, each queried when the
+    template first reads it: with the page's content kept as a fragment, none is."""
+
+    @functools.cached_property
+    def featured(self) -> list[Article]:
+        return list(Article.objects.public().for_lists().filter(featured=True)[:3])
+
+    @functools.cached_property
+    def latest(self) -> list[Article]:
+        public = Article.objects.public().for_lists()
+        return list(public.exclude(pk__in=[a.pk for a in self.featured])[:6])
+
+    @functools.cached_property
+    def topics(self) -> list[Topic]:
+        return list(
+            Topic.objects.annotate(
+                article_count=Count("articles", filter=Q(articles__in=Article.objects.public()))
+            )
+            .filter(article_count__gt=0)
+            .order_by("order", "name")
+        )
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        public = Article.objects.public().for_lists()
-        featured = list(public.filter(featured=True)[:3])
-        latest = list(public.exclude(pk__in=[a.pk for a in featured])[:6])
-        context.update(
-            featured=featured,
-            latest=latest,
-            topics=Topic.objects.annotate(
-                article_count=Count("articles", filter=Q(articles__in=Article.objects.public()))
-            )
-            .filter(article_count__gt=0)
-            .order_by("order", "name"),
-        )
-        return context
+        return super().get_context_data(lists=HomeLists(), **kwargs)
 
 
 class ArticleListView(ListView):

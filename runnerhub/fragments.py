@@ -6,7 +6,7 @@ made of their name, what they vary on, and the current version of every *scope* 
 
     "all"            every fragment (the default of a change that names no scope)
     "article:<pk>"   one article's own content (body, FAQs, gear box items)
-    "articles"       any article (related cards show other articles)
+    "articles"       any article, and the set of public ones (related cards, lists)
     "thread:<pk>"    the comments shown under one article
     "shop"           products and shop categories
     "topics"         topics and tags
@@ -14,8 +14,8 @@ made of their name, what they vary on, and the current version of every *scope* 
 
 A write names what it changed (`pages_changed("thread:12")`), and once it commits each of
 those scopes gets a new random version, so the next read renders afresh: nothing waits out
-a timeout. A fragment that shows the set of public articles also ends at the next scheduled
-publish time (no write happens when an article goes live).
+a timeout. A fragment of the "articles" scope (it shows the set of public articles) also
+ends at the next scheduled change, an article going live or leaving (no write happens then).
 
 Fragments never hold anything of one reader or one request (no CSRF token, CSP nonce,
 "awaiting moderation" note or staff form): they are only used while rendering a public page
@@ -186,6 +186,8 @@ def fragment(
         return mark_safe(html)  # nosec B308, B703
     html = str(render())
     seconds = settings.FRAGMENT_CACHE_SECONDS
+    if until is None and "articles" in scopes:  # the set of public articles: see the doc
+        until = pagecache.next_change
     if until is not None and (moment := until()) is not None:
         seconds = min(seconds, math.floor(moment.timestamp() - time.time()))
     if seconds > 0:

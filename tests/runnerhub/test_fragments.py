@@ -20,7 +20,7 @@ from comments.models import Comment
 from runnerhub import antispam, fragments
 from runnerhub.models import SiteSettings
 from shop.models import Product
-from tests.articles.factories import ArticleFactory
+from tests.articles.factories import ArticleFactory, TagFactory
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory, signed_in, warm_page_cache
 from tests.runnerhub.test_pagecache import admin_save, site  # noqa: F401 (a fixture)
@@ -231,6 +231,72 @@ def test_a_scheduled_article_goes_live_in_related_articles(site):  # noqa: F811
     assert "Taper week" not in miss()
     time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
     assert "Taper week" in miss()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    # home: nothing left to ask; a list: its topic, tag or author and the count that checks
+    # the page number (a page past the end is a 404)
+    [("/", 0), ("/articles/", 1), ("/topics/injuries/", 2), ("/tags/calves/", 2)],
+)
+def test_home_and_lists_are_kept_and_show_a_new_article_at_once(
+    site,  # noqa: F811
+    commit,
+    url,
+    queries,
+    django_assert_num_queries,
+):
+    assert "Calf pain" in miss(url)
+    warm_page_cache()
+    with django_assert_num_queries(queries):
+        html = Client().get(url).content.decode()
+    assert "Calf pain" in html
+    with commit():
+        article = ArticleFactory(
+            title="Shin splints", slug="shin-splints", topic=site.topic, featured=True
+        )
+        article.tags.add(site.tags.get())
+        admin_save(article)
+    assert "Shin splints" in miss(url)
+    with commit():
+        article_services.articles_unpublish(queryset=Article.objects.filter(slug="calf-pain"))
+    html = miss(url)
+    assert "Shin splints" in html and 'href="/articles/calf-pain/"' not in html
+
+
+def test_a_renamed_topic_and_author_show_on_kept_lists(site, commit):  # noqa: F811
+    name = site.topic.name
+    assert name in miss("/topics/injuries/") and name in miss("/")
+    with commit():
+        site.topic.name = "Aches and pains"
+        admin_save(site.topic)
+    assert "Aches and pains" in miss("/topics/injuries/") and "Aches and pains" in miss("/")
+    with commit():
+        site.author.display_name = "Ada Runner"
+        admin_save(site.author)
+    assert "Ada Runner" in miss("/articles/")
+
+
+def test_a_scheduled_article_goes_live_on_home_and_lists(site):  # noqa: F811
+    soon = timezone.now() + timedelta(seconds=2)
+    ArticleFactory(title="Taper week", topic=site.topic, publish_at=soon)
+    assert "Taper week" not in miss("/") and "Taper week" not in miss("/topics/injuries/")
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert "Taper week" in miss("/") and "Taper week" in miss("/topics/injuries/")
+
+
+def test_a_page_past_the_end_of_a_kept_list_is_still_not_found(site):  # noqa: F811
+    assert "Calf pain" in miss("/topics/injuries/")
+    warm_page_cache()
+    assert Client().get("/topics/injuries/?page=9").status_code == 404
+
+
+def test_a_kept_list_keeps_its_own_empty_text(site, commit):  # noqa: F811
+    TagFactory(slug="hills", name="hills")
+    assert "Nothing published with this tag yet." in miss("/tags/hills/")
+    with commit():
+        article_services.articles_unpublish(queryset=Article.objects.all())
+    assert f"Nothing published in {site.topic.name} yet." in miss("/topics/injuries/")
 
 
 # Nothing of one reader ----------------------------------------------------------------------

@@ -270,7 +270,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's CompressedManifestStaticFilesStorage, URLs looked up once.
+            else "runnerhub.static_storage.StaticFilesStorage"
         )
     },
 }

@@ -177,6 +177,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_lists(self) -> "ArticleQuerySet":
         return self.select_related("topic", "author").defer("body", "body_html", "body_text")
 
+    def related_to(self, article: "Article") -> "ArticleQuerySet":
+        """Up to three other articles of `article`'s topic (its page's related cards)."""
+        return self.filter(topic_id=article.topic_id).exclude(pk=article.pk)[:3]
+
     def for_page(self) -> "ArticleQuerySet":
         """With its topic, author, tags and FAQs, in one query: the tags and FAQs come as JSON
         arrays (see `attach_tags_and_faqs`), not as two more prefetch queries."""

@@ -198,10 +198,6 @@ class ArticleDetailView(DetailView):
         context.update(
             preview=not article.is_public,
             site_settings=SiteSettings.from_json(article.site_settings_json),
-            related=Article.objects.public()
-            .for_lists()
-            .filter(topic_id=article.topic_id)
-            .exclude(pk=article.pk)[:3],
         )
         return context
 

@@ -1,6 +1,6 @@
 import math
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
@@ -95,13 +95,13 @@ class ArticleQuerySet(models.QuerySet):
         """Published, whatever its time: public now or when its publish_at comes."""
         return self.filter(status=Article.Status.PUBLISHED)
 
-    def public(self) -> "ArticleQuerySet":
+    def public(self, now: datetime | None = None) -> "ArticleQuerySet":
         """The one definition of "public": every view, feed, sitemap and tag goes through it.
 
         Scheduled articles are simply published ones whose time has not come, so they go live
         on time without any job running; the same way, an article whose unpublish_at has come
-        is simply no longer public."""
-        now = timezone.now()
+        is simply no longer public. `now`: the moment to judge at (default: this one)."""
+        now = now or timezone.now()
         return self.public_or_scheduled().filter(
             models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
             publish_at__lte=now,
@@ -177,6 +177,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_lists(self) -> "ArticleQuerySet":
         return self.select_related("topic", "author").defer("body", "body_html", "body_text")
+
+    def related_to(self, article: "Article") -> "ArticleQuerySet":
+        """Up to three other articles of `article`'s topic (its page's related cards)."""
+        return self.filter(topic_id=article.topic_id).exclude(pk=article.pk)[:3]
 
     def for_page(self) -> "ArticleQuerySet":
         """With its topic, author, tags and FAQs, in one query: the tags and FAQs come as JSON

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub.models import SiteSettings
 
+from . import page_query
 from .models import Article, Tag, Topic, attach_tags_and_faqs, people_with_author_pages
 from .redirects import redirect_for
 from .search import SearchPaginator, attach_snippets, clean_query, search_articles
@@ -23,24 +24,35 @@ def _checked_slug(slug: str) -> str:
     return slug
 
 
+class HomeLists:
+    """The home page's featured and latest articles and its topics, each queried when the
+    template first reads it: with the page's content kept as a fragment, none is."""
+
+    @functools.cached_property
+    def featured(self) -> list[Article]:
+        return list(Article.objects.public().for_lists().filter(featured=True)[:3])
+
+    @functools.cached_property
+    def latest(self) -> list[Article]:
+        public = Article.objects.public().for_lists()
+        return list(public.exclude(pk__in=[a.pk for a in self.featured])[:6])
+
+    @functools.cached_property
+    def topics(self) -> list[Topic]:
+        return list(
+            Topic.objects.annotate(
+                article_count=Count("articles", filter=Q(articles__in=Article.objects.public()))
+            )
+            .filter(article_count__gt=0)
+            .order_by("order", "name")
+        )
+
+
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        public = Article.objects.public().for_lists()
-        featured = list(public.filter(featured=True)[:3])
-        latest = list(public.exclude(pk__in=[a.pk for a in featured])[:6])
-        context.update(
-            featured=featured,
-            latest=latest,
-            topics=Topic.objects.annotate(
-                article_count=Count("articles", filter=Q(articles__in=Article.objects.public()))
-            )
-            .filter(article_count__gt=0)
-            .order_by("order", "name"),
-        )
-        return context
+        return super().get_context_data(lists=HomeLists(), **kwargs)
 
 
 class ArticleListView(ListView):
@@ -121,6 +133,11 @@ def _page_queryset():
     return Article.objects.for_page().annotate(site_settings_json=SiteSettings.as_json())
 
 
+def _public_page_query(slug: str, now):
+    """The public article page's query (articles/page_query.py keeps it compiled)."""
+    return _page_queryset().public(now=now).filter(slug=slug)[:2]
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -144,16 +161,27 @@ class ArticleDetailView(DetailView):
                 raise
             return render(request, "articles/gone.html", {"article": gone}, status=410)
 
+    def _previews(self) -> bool:
+        # Staff with access to articles preview drafts and scheduled articles at the real URL.
+        user = self.request.user
+        return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
+
     def get_queryset(self):
         _checked_slug(self.kwargs["slug"])
         queryset = _page_queryset().all()
-        user = self.request.user
-        # Staff with access to articles preview drafts and scheduled articles at the real URL.
-        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
-            return queryset
-        return queryset.public()
+        return queryset if self._previews() else queryset.public()
 
     def get_object(self, queryset=None):
+        # Every reader's query: its SQL compiled once (articles/page_query.py).
+        if (
+            queryset is None
+            and not self._previews()
+            and (query := page_query.kept(_public_page_query)) is not None
+        ):
+            article = query.get(_checked_slug(self.kwargs["slug"]))
+            if article is None:
+                raise Http404("No such article.")
+            return attach_tags_and_faqs(article)
         return attach_tags_and_faqs(super().get_object(queryset))
 
     def get_context_data(self, **kwargs):
@@ -162,10 +190,6 @@ class ArticleDetailView(DetailView):
         context.update(
             preview=not article.is_public,
             site_settings=SiteSettings.from_json(article.site_settings_json),
-            related=Article.objects.public()
-            .for_lists()
-            .filter(topic_id=article.topic_id)
-            .exclude(pk=article.pk)[:3],
         )
         return context
 

@@ -1,8 +1,11 @@
-"""Benchmark: the article page in-process, as a page cache hit and as a miss with cold and
-with warm fragments, at 10 and at 1,000 comments (the latter all on the first thread page).
+"""Benchmark: public pages in-process, as a page cache hit and as a miss with cold and with
+warm fragments: the article at 10 and at 1,000 comments (the latter all on the first thread
+page), the home page and a topic page deep in its pagination. Requests accept gzip and br,
+as `make bench` sends them, so a miss compresses its page.
 
 Usage:  DATABASE_URL=postgres://... .venv/bin/python bench/fragments.py [--runs 30]
         [--profile miss-cold-1000]   # pyinstrument's text report of one case, 20 renders
+        [--profile miss-warm-home]   # (10, 1000, home or topic)
         [--redis redis://127.0.0.1:6379/12]   # the cache in a real Redis, as in production
 Uses a throw-away test_ database (DEBUG off, memory cache, or with --redis that Redis under
 a key prefix of its own, whose keys alone are deleted afterwards) and prints, per case, the
@@ -38,6 +41,12 @@ try:
     from runnerhub import fragments
 except ImportError:  # the tree before fragment caching
     fragments = None
+try:  # production's Redis backend (runnerhub/cache.py), on trees that have it
+    import runnerhub.cache  # noqa: F401
+
+    REDIS_BACKEND = "runnerhub.cache.RedisCache"
+except ImportError:
+    REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 
 
 def page_miss() -> None:
@@ -104,9 +113,37 @@ def make_article(slug: str, comments: int, questions: int):
     return article
 
 
+def make_list_pages(count: int) -> str:
+    """`count` more public articles in one topic (for the home page and a topic page deep in
+    its pagination, as `make bench` measures them); the topic page's URL."""
+    from articles.models import Article, Topic
+    from articles.views import PAGE_SIZE
+    from runnerhub.models import User
+
+    author = User.objects.get(username="bench")
+    topic = Topic.objects.get_or_create(slug="training", defaults={"name": "Training"})[0]
+    for i in range(count):
+        Article.objects.create(
+            title=f"Training week {i}",
+            slug=f"training-week-{i}",
+            lead="Easy runs, one long run and strides.",
+            body="<p>Run easy most days.</p>",
+            author=author,
+            topic=topic,
+            status="published",
+            featured=i < 3,
+            publish_at=timezone.now() - timedelta(days=2, minutes=i),
+        )
+    return f"{topic.get_absolute_url()}?page={max(1, -(-count // PAGE_SIZE) - 1)}"
+
+
+# As `make bench` asks (wrk -H 'Accept-Encoding: gzip, br'): a miss compresses its page.
+HEADERS = {"Accept-Encoding": "gzip, br"}
+
+
 def measure(url: str, before, runs: int) -> tuple[float, float, int]:
     """Median wall and CPU (this process only: not PostgreSQL's) milliseconds, and queries."""
-    client = Client()
+    client = Client(headers=HEADERS)
     before()
     client.get(url)  # warm what this case keeps
     wall, cpu = [], []
@@ -139,7 +176,7 @@ def main() -> None:
     prefix = f"runnerhub-bench-{secrets.token_hex(4)}"
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_BACKEND,
             "LOCATION": args.redis,
             "KEY_PREFIX": prefix,
         }
@@ -163,13 +200,19 @@ def run(args) -> None:
         for i in range(3):  # related articles
             make_article(f"related-{i}", 0, 0)
         articles = {"10": make_article("ten", 10, 4), "1000": make_article("thousand", 1000, 50)}
+        pages = {
+            "10 comments": articles["10"].get_absolute_url(),
+            "1000 comments": articles["1000"].get_absolute_url(),
+        }
+        pages["topic"] = make_list_pages(60)
+        pages["home"] = "/"
         cases = {"hit": lambda: None, "miss-warm": page_miss, "miss-cold": cold}
         if args.profile:
             from pyinstrument import Profiler
 
             case, size = args.profile.rsplit("-", 1)
-            url = articles[size].get_absolute_url()
-            client = Client()
+            url = pages.get(size) or pages[f"{size} comments"]
+            client = Client(headers=HEADERS)
             client.get(url)
             profiler = Profiler(interval=0.0005)
             profiler.start()
@@ -180,10 +223,10 @@ def run(args) -> None:
             print(profiler.output_text(unicode=True, color=False, show_all=False))
             return
         print("| case | wall ms | CPU ms | queries |\n| --- | --- | --- | --- |")
-        for size, article in articles.items():
+        for name, url in pages.items():
             for case, before in cases.items():
-                wall, cpu, queries = measure(article.get_absolute_url(), before, args.runs)
-                print(f"| {case}, {size} comments | {wall:.1f} | {cpu:.1f} | {queries} |")
+                wall, cpu, queries = measure(url, before, args.runs)
+                print(f"| {case}, {name} | {wall:.1f} | {cpu:.1f} | {queries} |")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

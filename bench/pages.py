@@ -481,12 +481,18 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     parser.add_argument(
         "--only",
-        choices=["search"],
-        help="measure only this part, in-process (no gunicorn, no wrk), and print it",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="'search': only search at 10,000 articles, in-process (no gunicorn, no wrk); any "
+        "other TEXT: the floor and the rows whose name holds TEXT (repeatable), with no search or "
+        "sitemap timings and no RESULTS.md: one page's number on a shared machine",
     )
     args = parser.parse_args()
+    if args.only:
+        args.no_write = True
     started = time.monotonic()
-    if args.only == "search":
+    if args.only == ["search"]:
         ensure_site(args.rebuild, args.scale)
         call_command("collectstatic", interactive=False, verbosity=0)  # the page's manifest
         print(render_search(measure_search(Client())))
@@ -502,6 +508,8 @@ def main() -> None:
     urls = pick_urls()
     client = Client(headers={"Accept-Encoding": "gzip, br"})
     rows = targets(urls)
+    if args.only:
+        rows = rows[:1] + [row for row in rows[1:] if any(text in row[0] for text in args.only)]
 
     say("Queries per request (in-process, same database and Redis) ...")
     queries = {}
@@ -509,8 +517,8 @@ def main() -> None:
         status, count = count_queries(client, path, headers)
         queries[(path, tuple(headers))] = count
         say(f"  {count:>3} queries  {status}  {name}")
-    search = measure_search(client)
-    sitemap = measure_sitemaps(client)
+    search = measure_search(client) if not args.only else None
+    sitemap = measure_sitemaps(client) if not args.only else None
 
     server = start_gunicorn()
     try:
@@ -555,6 +563,14 @@ def main() -> None:
             }
         )
     info["load"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    if args.only:
+        print(f"commit {info['commit']}; load average at the end {info['load']}")
+        for row in table:
+            print(
+                f"{row['rps']:9,.1f} req/s  {row['share']:7.2%}  p50 {row['p50']:6.2f} ms  "
+                f"p99 {row['p99']:7.2f} ms  {row['queries']} queries  {row['name']}"
+            )
+        return
     report = render(
         table,
         search,

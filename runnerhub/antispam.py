@@ -10,9 +10,16 @@ SALT = "runnerhub.antispam.rendered-at"
 MAX_AGE = 60 * 60 * 24
 
 
-def render_time_token() -> str:
-    """The signed time a form is shown at (its `rendered` field)."""
-    return signing.dumps(time.time(), salt=SALT)
+def render_time_token(request=None) -> str:
+    """The signed time a form is shown at (its `rendered` field). With a `request`, signed
+    once for it: every form of one page is shown at the same moment."""
+    if request is None:
+        return signing.dumps(time.time(), salt=SALT)
+    try:
+        return request._render_time_token
+    except AttributeError:
+        token = request._render_time_token = signing.dumps(time.time(), salt=SALT)
+        return token
 
 
 class AntiSpamMixin(forms.Form):

@@ -6,7 +6,7 @@ made of their name, what they vary on, and the current version of every *scope* 
 
     "all"            every fragment (the default of a change that names no scope)
     "article:<pk>"   one article's own content (body, FAQs, gear box items)
-    "articles"       any article (related cards show other articles)
+    "articles"       any article, and the set of public ones (related cards, lists)
     "thread:<pk>"    the comments shown under one article
     "shop"           products and shop categories
     "topics"         topics and tags
@@ -14,8 +14,8 @@ made of their name, what they vary on, and the current version of every *scope* 
 
 A write names what it changed (`pages_changed("thread:12")`), and once it commits each of
 those scopes gets a new random version, so the next read renders afresh: nothing waits out
-a timeout. A fragment that shows the set of public articles also ends at the next scheduled
-publish time (no write happens when an article goes live).
+a timeout. A fragment of the "articles" scope (it shows the set of public articles) also
+ends at the next scheduled change, an article going live or leaving (no write happens then).
 
 Fragments never hold anything of one reader or one request (no CSRF token, CSP nonce,
 "awaiting moderation" note or staff form): they are only used while rendering a public page
@@ -64,29 +64,84 @@ def new_versions(scopes: Iterable[str]) -> None:
         pagecache._cache_away("starting new fragment versions")
 
 
-def _fetch_versions(scopes: list[str]) -> dict[str, str]:
-    keys = {_VERSION.format(s): s for s in scopes}
-    found = cache.get_many(list(keys))
-    missing = [k for k in keys if k not in found]
-    if missing:  # first use or evicted: a new one, whoever gets there first
-        for k in missing:
-            cache.add(k, secrets.token_hex(6), None)
-        found.update(cache.get_many(missing))
-    return {scope: str(found.get(key)) for key, scope in keys.items()}
-
-
-# Scopes most public pages' fragments show: read together with the first fragment's own.
+# Scopes most public pages' fragments show: read with the first fragment's own.
 _COMMON = (ALL, "articles", "shop", "site", "topics")
+# What each page used on its last render in this process (its scopes and its fragments'
+# keys), so that the next render reads all of them in one round trip. A hint only: a key it
+# lacks is read on its own, one it holds in vain costs nothing but its bytes. Bounded, and
+# forgotten all at once (like pagecache's marks).
+REMEMBERED_PAGES = 4096
+_remembered: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _versions(request: HttpRequest, scopes: list[str]) -> list[str]:
-    """The scopes' versions, read once per request (one snapshot for the whole page, and
-    one cache round trip for most of its fragments rather than one each)."""
-    known = request.__dict__.setdefault("_fragment_versions", {})
-    wanted = [s for s in scopes if s not in known]
-    if wanted:
-        known.update(_fetch_versions(sorted({*wanted, *_COMMON}) if not known else wanted))
-    return [known[s] for s in scopes]
+class _Page:
+    """One public page's fragments while it renders: one snapshot of the scopes' versions,
+    the entries read ahead, and the fragments rendered, kept by `flush` in one write."""
+
+    def __init__(self, request: HttpRequest, scopes: list[str]):
+        self.path = "\n".join(
+            (
+                request.get_full_path(),
+                *(request.COOKIES.get(name, "") for name in sorted(pagecache.VARY_COOKIES)),
+            )
+        )
+        hint_scopes, hint_keys = _remembered.get(self.path, ((), ()))
+        self.versions: dict[str, str] = {}
+        self.found: dict[str, tuple[str, str]] = {}
+        self.asked: set[str] = set()
+        self.used_scopes: set[str] = set()
+        self.used_keys: list[str] = []
+        self.writes: dict[int, dict[str, tuple[str, str]]] = {}
+        self.read(sorted({*_COMMON, *scopes, *hint_scopes}), hint_keys)
+
+    def read(self, scopes: Iterable[str], keys: Iterable[str] = ()) -> None:
+        """The versions of `scopes` and the entries under `keys`, in one round trip."""
+        versions = {_VERSION.format(s): s for s in scopes if s not in self.versions}
+        keys = [k for k in keys if k not in self.asked]
+        found = cache.get_many([*versions, *keys])
+        missing = [k for k in versions if k not in found]
+        if missing:  # first use or evicted: a new one, whoever gets there first
+            for k in missing:
+                cache.add(k, secrets.token_hex(6), None)
+            found.update(cache.get_many(missing))
+        self.versions.update({scope: str(found.get(key)) for key, scope in versions.items()})
+        self.asked.update(keys)
+        self.found.update({k: found[k] for k in keys if k in found})
+
+    def entry(self, key: str, scopes: list[str]) -> tuple[str, str | None]:
+        """This snapshot's stamp of `scopes`, and the HTML kept under `key` if it was kept
+        with that very stamp."""
+        if any(s not in self.versions for s in scopes):
+            self.read(scopes)
+        stamp = "\n".join(self.versions[s] for s in scopes)
+        if key not in self.asked:
+            self.asked.add(key)
+            if (kept := cache.get(key)) is not None:
+                self.found[key] = kept
+        self.used_scopes.update(scopes)
+        self.used_keys.append(key)
+        kept = self.found.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
+            return stamp, kept[1]
+        return stamp, None
+
+
+def flush(request: HttpRequest) -> None:
+    """Keep the fragments this page rendered (one write per lifetime), and remember what it
+    used for its next render (pagecache's middleware calls this once the page is done)."""
+    page = request.__dict__.pop("_fragment_page", None)
+    if page is None:
+        return
+    hint = (tuple(sorted(page.used_scopes)), tuple(dict.fromkeys(page.used_keys)))
+    if _remembered.get(page.path) != hint:
+        if len(_remembered) >= REMEMBERED_PAGES:
+            _remembered.clear()
+        _remembered[page.path] = hint
+    try:
+        for seconds, entries in page.writes.items():
+            cache.set_many(entries, seconds)
+    except Exception:
+        pagecache._cache_away("keeping fragments")
 
 
 def fragment(
@@ -100,7 +155,11 @@ def fragment(
 ) -> SafeString:
     """`render()`'s HTML (already safe: our templates' output), from the cache when it holds
     it for these scopes' versions and `vary`. `until`: when this fragment changes by itself
-    (e.g. the next scheduled article going live)."""
+    (e.g. the next scheduled article going live).
+
+    An entry is kept under its name and `vary` with the versions it was rendered at (its
+    stamp), and used only while they are still the current ones: the key does not depend on
+    the versions, so a page can read all its fragments with the versions, at once."""
     if (
         request is None
         or not pagecache.is_public_request(request)
@@ -113,11 +172,13 @@ def fragment(
         if _missed:
             return mark_safe(render())  # nosec B308, B703
     scopes = sorted({ALL, *scopes})
+    raw = "\n".join([*scopes, "", *(str(v) for v in vary)])
+    key = f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
     try:
-        versions = _versions(request, scopes)
-        raw = "\n".join([*scopes, *versions, *(str(v) for v in vary)])
-        key = f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
-        html = cache.get(key)
+        page = request.__dict__.get("_fragment_page")
+        if page is None:
+            page = request.__dict__["_fragment_page"] = _Page(request, scopes)
+        stamp, html = page.entry(key, scopes)
     except Exception:
         pagecache._cache_away("reading a fragment")
         return mark_safe(render())  # nosec B308, B703
@@ -125,13 +186,12 @@ def fragment(
         return mark_safe(html)  # nosec B308, B703
     html = str(render())
     seconds = settings.FRAGMENT_CACHE_SECONDS
+    if until is None and "articles" in scopes:  # the set of public articles: see the doc
+        until = pagecache.next_change
     if until is not None and (moment := until()) is not None:
         seconds = min(seconds, math.floor(moment.timestamp() - time.time()))
     if seconds > 0:
-        try:
-            cache.set(key, html, seconds)
-        except Exception:
-            pagecache._cache_away("keeping a fragment")
+        page.writes.setdefault(seconds, {})[key] = (stamp, html)
     return mark_safe(html)  # nosec B308, B703
 
 

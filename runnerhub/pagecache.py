@@ -18,7 +18,8 @@ next request; no entry outlives the next scheduled change (an article's publish 
 These public pages, and only they, are sent compressed (brotli or gzip, as the request
 accepts, with `Vary: Accept-Encoding`): they carry no secret, so BREACH has nothing to read
 (runnerhub/compression.py states the rule). A kept page is compressed once, when it is
-kept, and each coding is kept under its own key, so a hit is one cache round trip.
+kept, in the coding its reader asked for (and plain), each under its own key, so a hit is
+one cache round trip.
 """
 
 import functools
@@ -46,6 +47,9 @@ from .outages import cache_failed
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+# The next moment pages change by themselves, with the generation it was found in: under
+# one key (not one per generation) so that a hit's read can bring it along for a miss.
+NEXT_CHANGE_KEY = "pagecache:next-change"
 # After the cache failed, this process leaves it alone for a few seconds: a Redis that is
 # away costs one request its timeout, not every request.
 RETRY_AFTER_FAILURE_SECONDS = 5.0
@@ -153,21 +157,25 @@ def _generation() -> str:
     return generation
 
 
-def _next_change(generation: str | None) -> float | None:
-    """The next moment (a timestamp) pages change by themselves; one query per generation."""
-    key = f"pagecache:{generation}:next-change"
+def _next_change(generation: str | None, known: object = None) -> float | None:
+    """The next moment (a timestamp) pages change by themselves; one query per generation.
+    `known`: what the cache holds under NEXT_CHANGE_KEY, when it was read already."""
     if generation is not None:
-        try:
-            known = cache.get(key)
-        except Exception:
-            known = None
-        if known is not None and (known == 0 or known > time.time()):
-            return known or None
+        if known is None:
+            try:
+                known = cache.get(NEXT_CHANGE_KEY)
+            except Exception:
+                known = None
+        # (the generation it was found in, the moment or 0 for none)
+        if isinstance(known, tuple) and len(known) == 2 and known[0] == generation:
+            moment = known[1]
+            if moment == 0 or moment > time.time():
+                return moment or None
     moments = [moment for source in change_times if (moment := source()) is not None]
     found = min(moments).timestamp() if moments else None
     if generation is not None:
         try:
-            cache.set(key, found or 0, settings.PAGE_CACHE_SECONDS)
+            cache.set(NEXT_CHANGE_KEY, (generation, found or 0), settings.PAGE_CACHE_SECONDS)
         except Exception:
             _cache_away("keeping the next page change")
     return found
@@ -185,9 +193,9 @@ def next_change() -> datetime | None:
     return None if moment is None else datetime.fromtimestamp(moment, tz=UTC)
 
 
-def _seconds_left(request: HttpRequest, generation: str | None) -> int:
+def _seconds_left(request: HttpRequest, generation: str | None, known: object = None) -> int:
     limits = [settings.PAGE_CACHE_SECONDS]
-    if (moment := _next_change(generation)) is not None:
+    if (moment := _next_change(generation, known)) is not None:
         limits.append(moment - time.time())
     if (moment := getattr(request, "page_changes_at", None)) is not None:
         limits.append(moment.timestamp() - time.time())
@@ -240,9 +248,9 @@ class PageCacheMiddleware:
     session and CSRF middleware, so that what it keeps is the finished response.
 
     A hit is one cache round trip (the generation and the page in one get_many) and no
-    other work: no session, user, messages, database or compression. Each kept page is
-    kept once per content coding (br, gzip, identity), compressed when it is kept, so a
-    hit sends the bytes as they came from the cache."""
+    other work: no session, user, messages, database or compression. A kept page is kept
+    in the coding its reader asked for (br or gzip), compressed when it is kept, and plain,
+    so a hit sends the bytes as they came from the cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -257,13 +265,14 @@ class PageCacheMiddleware:
             return response
         request.public_page = True
         coding = compression.accepted(request)
-        key = generation = None
+        key = generation = next_change_known = None
         if settings.PAGE_CACHE_SECONDS and _cache_usable():
             try:
                 if page.store:
                     key = _key(request, page)
-                    found = cache.get_many((GENERATION_KEY, f"{key}:{coding}"))
+                    found = cache.get_many((GENERATION_KEY, NEXT_CHANGE_KEY, f"{key}:{coding}"))
                     generation = found.get(GENERATION_KEY)
+                    next_change_known = found.get(NEXT_CHANGE_KEY)
                     entry = None if _bench_miss(request) else found.get(f"{key}:{coding}")
                     if (
                         generation is not None
@@ -278,6 +287,9 @@ class PageCacheMiddleware:
                 _cache_away("reading the page cache")
                 key = generation = None
         response = self.get_response(request)
+        from . import fragments  # (it imports this module)
+
+        fragments.flush(request)
         control = response.get("Cache-Control", "")
         if (
             response.status_code != 200
@@ -299,16 +311,23 @@ class PageCacheMiddleware:
                 response["Vary"] = ", ".join(vary)
             else:
                 del response["Vary"]
-        seconds = _seconds_left(request, generation) if settings.PAGE_CACHE_SECONDS else 0
+        seconds = (
+            _seconds_left(request, generation, next_change_known)
+            if settings.PAGE_CACHE_SECONDS
+            else 0
+        )
         _public_headers(response, seconds)
         compress = _compressible(response)
         if compress:
             patch_vary_headers(response, ("Accept-Encoding",))
         keep = key is not None and seconds > 0
-        codings = (compression.ENCODINGS if compress else (compression.IDENTITY,)) if keep else ()
-        bodies = {c: compression.encode(response.content, c, once=True) for c in codings}
+        # Compressed once, in the coding this reader asked for (brotli and gzip both would
+        # double a miss's compression time); the plain body is kept beside it for readers
+        # who ask for none. A reader asking another coding renders and keeps theirs.
+        bodies = {compression.IDENTITY: response.content} if keep else {}
         if compress:
-            body = bodies.get(coding) or compression.encode(response.content, coding, once=False)
+            body = compression.encode(response.content, coding, once=keep)
+            bodies[coding] = body
             _send_as(response, coding, body)
         if keep:
             # Each entry holds its headers whole, Content-Encoding and Content-Length too,

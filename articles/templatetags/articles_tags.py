@@ -40,16 +40,20 @@ def page_scopes(article: Article) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def related_articles(context, article: Article, related) -> SafeString:
-    """Cards of other public articles of the topic (`related`, a lazy queryset: no query when
-    the fragment is kept). Ends when the next scheduled article goes live."""
+def related_articles(context, article: Article) -> SafeString:
+    """Cards of other public articles of the topic, queried only when the fragment is not
+    kept. Ends when the next scheduled article goes live."""
     return fragment(
         context.get("request"),
         "related",
         scopes=("articles", "topics", "site"),
         vary=(article.pk, article.topic_id),
         render=lambda: render_to_string(
-            "articles/includes/_related.html", {"article": article, "related": related}
+            "articles/includes/_related.html",
+            {
+                "article": article,
+                "related": Article.objects.public().for_lists().related_to(article),
+            },
         ),
         until=next_change,
     )

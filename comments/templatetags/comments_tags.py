@@ -46,7 +46,7 @@ def comment_thread(context, article, site_settings=None):
             "comment-form",
             template=COMMENT_FORM_TEMPLATE,
             render=lambda: _comment_form_html(request),
-            values={"article": article.pk, "rendered": render_time_token()},
+            values={"article": article.pk, "rendered": render_time_token(request)},
         )
     elif is_open:
         form = new_comment_form(article, request.user)

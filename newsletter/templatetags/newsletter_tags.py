@@ -61,7 +61,7 @@ def _render(context, variant: str, *, collapsed: bool = False) -> str:
         render=render,
         values={
             "source": local_path(request.path, default="/"),
-            "rendered": render_time_token(),
+            "rendered": render_time_token(request),
         },
     )
 

@@ -46,7 +46,7 @@ def test_home_lists_featured_and_latest(client):
     assert response.status_code == 200
     assert featured.title in html and latest.title in html
     assert "Secret draft" not in html
-    assert response.context["featured"] == [featured]
+    assert response.context["lists"].featured == [featured]
 
 
 def test_home_topics_follow_the_editors_order(client):
@@ -54,7 +54,7 @@ def test_home_topics_follow_the_editors_order(client):
     first = TopicFactory(name="Zebra injuries", slug="zebra", order=1)
     ArticleFactory(topic=second)
     ArticleFactory(topic=first)
-    assert list(client.get("/").context["topics"]) == [first, second]
+    assert client.get("/").context["lists"].topics == [first, second]
 
 
 def test_article_list_is_paginated_newest_first(client):

@@ -85,6 +85,24 @@ def test_a_client_without_accept_encoding_gets_plain_html_from_a_page_kept_compr
     assert "Content-Encoding" not in hit and hit.content.startswith(b"<!doctype html>")
 
 
+def test_a_miss_compresses_once_in_the_coding_asked_for(article, monkeypatch):
+    codings = []
+    encode = compression.encode
+    monkeypatch.setattr(
+        compression,
+        "encode",
+        lambda body, coding, **kw: codings.append(coding) or encode(body, coding, **kw),
+    )
+    miss = Client().get(ARTICLE, **BR)
+    assert miss["Content-Encoding"] == "br" and codings == ["br"]
+    # A reader asking for gzip alone is a miss of their own, compressed once, then a hit.
+    gz_miss, gz_hit = Client().get(ARTICLE, **GZ), Client().get(ARTICLE, **GZ)
+    assert codings == ["br", "gzip"]
+    assert "X-Page-Cache" not in gz_miss and gz_hit["X-Page-Cache"] == "hit"
+    assert gz_hit["Content-Encoding"] == "gzip" and decoded(gz_hit) == decoded(gz_miss)
+    assert Client().get(ARTICLE, **BR)["X-Page-Cache"] == "hit"
+
+
 def test_a_hit_is_one_cache_round_trip_with_no_compression_and_no_query(
     article, monkeypatch, django_assert_num_queries
 ):

@@ -1,5 +1,6 @@
 """Public pages a cache can hold, and the app's page cache (runnerhub/pagecache.py)."""
 
+import os
 import re
 import time
 from datetime import timedelta
@@ -402,10 +403,12 @@ def test_with_redis_away_pages_are_rendered_uncached_and_still_public(site, redi
         assert directives(response)["public"] == ""
 
 
+# A Redis database of its own: the test empties it.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/7",
+        "BACKEND": "runnerhub.cache.RedisCache",
+        "LOCATION": REDIS_URL,
         "KEY_PREFIX": "runnerhub-pagecache-test",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
     }
@@ -416,7 +419,7 @@ def test_a_real_redis_holds_pages_and_forgets_them_on_a_change(site, pages_commi
     import redis
 
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/7", socket_connect_timeout=0.5).ping()
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     with override_settings(CACHES=REDIS):

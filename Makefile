@@ -16,7 +16,7 @@ PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PIP_PYPI_ONLY) $(LOCK_VENV)/b
 CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null \
 	|| { echo "RunnerHub needs Python 3.11 (found: $(PYTHON))"; exit 1; }
 
-.PHONY: run serve worker test lint security format lock editor fonts messages bench bench-lighthouse clean
+.PHONY: run serve worker test lint security format lock editor fonts styles messages bench bench-lighthouse clean
 
 # Every line of the requirements files has hashes, so pip checks every file it installs.
 $(VENV)/.installed: requirements.txt
@@ -105,10 +105,20 @@ editor:
 fonts: $(VENV)/.installed-dev
 	$(PY) runnerhub/fonts/build.py
 
+# The stylesheet bundles in runnerhub/static/runnerhub/bundles/ (committed): each app's CSS,
+# concatenated per kind of page (runnerhub/stylesheets.py says which). Run it after changing
+# any of the site's CSS; a test fails until you do. Standard library only: no venv needed.
+styles:
+	$(PYTHON) -m runnerhub.stylesheets
+
 # Lighthouse on the demo site served as in production (gunicorn, WhiteNoise, DEBUG off):
 # median of 3 on home and two article pages, written to bench/RESULTS.md. Needs Node 20 and
 # Debian's chromium; Lighthouse itself is pinned in bench/lighthouse/package-lock.json.
-bench-lighthouse: $(VENV)/.installed
+# It only needs a venv: one that exists is used as it is, so a checkout that merely left
+# requirements.txt newer than the venv (a git worktree sharing another's venv) does not set
+# off a reinstall.
+bench-lighthouse:
+	@[ -x $(PY) ] || $(MAKE) $(VENV)/.installed
 	$(PY) bench/lighthouse.py
 
 # Rebuild locale/*/LC_MESSAGES/django.mo from the .po files (GNU gettext's msgfmt); the .mo

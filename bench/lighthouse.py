@@ -1,6 +1,7 @@
 """Benchmark: Lighthouse scores of the demo site served as in production.
 
 Usage:  .venv/bin/python bench/lighthouse.py [--runs 3] [--port 8620] [--no-write]
+        (the port defaults to $LIGHTHOUSE_PORT, else 8620)
         (or `make bench-lighthouse`; needs Node 20, npm and Debian's /usr/bin/chromium)
 
 1. Builds a throw-away demo site in var/lighthouse/ (SQLite, its own media folder): the
@@ -228,7 +229,7 @@ def write_results(section: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--port", type=int, default=8620)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LIGHTHOUSE_PORT", 8620)))
     parser.add_argument("--no-write", action="store_true", help="print, leave RESULTS.md")
     parser.add_argument("--reuse", action="store_true", help="keep var/lighthouse's site")
     parser.add_argument("--only", default="", help="pages whose name holds this text")

@@ -3,11 +3,12 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from runnerhub import dashboard, dates
+from runnerhub import dashboard, dates, stylesheets
 from runnerhub.fragments import fragment
 from runnerhub.images import img_tag
 from runnerhub.pagecache import is_public_request
@@ -31,6 +32,15 @@ def ld_json(data) -> SafeString:
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
     html = f'<script type="application/ld+json">{payload}</script>'
     return mark_safe(html)  # nosec B308, B703
+
+
+@register.simple_tag
+def stylesheet(name: str) -> SafeString:
+    """The one <link> of a page's stylesheet bundle (runnerhub/stylesheets.py)."""
+    if name not in stylesheets.BUNDLES:
+        known = ", ".join(stylesheets.BUNDLES)
+        raise template.TemplateSyntaxError(f"no stylesheet bundle {name!r} (there are: {known})")
+    return format_html('<link rel="stylesheet" href="{}">', static(f"{stylesheets.OUT}/{name}.css"))
 
 
 @register.filter

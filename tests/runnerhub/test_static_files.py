@@ -1,6 +1,7 @@
 """Each app serves its own styles and scripts, and the pages that show an app's parts load
-them in <head> (so nothing shows unstyled or jumps). These tests keep the split of the old
-single site.css from silently growing back together."""
+them in <head> (so nothing shows unstyled or jumps), styles through their page's bundle
+(runnerhub/stylesheets.py; tests/runnerhub/test_stylesheets.py checks each page links one).
+These tests keep the split of the old single site.css from silently growing back together."""
 
 import re
 from pathlib import Path
@@ -10,12 +11,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.staticfiles import finders
 
-from comments.models import Comment
 from newsletter.models import Issue, Subscriber
+from runnerhub.stylesheets import BUNDLES
 from tests.admin_paths import ADMIN
-from tests.articles.factories import ArticleFactory
-from tests.comments.factories import CommentFactory
-from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -63,6 +61,16 @@ def _head_and_body(html: str) -> tuple[str, str]:
 
 def _stylesheets(head: str) -> list[str]:
     return re.findall(r'<link rel="stylesheet" href="/static/([^"]+)">', head)
+
+
+def _sources(links: list[str]) -> list[str]:
+    """The source stylesheets of the bundles `links` name, in the order they apply."""
+    sources = []
+    for link in links:
+        name = re.fullmatch(r"runnerhub/bundles/(\w+)\.css", link)
+        assert name, f"{link} is not a bundle"
+        sources += BUNDLES[name[1]]
+    return sources
 
 
 def _scripts(html: str) -> list[str]:
@@ -115,6 +123,7 @@ def test_fonts_are_declared_once():
         p
         for app in ("runnerhub", "articles", "comments", "shop", "newsletter")
         for p in (BASE_DIR / app / "static").rglob("*.css")
+        if "bundles" not in p.parts  # built from fonts.css and the rest (make styles)
     )
     assert len(sheets) >= 8
     declaring = [p.name for p in sheets if "@font-face" in p.read_text()]
@@ -124,42 +133,17 @@ def test_fonts_are_declared_once():
     assert '@import url("fonts.css")' in editor_css.read_text()
 
 
-@pytest.fixture
-def pages(db):
-    """A page of every kind, with every part a page can show."""
-    category = ShopCategoryFactory(slug="muscle-recovery", name="Muscle recovery")
-    roller = ProductFactory(slug="roller", category=category)
-    article = ArticleFactory(
-        slug="hamstrings",
-        body="<p>Rolling helps.</p><p>[shop muscle-recovery]</p><p>[product roller]</p>",
-    )
-    ArticleProductFactory(article=article, product=roller)
-    question = CommentFactory(article=article)
-    assert question.state == Comment.State.PUBLISHED
-    return {
-        "home": "/",
-        "list": "/articles/",
-        "topic": article.topic.get_absolute_url(),
-        "search": "/search/?q=rolling",
-        "article": article.get_absolute_url(),
-        "reply": f"/comments/reply/{question.pk}/",
-        "shop": category.get_absolute_url(),
-        "newsletter": "/newsletter/",
-        "404": "/nowhere/",
-    }
-
-
 def test_pages_load_the_styles_of_the_parts_they_show_in_head(client, pages):
     seen = set()
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code in (200, 404), url
         head, body = _head_and_body(response.content.decode())
-        sheets = _stylesheets(head)
+        sheets = _sources(_stylesheets(head))
         assert sheets[:2] == list(SITE_CSS), name
         assert not _stylesheets(body), f"{name}: a stylesheet after <head> would flash unstyled"
         for sheet in sheets:
-            assert finders.find(sheet), f"{name} links {sheet}, which does not exist"
+            assert finders.find(sheet), f"{name} loads {sheet}, which does not exist"
         for sheet, markup in PARTS.items():
             if re.search(markup, body):
                 seen.add(sheet)
@@ -170,7 +154,8 @@ def test_pages_load_the_styles_of_the_parts_they_show_in_head(client, pages):
 
 def test_the_article_page_has_every_part_and_its_assets(client, pages):
     head, body = _head_and_body(client.get(pages["article"]).content.decode())
-    assert _stylesheets(head) == [
+    assert _stylesheets(head) == ["runnerhub/bundles/article.css"]
+    assert _sources(_stylesheets(head)) == [
         "runnerhub/css/fonts.css",
         "runnerhub/css/site.css",
         "newsletter/newsletter.css",
@@ -197,7 +182,8 @@ def test_every_page_loads_the_newsletter_script_once(client, pages):
 
 def test_the_500_and_503_pages_stand_alone_on_the_site_css():
     html = (BASE_DIR / "runnerhub/templates/plain_error.html").read_text()
-    assert re.findall(r"\{% static '([^']+\.css)' %\}", html) == list(SITE_CSS)
+    assert re.findall(r'\{% stylesheet "(\w+)" %\}', html) == ["plain"]
+    assert BUNDLES["plain"] == SITE_CSS
     for page in ("500.html", "503.html"):
         text = (BASE_DIR / "runnerhub/templates" / page).read_text()
         assert text.startswith('{% extends "plain_error.html" %}'), page

@@ -283,6 +283,7 @@ class ArticleAdmin(
 @admin.register(Topic)
 class TopicAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     page_scopes = ("topics",)
+    feed_urls = ("articles:topic_feed", "articles:topic_feed_atom")
     list_display = ("name", "slug", "order", "article_count")
     ordering = ("order", "name")
     list_editable = ("order",)
@@ -300,6 +301,7 @@ class TopicAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     page_scopes = ("topics",)
+    feed_urls = ("articles:tag_feed", "articles:tag_feed_atom")
     list_display = ("name", "slug", "article_count")
     ordering = ("name",)
     search_fields = ("name",)

@@ -178,8 +178,10 @@ class ArticleAdmin(
                 "description": _(
                     "An article with a reviewer (on the team or outside it) is medical "
                     "advice: it comes due for review its interval after the last review, and "
-                    "is listed on the admin's home page when due. “Mark reviewed” "
-                    "records today's review (by you, unless someone outside the team is named)."
+                    "is listed on the admin's home page when due. “Mark reviewed” (medical "
+                    "reviewers only) records today's review (by you, unless someone outside the "
+                    "team is named). The reviewer and the last review change only when you "
+                    "change them here: a review recorded while you edit is kept when you save."
                 ),
             },
         ),

@@ -513,6 +513,8 @@ def test_a_review_interval_out_of_range_is_a_form_error_not_a_500(client, editor
     response = client.post(f"{LIST_URL}{article.pk}/change/", data)
     assert response.status_code == 200
     assert "review_interval_months" in response.context["adminform"].form.errors
+    # Refused by the form field itself: the value never reaches the article the page shows.
+    assert response.context["adminform"].form.instance.review_interval_months != int(months)
 
 
 def test_the_due_date_is_clamped_to_the_last_day_a_date_holds():

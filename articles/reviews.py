@@ -43,6 +43,9 @@ REVIEW_PERMISSION = "articles.review_article"
 REVIEW_FIELDS = ("reviewer", "last_reviewed")
 REVIEWER_PICKER_URL = "articles_article_reviewer_autocomplete"
 PANEL_ID = "medical-reviews-due"
+# The dashboard shows the most overdue; the rest are a click away (the list's "due" filter).
+PANEL_LIMIT = 10
+DUE = "due"
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -50,9 +53,11 @@ class ReviewDueFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return ReviewState.choices
+        return [*ReviewState.choices, (DUE, _("Due (as on the dashboard)"))]
 
     def queryset(self, request, queryset):
+        if self.value() == DUE:
+            return queryset.filter(pk__in=Article.objects.reviews_due().values("pk"))
         if self.value() in ReviewState.values:
             return queryset.review_state(self.value())
         return queryset
@@ -333,7 +338,8 @@ def review_counts(request) -> list[dict]:
 def reviews_due_panel(request) -> dict | None:
     if not _may_review(request):
         return None
-    due = sorted(_due(request), key=lambda a: (a.topic.order, a.topic.name, a.topic_id))
+    due = _due(request)
+    shown = sorted(due[:PANEL_LIMIT], key=lambda a: (a.topic.order, a.topic.name, a.topic_id))
     topics = [
         {
             "topic": topic,
@@ -346,7 +352,7 @@ def reviews_due_panel(request) -> dict | None:
                 for article in articles
             ],
         }
-        for _topic_id, group in groupby(due, key=lambda a: a.topic_id)
+        for _topic_id, group in groupby(shown, key=lambda a: a.topic_id)
         for articles in [list(group)]
         for topic in [articles[0].topic]
     ]
@@ -356,4 +362,9 @@ def reviews_due_panel(request) -> dict | None:
         "title": _("Medical reviews due"),
         "topics": topics,
         "count": len(due),
+        "more_url": (
+            f"{reverse('admin:articles_article_changelist')}?review={DUE}"
+            if len(due) > PANEL_LIMIT
+            else ""
+        ),
     }

@@ -224,6 +224,20 @@ def test_the_dashboard_lists_reviews_due_by_topic_oldest_first(client, editor):
     assert {later.pk, never.pk, soon.pk}  # listed above
 
 
+def test_the_dashboard_shows_the_10_most_overdue_and_links_to_all(client, editor):
+    overdue = [reviewed(400 + i, title=f"Overdue {i:02}") for i in range(12)]
+    reviewed(10, title="Fresh")  # up to date: not due
+    html = client.get(ADMIN).content.decode()
+    panel = html[html.index('id="medical-reviews-due"') :]
+    panel = panel[: panel.index("</section>")]
+    titles = set(re.findall(r'<a href="[^"]+/change/">([^<]+)</a>', panel))
+    assert titles == {f"Overdue {i:02}" for i in range(2, 12)}  # the 10 most overdue
+    link = re.search(r'<a href="([^"]+)">See all 12 in the article list</a>', panel)
+    assert link and link.group(1) == f"{LIST_URL}?review=due"
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert {a.pk for a in response.context["cl"].result_list} == {a.pk for a in overdue}
+
+
 def test_no_panel_for_those_who_may_not_change_articles(client):
     reviewed(400)
     viewer = StaffFactory()
@@ -249,7 +263,10 @@ def test_the_dashboard_costs_the_same_at_5_and_50_articles_due(
     # the reviews panel (its articles, their topics and the site's interval together).
     with django_assert_max_num_queries(10) as queries:
         response = client.get(ADMIN)
-    assert response.content.decode().count("/change/") >= n
+    html = response.content.decode()
+    panel = html[html.index('id="medical-reviews-due"') :]
+    panel = panel[: panel.index("</section>")]
+    assert panel.count("/change/") == min(n, 10)  # the most overdue; the rest one click away
     reviews = [q for q in queries.captured_queries if '"articles_article"' in q["sql"]]
     assert len(reviews) == 1
 

@@ -102,3 +102,24 @@ def test_an_editor_who_is_not_a_medical_reviewer_has_no_button(new_context, live
     page.goto(f"{ADMIN}articles/article/{article.pk}/change/")
     expect(page.locator(".field-review_due_on_form").first).to_contain_text("Overdue since")
     expect(page.locator("#mark-reviewed")).to_have_count(0)
+
+
+def test_the_review_due_badge_fits_the_article_list_at_1280_px(
+    new_context, live_server, screenshot_dir
+):
+    SiteSettings.load()
+    article = _overdue_article()
+    article.title = "Shin splints: what actually helps, and what to leave alone this season"
+    article.save()
+    editor_user(username="erin", display_name="Erin Hale")
+    page = new_context(viewport=DESKTOP).new_page()
+    login(page, "erin")
+    page.goto(f"{ADMIN}articles/article/")
+    badge = page.locator("td.field-review_due .rh-badge")
+    expect(badge).to_contain_text("Overdue since")
+    box = badge.bounding_box()
+    results = page.locator("#changelist .results").bounding_box()
+    # Wholly inside the list (which scrolls sideways and clips what overflows it).
+    assert box["x"] + box["width"] <= results["x"] + results["width"], (box, results)
+    assert page.locator("#changelist .results").evaluate("e => e.scrollWidth <= e.clientWidth")
+    page.screenshot(path=os.path.join(screenshot_dir, "medical-review-list-1280.png"))

@@ -178,8 +178,10 @@ class ArticleAdmin(
                 "description": _(
                     "An article with a reviewer (on the team or outside it) is medical "
                     "advice: it comes due for review its interval after the last review, and "
-                    "is listed on the admin's home page when due. “Mark reviewed” "
-                    "records today's review (by you, unless someone outside the team is named)."
+                    "is listed on the admin's home page when due. “Mark reviewed” (medical "
+                    "reviewers only) records today's review (by you, unless someone outside the "
+                    "team is named). The reviewer and the last review change only when you "
+                    "change them here: a review recorded while you edit is kept when you save."
                 ),
             },
         ),
@@ -285,6 +287,7 @@ class ArticleAdmin(
 @admin.register(Topic)
 class TopicAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     page_scopes = ("topics",)
+    feed_urls = ("articles:topic_feed", "articles:topic_feed_atom")
     list_display = ("name", "slug", "order", "article_count")
     ordering = ("order", "name")
     list_editable = ("order",)
@@ -302,6 +305,7 @@ class TopicAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(SlugRedirectsAdmin, ChangesPublicPagesAdmin, admin.ModelAdmin):
     page_scopes = ("topics",)
+    feed_urls = ("articles:tag_feed", "articles:tag_feed_atom")
     list_display = ("name", "slug", "article_count")
     ordering = ("name",)
     search_fields = ("name",)

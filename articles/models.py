@@ -361,7 +361,8 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="reviewed_articles",
-        limit_choices_to={"is_staff": True},
+        # Not limit_choices_to is_staff: a reviewer who leaves the staff stays on the articles
+        # they reviewed. The admin form offers staff only for a new choice (articles/reviews.py).
         verbose_name=_("reviewed by (staff)"),
         help_text=_(
             "A member of the team who checks this advice; their name links to their author page."
@@ -429,6 +430,9 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # Who may record a medical review (and be named as its reviewer): the "Medical
+        # reviewers" group (migration 0009), not every editor.
+        permissions = [("review_article", _("Can mark articles medically reviewed"))]
         indexes = [models.Index(fields=["status", "publish_at"], name="article_public_idx")]
         constraints = [
             models.CheckConstraint(
@@ -518,6 +522,13 @@ class Article(models.Model):
                     )
                 },
                 code="two_reviewers",
+            )
+        if self.last_reviewed and self.last_reviewed > timezone.localdate():
+            # Published in the byline and to search engines: a review that has not happened
+            # yet is never claimed (and year 9999 would break every due date after it).
+            raise ValidationError(
+                {"last_reviewed": _("The last review cannot be later than today.")},
+                code="review_in_future",
             )
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(

@@ -12,6 +12,7 @@ import re
 
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
 from .models import Redirect
@@ -77,10 +78,15 @@ class RedirectFallbackMiddleware:
 class SlugRedirectsAdmin:
     """For the ModelAdmin of a model with a public address made of its slug: changing the
     slug keeps every old address as a 301 (`redirect_paths`: the addresses an object has),
-    and an object that is live at an address takes it over from a redirect."""
+    and an object that is live at an address takes it over from a redirect. `feed_urls`:
+    the URL names (taking the slug) of the object's feeds, whose old addresses feed readers
+    keep asking."""
+
+    feed_urls: tuple[str, ...] = ()
 
     def redirect_paths(self, obj) -> list[str]:
-        return [obj.get_absolute_url()]
+        feeds = [reverse(name, kwargs={"slug": obj.slug}) for name in self.feed_urls]
+        return [obj.get_absolute_url(), *feeds]
 
     def had_readers(self, obj) -> bool:
         return True

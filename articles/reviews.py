@@ -9,6 +9,7 @@ through services.articles_mark_reviewed."""
 from datetime import date
 from itertools import groupby
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -28,11 +29,23 @@ from runnerhub.badges import Tone, badge
 from runnerhub.models import SiteSettings
 
 from . import services
-from .models import NEEDS_REVIEW, REVIEW_SOON_DAYS, Article, ReviewState
+from .models import (
+    MAX_REVIEW_INTERVAL_MONTHS,
+    NEEDS_REVIEW,
+    REVIEW_SOON_DAYS,
+    Article,
+    ReviewState,
+)
 
 REVIEWERS = Q(is_staff=True)
+REVIEW_PERMISSION = "articles.review_article"
+# Set by "Mark reviewed"; changed by a save only when the editor changed them in the form.
+REVIEW_FIELDS = ("reviewer", "last_reviewed")
 REVIEWER_PICKER_URL = "articles_article_reviewer_autocomplete"
 PANEL_ID = "medical-reviews-due"
+# The dashboard shows the most overdue; the rest are a click away (the list's "due" filter).
+PANEL_LIMIT = 10
+DUE = "due"
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -40,9 +53,11 @@ class ReviewDueFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return ReviewState.choices
+        return [*ReviewState.choices, (DUE, _("Due (as on the dashboard)"))]
 
     def queryset(self, request, queryset):
+        if self.value() == DUE:
+            return queryset.filter(pk__in=Article.objects.reviews_due().values("pk"))
         if self.value() in ReviewState.values:
             return queryset.review_state(self.value())
         return queryset
@@ -126,20 +141,39 @@ class MedicalReviewAdminMixin:
             *super().get_urls(),
         ]
 
+    def has_review_permission(self, request, obj=None) -> bool:
+        """May record a medical review, and so be published as the reviewer (the "review"
+        permission of the list action asks this too)."""
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "review_interval_months":
+            # Checked by the form itself: the model's validators run only after the value is
+            # on the article, whose due date the page then shows.
+            kwargs.update(min_value=1, max_value=MAX_REVIEW_INTERVAL_MONTHS)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewer":
-            # Former staff stay valid on articles they reviewed; the picker offers active staff.
+            # A new choice is a member of the staff (the picker offers active staff);
+            # ReviewFieldsForm keeps a former member on the articles they reviewed.
             kwargs["queryset"] = get_user_model().objects.filter(REVIEWERS)
             kwargs["widget"] = ReviewerPicker(db_field, self.admin_site)
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = reviewer_label
+            field.error_messages["invalid_choice"] = _(
+                "Choose a member of the staff as reviewer (or name someone outside the team)."
+            )
             return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return review_fields_form(super().get_form(request, obj, change, **kwargs))
 
     def get_fieldsets(self, request, obj=None):
         # The button beside the due date, for those who may mark this article reviewed.
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
+        if obj is None or not self.has_review_permission(request, obj):
             return fieldsets
         row = ("review_due_on_form", "mark_reviewed_button")
         return [
@@ -151,7 +185,7 @@ class MedicalReviewAdminMixin:
         return (*super().get_readonly_fields(request, obj), "mark_reviewed_button")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and self.has_change_permission(request, obj):
+        if obj is not None and self.has_review_permission(request, obj):
             context["mark_reviewed_url"] = reverse(
                 "admin:articles_article_mark_reviewed", args=[obj.pk]
             )
@@ -171,11 +205,18 @@ class MedicalReviewAdminMixin:
             return "—"
         return review_badge(obj, obj.next_review_due(SiteSettings.load().review_interval_months))
 
+    def _record_reviews(self, request, articles: list[Article]) -> int:
+        """Marks `articles` reviewed by the user, each with its revision and its History."""
+        count = services.articles_mark_reviewed(articles=articles, user=request.user)
+        for article in articles:
+            self.log_change(request, article, services.REVIEWED_COMMENT)
+        return count
+
     @admin.action(
-        description=_("Mark selected articles medically reviewed today"), permissions=["change"]
+        description=_("Mark selected articles medically reviewed today"), permissions=["review"]
     )
     def mark_reviewed(self, request, queryset):
-        count = services.articles_mark_reviewed(articles=list(queryset), user=request.user)
+        count = self._record_reviews(request, list(queryset))
         self.message_user(
             request,
             ngettext(
@@ -193,10 +234,9 @@ class MedicalReviewAdminMixin:
         article = self.get_object(request, str(object_id))
         if article is None:
             raise Http404
-        if not self.has_change_permission(request, article):
+        if not self.has_review_permission(request, article):
             raise PermissionDenied
-        services.articles_mark_reviewed(articles=[article], user=request.user)
-        self.log_change(request, article, services.REVIEWED_COMMENT)
+        self._record_reviews(request, [article])
         self.message_user(
             request,
             _("“%(title)s” is marked medically reviewed today (%(day)s), by %(who)s.")
@@ -208,6 +248,37 @@ class MedicalReviewAdminMixin:
             messages.SUCCESS,
         )
         return redirect("admin:articles_article_change", article.pk)
+
+
+def review_fields_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """The article form, where the review fields (REVIEW_FIELDS) change only on purpose.
+
+    Each carries the value it was loaded with (show_hidden_initial); one posted as loaded
+    keeps what is stored now, so a review recorded by "Mark reviewed" while an editor had the
+    form open survives that editor's save, even after "someone else saved meanwhile". And the
+    stored reviewer stays a valid choice when they are no longer staff (a new one must be)."""
+
+    class ReviewFieldsForm(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in REVIEW_FIELDS:
+                if name in self.fields:
+                    self.fields[name].show_hidden_initial = True
+            reviewer = self.fields.get("reviewer")
+            if reviewer is not None and self.instance.reviewer_id is not None:
+                reviewer.queryset = get_user_model().objects.filter(
+                    REVIEWERS | Q(pk=self.instance.reviewer_id)
+                )
+
+        def clean(self):
+            cleaned_data = super().clean()
+            if self.instance.pk:
+                for name in REVIEW_FIELDS:
+                    if name in cleaned_data and name not in self.changed_data:
+                        cleaned_data[name] = getattr(self.instance, name)
+            return cleaned_data
+
+    return ReviewFieldsForm
 
 
 def review_badge(article: Article, due_on) -> str:
@@ -240,7 +311,10 @@ def _due(request) -> list[Article]:
 
 
 def _may_review(request) -> bool:
-    return request.user.has_perm("articles.change_article")
+    # Those who record reviews, and the editors who keep the articles up to date.
+    return request.user.has_perm(REVIEW_PERMISSION) or request.user.has_perm(
+        "articles.change_article"
+    )
 
 
 @dashboard.register
@@ -264,7 +338,8 @@ def review_counts(request) -> list[dict]:
 def reviews_due_panel(request) -> dict | None:
     if not _may_review(request):
         return None
-    due = sorted(_due(request), key=lambda a: (a.topic.order, a.topic.name, a.topic_id))
+    due = _due(request)
+    shown = sorted(due[:PANEL_LIMIT], key=lambda a: (a.topic.order, a.topic.name, a.topic_id))
     topics = [
         {
             "topic": topic,
@@ -277,7 +352,7 @@ def reviews_due_panel(request) -> dict | None:
                 for article in articles
             ],
         }
-        for _topic_id, group in groupby(due, key=lambda a: a.topic_id)
+        for _topic_id, group in groupby(shown, key=lambda a: a.topic_id)
         for articles in [list(group)]
         for topic in [articles[0].topic]
     ]
@@ -287,4 +362,9 @@ def reviews_due_panel(request) -> dict | None:
         "title": _("Medical reviews due"),
         "topics": topics,
         "count": len(due),
+        "more_url": (
+            f"{reverse('admin:articles_article_changelist')}?review={DUE}"
+            if len(due) > PANEL_LIMIT
+            else ""
+        ),
     }

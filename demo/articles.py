@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, FAQItem, Tag, Topic
 from runnerhub.images import clean_image, save_editor_image
-from runnerhub.permissions import EDITORS, MODERATORS
+from runnerhub.permissions import EDITORS, MEDICAL_REVIEWERS, MODERATORS
 
 from .content.articles import ARTICLES, AUTHORS, TOPICS
 from .images import make_body_image, make_hero_image
@@ -25,6 +25,10 @@ def load(stdout) -> None:
         if topic.order != order:
             Topic.objects.filter(pk=topic.pk).update(order=order)
     authors = {a["username"]: _author(a) for a in AUTHORS}
+    # Staff who review the demo's health advice may mark it reviewed (README, Medical review).
+    reviewers = Group.objects.filter(name=MEDICAL_REVIEWERS)
+    for username in {a["reviewer"] for a in ARTICLES if a.get("reviewer")}:
+        authors[username].groups.add(*reviewers)
     now = timezone.now()
     total = len(ARTICLES)
     for number, data in enumerate(ARTICLES, start=1):

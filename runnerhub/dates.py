@@ -70,9 +70,14 @@ def machine(moment: date | datetime) -> str:
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or that month's last day when it is shorter (January 31
     + 1 month: February 28 or 29), as PostgreSQL's `date + interval` does. AddMonths is the
-    same in SQL; tests/runnerhub/test_dates.py keeps the two agreeing."""
+    same in SQL; tests/runnerhub/test_dates.py keeps the two agreeing. A day past the last
+    a date can hold (year 9999, or a number of months no form allows) is date.max, in both."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -90,7 +95,16 @@ class AddMonths(Func):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         (day, day_params), (months, months_params) = self._parts(compiler)
-        sql = f"CAST(({day}) + make_interval(months => ({months})::integer) AS date)"
+        # PostgreSQL's dates go past year 9999, Python's do not: clamped as add_months does.
+        # The months are numeric, not integer, so that no number of them overflows the cast.
+        months_sql = f"LEAST(GREATEST(({months})::numeric, -120000), 120000)::integer"
+        # (LEAST and GREATEST skip NULLs, so a CASE keeps "never reviewed" NULL.)
+        due = f"CAST(({day}) + make_interval(months => {months_sql}) AS date)"
+        clamped = (
+            "CASE WHEN due > DATE '9999-12-31' THEN DATE '9999-12-31' "
+            "WHEN due < DATE '0001-01-01' THEN DATE '0001-01-01' ELSE due END"
+        )
+        sql = f"(SELECT {clamped} FROM (SELECT {due} AS due) AS add_months)"  # noqa: S608 - compiled SQL, values are params
         return sql, (*day_params, *months_params)
 
     def as_sqlite(self, compiler, connection, **extra_context):

@@ -1,5 +1,6 @@
 """Role groups, filled by each app's own data migration: Editors (articles, topics, tags,
-products, newsletter issues and subscribers) and Moderators (comments and the inbox).
+products, newsletter issues and subscribers), Moderators (comments and the inbox) and
+Medical reviewers (record the medical review of an article, and are named as its reviewer).
 Superusers alone manage users and groups (see "Roles" in README.md)."""
 
 from django.apps import apps as global_apps
@@ -7,6 +8,7 @@ from django.contrib.auth.management import create_permissions
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+MEDICAL_REVIEWERS = "Medical reviewers"
 ALL_ACTIONS = ("add", "change", "delete", "view")
 
 

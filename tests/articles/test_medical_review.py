@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test import Client, override_settings
@@ -19,6 +20,7 @@ from articles.models import Article, ReviewState
 from articles.services import articles_mark_reviewed
 from runnerhub.dates import AddMonths, add_months
 from runnerhub.models import SiteSettings
+from runnerhub.permissions import MEDICAL_REVIEWERS
 from runnerhub.revisions import versions_of
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TopicFactory
@@ -35,6 +37,7 @@ from tests.runnerhub.factories import (
 pytestmark = pytest.mark.django_db
 
 LIST_URL = f"{ADMIN}articles/article/"
+FORM_CONTENT = "application/x-www-form-urlencoded"
 
 
 def ld_page(html: str) -> dict:
@@ -221,6 +224,20 @@ def test_the_dashboard_lists_reviews_due_by_topic_oldest_first(client, editor):
     assert {later.pk, never.pk, soon.pk}  # listed above
 
 
+def test_the_dashboard_shows_the_10_most_overdue_and_links_to_all(client, editor):
+    overdue = [reviewed(400 + i, title=f"Overdue {i:02}") for i in range(12)]
+    reviewed(10, title="Fresh")  # up to date: not due
+    html = client.get(ADMIN).content.decode()
+    panel = html[html.index('id="medical-reviews-due"') :]
+    panel = panel[: panel.index("</section>")]
+    titles = set(re.findall(r'<a href="[^"]+/change/">([^<]+)</a>', panel))
+    assert titles == {f"Overdue {i:02}" for i in range(2, 12)}  # the 10 most overdue
+    link = re.search(r'<a href="([^"]+)">See all 12 in the article list</a>', panel)
+    assert link and link.group(1) == f"{LIST_URL}?review=due"
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert {a.pk for a in response.context["cl"].result_list} == {a.pk for a in overdue}
+
+
 def test_no_panel_for_those_who_may_not_change_articles(client):
     reviewed(400)
     viewer = StaffFactory()
@@ -246,7 +263,10 @@ def test_the_dashboard_costs_the_same_at_5_and_50_articles_due(
     # the reviews panel (its articles, their topics and the site's interval together).
     with django_assert_max_num_queries(10) as queries:
         response = client.get(ADMIN)
-    assert response.content.decode().count("/change/") >= n
+    html = response.content.decode()
+    panel = html[html.index('id="medical-reviews-due"') :]
+    panel = panel[: panel.index("</section>")]
+    assert panel.count("/change/") == min(n, 10)  # the most overdue; the rest one click away
     reviews = [q for q in queries.captured_queries if '"articles_article"' in q["sql"]]
     assert len(reviews) == 1
 
@@ -254,7 +274,7 @@ def test_the_dashboard_costs_the_same_at_5_and_50_articles_due(
 # Mark reviewed ----------------------------------------------------------------------------
 
 
-def test_the_action_marks_reviewed_with_the_acting_staff_as_reviewer(client, editor):
+def test_the_action_marks_reviewed_with_the_acting_staff_as_reviewer(client, medical_reviewer):
     staff_reviewed = reviewed(400, reviewer=StaffFactory())
     outside = reviewed(400)
     response = client.post(
@@ -266,20 +286,20 @@ def test_the_action_marks_reviewed_with_the_acting_staff_as_reviewer(client, edi
     today = timezone.localdate()
     staff_reviewed.refresh_from_db()
     outside.refresh_from_db()
-    assert staff_reviewed.last_reviewed == today and staff_reviewed.reviewer == editor
+    assert staff_reviewed.last_reviewed == today and staff_reviewed.reviewer == medical_reviewer
     # Someone outside the team is named: their name stays, no staff reviewer is added.
     assert outside.last_reviewed == today and outside.reviewer is None
     assert outside.reviewed_by == "Sam Patel, physiotherapist"
     for article in (staff_reviewed, outside):
         revision = versions_of(article).select_related("revision__user").first().revision
         assert revision.get_comment() == "Marked medically reviewed"
-        assert revision.user == editor
+        assert revision.user == medical_reviewer
 
 
-def test_the_button_posts_with_csrf_and_keeps_a_revision(editor):
+def test_the_button_posts_with_csrf_and_keeps_a_revision(medical_reviewer):
     article = reviewed(400)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    client.force_login(medical_reviewer)
     change = client.get(f"{LIST_URL}{article.pk}/change/").content.decode()
     url = f"{LIST_URL}{article.pk}/mark-reviewed/"
     assert f'<form id="mark-reviewed-form" method="post" action="{url}" hidden>' in change
@@ -317,7 +337,7 @@ def test_a_user_who_may_not_change_articles_cannot_mark_one_reviewed(client):
 
 
 @pytest.mark.parametrize("object_id", ["0", "99999999", "abc", "1%00", "-1"])
-def test_marking_an_unknown_article_is_never_a_500(client, editor, object_id):
+def test_marking_an_unknown_article_is_never_a_500(client, medical_reviewer, object_id):
     # Not an id at all: the admin's own "not found" redirect; an id of no article: 404.
     expected = 404 if object_id.isdigit() and object_id != "0" else 302
     assert client.post(f"{LIST_URL}{object_id}/mark-reviewed/").status_code == expected
@@ -387,7 +407,7 @@ def test_the_article_page_query_count_does_not_grow_with_a_staff_reviewer():
 
 
 def test_marking_reviewed_shows_at_once_with_the_page_cache_on(
-    editor, client, django_capture_on_commit_callbacks
+    medical_reviewer, client, django_capture_on_commit_callbacks
 ):
     article = reviewed(400)
     reader = Client()
@@ -441,3 +461,231 @@ def test_hostile_outside_reviewers_are_escaped_on_the_page_and_in_json_ld(
         if "<" in stored:
             assert stored not in html
     assert saved > 50
+
+
+# Review defects found in audit ------------------------------------------------------------
+
+
+@pytest.fixture
+def medical_reviewer(client):
+    """An editor who is also in the Medical reviewers group (made by migration 0009)."""
+    user = signed_in(client, "Editors", username="dipika", display_name="Dipika Raman")
+    user.groups.add(Group.objects.get(name=MEDICAL_REVIEWERS))
+    return user
+
+
+def change_form_post(client, article, **overrides) -> dict:
+    """What the change form posts as it was loaded (hidden initials and revision token
+    included), with `overrides`."""
+    html = client.get(f"{LIST_URL}{article.pk}/change/").content.decode()
+    data = form_data(article.topic, article.author, slug=article.slug, **overrides)
+    data.pop("tags")
+    data["faqs-TOTAL_FORMS"] = "0"
+    for name in ("revision_token", "initial-reviewer", "initial-last_reviewed"):
+        data[name] = loaded_value(html, name)
+    for name in ("reviewer", "last_reviewed", "review_interval_months"):
+        if name not in overrides:
+            data[name] = loaded_value(html, name)
+    return data
+
+
+def loaded_value(html: str, name: str) -> str:
+    """The value the visible field `name` was loaded with."""
+    if name == "reviewer":
+        found = re.search(r'name="reviewer"[^>]*>.*?<option value="(\d+)" selected', html, re.S)
+    else:
+        # An empty value is rendered without the attribute.
+        found = re.search(rf'name="{name}"(?: value="([^"]*)")?', html)
+    return (found.group(1) or "") if found else ""
+
+
+def test_a_reviewer_who_leaves_the_staff_stays_on_their_articles(client, editor):
+    former = StaffFactory(display_name="Former Physio")
+    article = reviewed(100, reviewer=former, author=editor)
+    former.is_staff = False
+    former.save()
+    data = change_form_post(client, article, title="Strides, revised")
+    assert data["reviewer"] == str(former.pk)  # still offered, and chosen
+    response = client.post(f"{LIST_URL}{article.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.title == "Strides, revised" and article.reviewer == former
+
+
+def test_a_user_outside_the_staff_cannot_newly_be_made_reviewer(client, editor):
+    article = reviewed(100, reviewer=StaffFactory(), author=editor)
+    outsider = UserFactory()
+    data = change_form_post(client, article, reviewer=str(outsider.pk))
+    response = client.post(f"{LIST_URL}{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Choose a member of the staff as reviewer" in response.content.decode()
+    article.refresh_from_db()
+    assert article.reviewer != outsider
+
+
+@pytest.mark.parametrize("months", ["9223372036854775808", "121", str(10**40), "-1"])
+def test_a_review_interval_out_of_range_is_a_form_error_not_a_500(client, editor, months):
+    article = reviewed(100, author=editor)
+    data = change_form_post(client, article, review_interval_months=months)
+    response = client.post(f"{LIST_URL}{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert "review_interval_months" in response.context["adminform"].form.errors
+    # Refused by the form field itself: the value never reaches the article the page shows.
+    assert response.context["adminform"].form.instance.review_interval_months != int(months)
+
+
+def test_the_due_date_is_clamped_to_the_last_day_a_date_holds():
+    assert add_months(date(2025, 1, 31), 2**63) == date.max
+    assert add_months(date(9999, 12, 31), 12) == date.max
+    article = ArticleFactory(reviewed_by="Sam Patel", last_reviewed=date(2025, 1, 1))
+    assert article.next_review_due(2**63) == date.max
+
+
+def test_a_review_later_than_today_is_refused(client, editor):
+    article = reviewed(100, author=editor)
+    article.last_reviewed = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert error.value.message_dict["last_reviewed"] == [
+        "The last review cannot be later than today."
+    ]
+    article.refresh_from_db()
+    for day in ("31/12/9999", (timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y")):
+        data = change_form_post(client, article, last_reviewed=day)
+        response = client.post(f"{LIST_URL}{article.pk}/change/", data)
+        assert response.status_code == 200
+        assert "The last review cannot be later than today." in response.content.decode()
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    data = change_form_post(client, article, last_reviewed=today)
+    assert client.post(f"{LIST_URL}{article.pk}/change/", data).status_code == 302
+
+
+def test_the_site_day_decides_what_today_is_for_a_review():
+    # 23:30 UTC on June 30 is already July 1 in London (BST): July 1 is today, not later.
+    article = reviewed(100, last_reviewed=date(2026, 7, 1))
+    moment = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        with override_settings(TIME_ZONE="Europe/London"):
+            article.full_clean()
+        with override_settings(TIME_ZONE="UTC"), pytest.raises(ValidationError):
+            article.full_clean()
+
+
+def test_a_review_date_at_the_end_of_time_never_breaks_the_admin(client, editor):
+    article = reviewed(100, author=editor)
+    Article.objects.filter(pk=article.pk).update(last_reviewed=date.max)  # set in the database
+    for value in ("ok", "soon", "overdue", "none"):
+        assert client.get(LIST_URL, {"review": value}).status_code == 200
+    response = client.get(LIST_URL, {"review": "ok"})
+    assert list(response.context["cl"].result_list) == [Article.objects.get(pk=article.pk)]
+    assert client.get(LIST_URL, {"o": "8"}).status_code == 200
+    assert client.get(f"{LIST_URL}{article.pk}/change/").status_code == 200
+    assert client.get(ADMIN).status_code == 200
+    in_sql = Article.objects.with_review_due().get(pk=article.pk).review_due_on
+    assert in_sql == date.max
+
+
+def test_hostile_review_dates_and_intervals_are_form_errors_or_saved(client, editor):
+    article = reviewed(100, author=editor)
+    url = f"{LIST_URL}{article.pk}/change/"
+    loaded = change_form_post(client, article)
+    for value in corpus_for(connection.vendor):
+        for name in ("last_reviewed", "review_interval_months"):
+            data = {key: str(v) for key, v in {**loaded, name: value}.items()}
+            response = client.post(url, form_body(data), content_type=FORM_CONTENT)
+            assert response.status_code in (200, 302), (name, value, response.status_code)
+            if response.status_code == 302:
+                loaded = change_form_post(client, article)
+    article.refresh_from_db()
+    assert article.last_reviewed is None or article.last_reviewed <= timezone.localdate()
+    assert article.review_interval_months is None or 1 <= article.review_interval_months <= 120
+
+
+def test_a_review_recorded_while_an_editor_edits_survives_their_conflicting_save(client, editor):
+    """Editor A opens the form; reviewer B marks it reviewed; A saves, is told someone else
+    saved meanwhile, and saves again: B's review stays, A's text is saved."""
+    old_reviewer = StaffFactory(display_name="Old Reviewer")
+    article = reviewed(400, reviewer=old_reviewer, author=editor)
+    stale = change_form_post(client, article, title="Strides, by A")  # A opens the form
+
+    b = StaffFactory(display_name="Reviewer B")
+    b.groups.add(Group.objects.get(name=MEDICAL_REVIEWERS))
+    b_client = Client()
+    b_client.force_login(b)
+    assert b_client.post(f"{LIST_URL}{article.pk}/mark-reviewed/").status_code == 302
+
+    url = f"{LIST_URL}{article.pk}/change/"
+    first = client.post(url, stale)
+    assert first.status_code == 200
+    assert "Someone else saved this meanwhile." in first.content.decode()
+    # A saves again what the form came back with (its token moved on).
+    again = {**stale, "revision_token": first.context["adminform"].form["revision_token"].value()}
+    again["initial-reviewer"] = loaded_value_of(first, "initial-reviewer")
+    again["initial-last_reviewed"] = loaded_value_of(first, "initial-last_reviewed")
+    assert client.post(url, again).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Strides, by A"
+    assert article.last_reviewed == timezone.localdate() and article.reviewer == b
+
+    # A review A changes on purpose is saved.
+    day = (timezone.localdate() - timedelta(days=3)).strftime("%d/%m/%Y")
+    data = change_form_post(client, article, last_reviewed=day)
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.last_reviewed == timezone.localdate() - timedelta(days=3)
+
+
+def loaded_value_of(response, name: str) -> str:
+    return loaded_value(response.content.decode(), name)
+
+
+def test_only_medical_reviewers_may_mark_an_article_reviewed(client, editor):
+    article = reviewed(400)
+    change = client.get(f"{LIST_URL}{article.pk}/change/").content.decode()
+    assert '<form id="mark-reviewed-form"' not in change and 'id="mark-reviewed"' not in change
+    assert client.post(f"{LIST_URL}{article.pk}/mark-reviewed/").status_code == 403
+    listing = client.get(LIST_URL).content.decode()
+    assert 'value="mark_reviewed"' not in listing
+    client.post(LIST_URL, {"action": "mark_reviewed", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.last_reviewed != timezone.localdate()
+    assert Permission.objects.get(codename="review_article").name == (
+        "Can mark articles medically reviewed"
+    )
+    group = Group.objects.get(name=MEDICAL_REVIEWERS)
+    assert set(group.permissions.values_list("codename", flat=True)) == {
+        "view_article",
+        "review_article",
+    }
+    assert not Group.objects.filter(name="Editors", permissions__codename="review_article")
+
+
+def test_a_medical_reviewer_sees_the_button_and_the_action(client, medical_reviewer):
+    article = reviewed(400)
+    change = client.get(f"{LIST_URL}{article.pk}/change/").content.decode()
+    assert "mark-reviewed-form" in change
+    assert 'value="mark_reviewed"' in client.get(LIST_URL).content.decode()
+    assert client.post(f"{LIST_URL}{article.pk}/mark-reviewed/").status_code == 302
+
+
+def test_a_reviewer_only_in_the_group_marks_reviewed_without_editing(client):
+    article = reviewed(400, reviewer=StaffFactory())
+    reviewer = signed_in(client, MEDICAL_REVIEWERS)
+    change = client.get(f"{LIST_URL}{article.pk}/change/")
+    assert change.status_code == 200 and "mark-reviewed-form" in change.content.decode()
+    response = client.post(
+        LIST_URL, {"action": "mark_reviewed", "_selected_action": [article.pk]}, follow=True
+    )
+    assert "1 article is marked medically reviewed today." in response.content.decode()
+    article.refresh_from_db()
+    assert article.reviewer == reviewer and article.last_reviewed == timezone.localdate()
+
+
+def test_the_action_writes_the_admin_history_of_each_article(client, medical_reviewer):
+    first, second = reviewed(400), reviewed(300)
+    client.post(LIST_URL, {"action": "mark_reviewed", "_selected_action": [first.pk, second.pk]})
+    for article in (first, second):
+        entries = LogEntry.objects.filter(object_id=str(article.pk))
+        assert [(e.user, e.get_change_message()) for e in entries] == [
+            (medical_reviewer, "Marked medically reviewed")
+        ]

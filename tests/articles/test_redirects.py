@@ -104,8 +104,16 @@ def test_a_new_article_that_takes_an_old_slug_wins(client):
 @pytest.mark.parametrize(
     "make, old, new",
     [
-        (lambda: TopicFactory(slug="old"), ["/topics/old/"], ["/topics/new/"]),
-        (lambda: TagFactory(slug="old"), ["/tags/old/"], ["/tags/new/"]),
+        (
+            lambda: TopicFactory(slug="old"),
+            ["/topics/old/", "/topics/old/feed/", "/topics/old/feed/atom/"],
+            ["/topics/new/", "/topics/new/feed/", "/topics/new/feed/atom/"],
+        ),
+        (
+            lambda: TagFactory(slug="old"),
+            ["/tags/old/", "/tags/old/feed/", "/tags/old/feed/atom/"],
+            ["/tags/new/", "/tags/new/feed/", "/tags/new/feed/atom/"],
+        ),
         (
             lambda: ShopCategoryFactory(slug="old"),
             ["/shop/old/", "/go/shop/old/"],
@@ -120,6 +128,26 @@ def test_topics_tags_categories_and_products_keep_their_old_addresses(client, ma
     admin_save(obj, slug="new")
     for old_path, new_path in zip(old, new, strict=True):
         assert location(client, old_path) == new_path
+
+
+@pytest.mark.parametrize("kind", ["topic", "tag"])
+def test_a_feed_reader_follows_a_renamed_topic_or_tag_to_its_feed(client, kind):
+    obj = (TopicFactory if kind == "topic" else TagFactory)(slug="old-name")
+    article = ArticleFactory(title="Hill repeats")
+    if kind == "topic":
+        article.topic = obj
+        article.save()
+    else:
+        article.tags.add(obj)
+    admin_save(obj, slug="new-name")
+    for feed, content_type in (
+        ("feed/", "application/rss+xml"),
+        ("feed/atom/", "application/atom+xml"),
+    ):
+        response = client.get(f"/{kind}s/old-name/{feed}", follow=True)
+        assert response.redirect_chain == [(f"/{kind}s/new-name/{feed}", 301)]
+        assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
+        assert "Hill repeats" in response.content.decode()
 
 
 def test_a_topic_renamed_through_the_admin_form(admin_client, client):

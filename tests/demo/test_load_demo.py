@@ -56,6 +56,7 @@ def test_demo_loads_once_and_is_idempotent(settings, capsys):
     assert Article.objects.scheduled().exists()
     # Medical review: one staff reviewer, and an overdue review on the dashboard.
     assert Article.objects.filter(reviewer__username="dipika").count() == 1
+    assert get_user_model().objects.get(username="dipika").has_perm("articles.review_article")
     assert Article.objects.reviews_due().filter(reviewer__isnull=False).exists()
 
     # A thread like the original page's: a reader question and a nested staff answer.
@@ -72,6 +73,7 @@ def test_demo_logins_work_only_with_debug(settings, client):
     call_command("load_demo")
     editor = get_user_model().objects.get(username="editor")
     assert not editor.is_superuser and editor.groups.filter(name="Editors").exists()
+    assert editor.has_perm("articles.review_article")  # the demo login tries Mark reviewed
     logins = (("admin", "runnerhub-admin"), ("editor", "runnerhub-editor"))
     # Through admin's sign-in form, as printed: straight in, no second step in the demo.
     for username, password in logins:

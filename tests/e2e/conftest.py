@@ -87,15 +87,29 @@ def rich_article(video_url: str = YOUTUBE_URL, **kwargs):
 
 def editor_user(**kwargs):
     """A staff user in an "Editors" group with the article permissions of the data migration
-    (the migration's own group is flushed away between transactional tests)."""
+    (the migration's own group is flushed away between transactional tests): not the
+    Medical reviewers' right to mark an article reviewed (medical_reviewer_user)."""
     group, _created = Group.objects.get_or_create(name="Editors")
     group.permissions.set(
         Permission.objects.filter(
             content_type__app_label="articles",
             content_type__model__in=("article", "faqitem", "topic", "tag"),
-        )
+        ).exclude(codename="review_article")
     )
     user = StaffFactory(**kwargs)
+    user.groups.add(group)
+    return user
+
+
+def medical_reviewer_user(**kwargs):
+    """An editor_user who is also in the "Medical reviewers" group (migration 0009)."""
+    user = editor_user(**kwargs)
+    group, _created = Group.objects.get_or_create(name="Medical reviewers")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="articles", codename__in=("view_article", "review_article")
+        )
+    )
     user.groups.add(group)
     return user
 

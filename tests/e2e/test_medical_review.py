@@ -1,5 +1,6 @@
-"""An editor finds an overdue medical review on the admin's home page, marks the article
-reviewed in one click, and readers see "Medically reviewed by <name>, <date>" at once."""
+"""A medical reviewer finds an overdue medical review on the admin's home page, marks the
+article reviewed in one click, and readers see "Medically reviewed by <name>, <date>" at
+once. An editor who is not a medical reviewer sees the review due, but no button."""
 
 import os
 import re
@@ -14,7 +15,14 @@ from runnerhub import dates
 from runnerhub.models import SiteSettings
 from tests.admin_paths import ADMIN
 from tests.articles.factories import TopicFactory
-from tests.e2e.conftest import DESKTOP, PHONE, article_with_hero, editor_user, login
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    article_with_hero,
+    editor_user,
+    login,
+    medical_reviewer_user,
+)
 from tests.runnerhub.factories import StaffFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -34,12 +42,12 @@ def _overdue_article():
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_an_editor_marks_an_overdue_article_reviewed(
+def test_a_medical_reviewer_marks_an_overdue_article_reviewed(
     new_context, live_server, screenshot_dir, viewport
 ):
     SiteSettings.load()
     article = _overdue_article()
-    editor_user(username="eddie", display_name="Eddie Fox", public_title="Physio")
+    medical_reviewer_user(username="eddie", display_name="Eddie Fox", public_title="Physio")
     name = "desktop" if viewport == DESKTOP else "phone"
     page = new_context(viewport=viewport).new_page()
     login(page, "eddie")
@@ -81,3 +89,37 @@ def test_an_editor_marks_an_overdue_article_reviewed(
         if v["impact"] in ("serious", "critical")
     ]
     assert blocking == []
+
+
+def test_an_editor_who_is_not_a_medical_reviewer_has_no_button(new_context, live_server):
+    SiteSettings.load()
+    article = _overdue_article()
+    editor_user(username="erin", display_name="Erin Hale")
+    page = new_context(viewport=DESKTOP).new_page()
+    login(page, "erin")
+    page.goto(ADMIN)
+    expect(page.locator("#medical-reviews-due")).to_contain_text("Shin splints")
+    page.goto(f"{ADMIN}articles/article/{article.pk}/change/")
+    expect(page.locator(".field-review_due_on_form").first).to_contain_text("Overdue since")
+    expect(page.locator("#mark-reviewed")).to_have_count(0)
+
+
+def test_the_review_due_badge_fits_the_article_list_at_1280_px(
+    new_context, live_server, screenshot_dir
+):
+    SiteSettings.load()
+    article = _overdue_article()
+    article.title = "Shin splints: what actually helps, and what to leave alone this season"
+    article.save()
+    editor_user(username="erin", display_name="Erin Hale")
+    page = new_context(viewport=DESKTOP).new_page()
+    login(page, "erin")
+    page.goto(f"{ADMIN}articles/article/")
+    badge = page.locator("td.field-review_due .rh-badge")
+    expect(badge).to_contain_text("Overdue since")
+    box = badge.bounding_box()
+    results = page.locator("#changelist .results").bounding_box()
+    # Wholly inside the list (which scrolls sideways and clips what overflows it).
+    assert box["x"] + box["width"] <= results["x"] + results["width"], (box, results)
+    assert page.locator("#changelist .results").evaluate("e => e.scrollWidth <= e.clientWidth")
+    page.screenshot(path=os.path.join(screenshot_dir, "medical-review-list-1280.png"))

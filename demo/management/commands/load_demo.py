@@ -12,12 +12,12 @@ from django.urls import reverse
 
 from demo.loader import load_all
 from runnerhub.auth import DEMO_EMAIL_DOMAIN
-from runnerhub.permissions import EDITORS, MODERATORS
+from runnerhub.permissions import EDITORS, MEDICAL_REVIEWERS, MODERATORS
 
 DEMO_LOGINS = [
     # (username, password, superuser, groups)
     ("admin", "runnerhub-admin", True, ()),
-    ("editor", "runnerhub-editor", False, (EDITORS, MODERATORS)),
+    ("editor", "runnerhub-editor", False, (EDITORS, MODERATORS, MEDICAL_REVIEWERS)),
 ]
 
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 user.set_password(password)
             user.save()
             user.groups.add(*Group.objects.filter(name__in=groups))
-            role = "superuser" if superuser else "editor and moderator"
+            role = "superuser" if superuser else "editor, moderator and medical reviewer"
             self.stdout.write(
                 f"  {role:>22}: {settings.SITE_URL}{reverse('admin:index')}  user {username!r}  "
                 f"password {password!r}"

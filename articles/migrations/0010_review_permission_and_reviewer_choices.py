@@ -18,7 +18,7 @@ def remove_medical_reviewers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_medical_review"),
+        ("articles", "0009_search_vector_storage_main"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -104,7 +104,8 @@ class AddMonths(Func):
             "CASE WHEN due > DATE '9999-12-31' THEN DATE '9999-12-31' "
             "WHEN due < DATE '0001-01-01' THEN DATE '0001-01-01' ELSE due END"
         )
-        sql = f"(SELECT {clamped} FROM (SELECT {due} AS due) AS add_months)"  # noqa: S608 - compiled SQL, values are params
+        # Compiled SQL of the two expressions; their values travel as params.
+        sql = f"(SELECT {clamped} FROM (SELECT {due} AS due) AS add_months)"  # noqa: S608  # nosec B608
         return sql, (*day_params, *months_params)
 
     def as_sqlite(self, compiler, connection, **extra_context):

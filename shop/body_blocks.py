@@ -2,11 +2,9 @@
 shop category), and the card and links they share with the gear box and category page."""
 
 from django.db.models import (
-    Aggregate,
     Exists,
     F,
     FilteredRelation,
-    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -17,7 +15,7 @@ from django.db.models.functions import Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from articles.models import Redirect
+from articles.models import JSONRows, Redirect
 
 from .models import ArticleProduct, Product, ShopCategory
 
@@ -42,17 +40,6 @@ def _renames(url_name: str, slugs) -> QuerySet:
     )
 
 
-class JSONList(Aggregate):
-    """The values of a column as a JSON list: jsonb_agg on PostgreSQL (jsonb, which
-    Django reads as text for JSONField), json_group_array on SQLite. None when no row."""
-
-    function = "JSONB_AGG"
-    output_field = JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
-
-
 def by_slug_or_old_slug(queryset, url_name: str, slugs, also: Q | None = None) -> QuerySet:
     """`queryset` filtered to the rows named by `slugs`, by their slug or by a slug they
     had before a rename (or matching `also`), each annotated with `old_paths`: the
@@ -63,7 +50,7 @@ def by_slug_or_old_slug(queryset, url_name: str, slugs, also: Q | None = None) -
     renames = _renames(url_name, slugs)
     wanted = Q(slug__in=slugs) | Exists(renames)
     # Grouped by new_path, which the subquery fixes to one value: one list per outer row.
-    old_paths = renames.order_by().values("new_path").annotate(paths=JSONList("old_path"))
+    old_paths = renames.order_by().values("new_path").annotate(paths=JSONRows("old_path"))
     return queryset.annotate(old_paths=Subquery(old_paths.values("paths"))).filter(
         wanted | also if also is not None else wanted
     )

@@ -39,13 +39,19 @@ class KeptQuery:
         compiler = queryset.query.get_compiler(using=using)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
+        # A moment goes to the database as the backend adapts it (itself on PostgreSQL, an
+        # ISO string in UTC on SQLite): the marker is found, and each moment put, that way.
+        self.adapt = connections[using].ops.adapt_datetimefield_value
+        now_marker = self.adapt(_NOW)
         self.slots = {
             "slug": [i for i, p in enumerate(params) if p == _SLUG],
-            "now": [i for i, p in enumerate(params) if isinstance(p, datetime) and p == _NOW],
+            "now": [
+                i for i, p in enumerate(params) if type(p) is type(now_marker) and p == now_marker
+            ],
         }
         if len(self.slots["slug"]) != 1 or not self.slots["now"]:
             raise ValueError(f"The kept query's markers came out as {self.slots}.")
-        if _SLUG in self.sql or _NOW.isoformat() in self.sql:
+        if _SLUG in self.sql or _NOW.isoformat() in self.sql or str(now_marker) in self.sql:
             raise ValueError("A marker was written into the kept query's SQL.")
         self.compiler = compiler
         klass_info, select = compiler.klass_info, compiler.select
@@ -60,7 +66,7 @@ class KeptQuery:
         for i in self.slots["slug"]:
             params[i] = slug
         for i in self.slots["now"]:
-            params[i] = now
+            params[i] = self.adapt(now)
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)

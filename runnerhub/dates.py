@@ -118,6 +118,13 @@ class AddMonths(Func):
             f"'+' || (CAST(strftime('%%d', {day}) AS INTEGER) - 1) || ' days')"
         )
         last_day = f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day')"
-        params = (*day_params, *months_params, *day_params)
+        # SQLite's date() is NULL past year 9999: clamped there as add_months does, while
+        # "never reviewed" (no day, or no months) stays NULL.
+        sql = (
+            f"CASE WHEN ({day}) IS NULL OR ({months}) IS NULL THEN NULL "
+            f"ELSE COALESCE(MIN({same_day}, {last_day}), '9999-12-31') END"
+        )
+        params = (*day_params, *months_params)
+        params += (*day_params, *months_params, *day_params)
         params += (*day_params, *months_params)
-        return f"MIN({same_day}, {last_day})", params
+        return sql, params

@@ -184,11 +184,27 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self) -> "ArticleQuerySet":
         """With its topic, author, tags and FAQs, in one query: the tags and FAQs come as JSON
-        arrays (see `attach_tags_and_faqs`), not as two more prefetch queries."""
-        return self.select_related("topic", "author", "reviewer").annotate(
-            tags_json=_json_rows(Tag.objects.filter(articles=OuterRef("pk")), "articles"),
-            faqs_json=_json_rows(FAQItem.objects.filter(article=OuterRef("pk")), "article"),
+        arrays (see `attach_tags_and_faqs`), not as two more prefetch queries. Without what
+        the page never shows: the editor's source (`body`; the page shows `body_html`), the
+        plain text and the search vector (about three times the body's size again), and the
+        people's password hashes."""
+        return (
+            self.select_related("topic", "author", "reviewer")
+            .defer(*_NOT_ON_THE_PAGE)
+            .annotate(
+                tags_json=_json_rows(Tag.objects.filter(articles=OuterRef("pk")), "articles"),
+                faqs_json=_json_rows(FAQItem.objects.filter(article=OuterRef("pk")), "article"),
+            )
         )
+
+
+_NOT_ON_THE_PAGE = (
+    "body",
+    "body_text",
+    "search_vector",
+    "author__password",
+    "reviewer__password",
+)
 
 
 def article_scope(article_id: int) -> str:

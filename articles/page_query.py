@@ -11,15 +11,22 @@ slug and time, and the rows become articles exactly as Django's own iterator mak
 
 Anything the ORM compiles differently (a marker that does not come out as one parameter of
 its own) is caught when it is built: then the page simply uses the queryset itself.
+
+On PostgreSQL the kept SQL is also a prepared statement of each connection (`Prepared`):
+planning its joins and subqueries took as long as running them (0.6 of 1.7 ms per page).
 """
 
 import copy
 import functools
+import hashlib
+import itertools
+import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.utils import timezone
@@ -27,6 +34,64 @@ from django.utils import timezone
 # Values no article has and no request sends: only ever in the kept SQL's parameters.
 _SLUG = "\ue000kept-query-slug\ue000"
 _NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+
+logger = logging.getLogger(__name__)
+
+
+class Prepared:
+    """SQL of Django's (`%s` parameters) as a server-side prepared statement on PostgreSQL:
+    prepared on a connection's first use, then only executed, so PostgreSQL plans it once per
+    connection instead of once per page.
+
+    Only outside transactions (autocommit, as every request is here): there a statement that
+    fails leaves nothing broken, so one that is gone (`DEALLOCATE`, a pooler that moves
+    sessions between server connections) is prepared again, and after `GIVE_UP` failures in
+    a row the process runs the plain SQL instead. Inside a transaction (`atomic`), a failure
+    would abort it, so the plain SQL runs there."""
+
+    GIVE_UP = 3
+
+    def __init__(self, sql: str, param_count: int):
+        numbers = itertools.count(1)
+        # `%s` is a parameter and `%%` a percent sign, as psycopg reads Django's SQL.
+        body = re.sub(r"%[s%]", lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
+        if next(numbers) != param_count + 1:
+            raise ValueError("The kept query's parameters could not be numbered.")
+        self.name = "kept_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+        self.prepare_sql = f"PREPARE {self.name} AS {body}"
+        self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * param_count)})"
+        self.failures = 0
+
+    def usable(self, connection) -> bool:
+        return self.failures < self.GIVE_UP and not connection.in_atomic_block
+
+    def fetch(self, connection, cursor, params: list) -> list | None:
+        """The rows, or None when the statement failed (then run the plain SQL)."""
+        # Which statements this very database connection has (a new one after a reconnect).
+        raw = connection.connection
+        kept = connection.__dict__.get("_prepared_statements")
+        if kept is None or kept[0] is not raw:
+            kept = connection.__dict__["_prepared_statements"] = (raw, set())
+        try:
+            if self.name not in kept[1]:
+                cursor.execute(self.prepare_sql)
+                kept[1].add(self.name)
+            cursor.execute(self.execute_sql, params)
+            rows = cursor.fetchall()
+        except DatabaseError:
+            kept[1].discard(self.name)
+            self.failures += 1
+            if self.failures == self.GIVE_UP:
+                logger.warning(
+                    "The prepared statement %s failed %s times in a row: this process runs "
+                    "its plain SQL from now on (a pooler in transaction mode?).",
+                    self.name,
+                    self.GIVE_UP,
+                    exc_info=True,
+                )
+            return None
+        self.failures = 0
+        return rows
 
 
 class KeptQuery:
@@ -60,6 +125,11 @@ class KeptQuery:
         self.init_list = [f[0].target.attname for f in select[self.model_slice]]
         self.related_populators = get_related_populators(klass_info, select, using)
         self.annotations = dict(compiler.annotation_col_map)
+        self.prepared = (
+            Prepared(self.sql, len(self.params))
+            if connections[using].vendor == "postgresql"
+            else None
+        )
 
     def rows(self, slug: str, now: datetime) -> list[Any]:
         params = list(self.params)
@@ -69,8 +139,12 @@ class KeptQuery:
             params[i] = self.adapt(now)
         connection = connections[self.using]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
+            fetched = None
+            if self.prepared is not None and self.prepared.usable(connection):
+                fetched = self.prepared.fetch(connection, cursor, params)
+            if fetched is None:
+                cursor.execute(self.sql, params)
+                fetched = cursor.fetchall()
         # The compiler's converters (JSON, time zones), on a copy bound to this thread's
         # connection: the kept one is shared.
         compiler = copy.copy(self.compiler)

@@ -4,8 +4,12 @@ at the moment given, in one query, without compiling again."""
 
 from datetime import timedelta
 
+import logging
+
 import pytest
+from django.db import connection, transaction
 from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.test import Client
 from django.utils import timezone
 
@@ -38,8 +42,11 @@ def test_the_kept_query_finds_what_the_queryset_finds(article, django_assert_num
         found = query.get("calf-pain", now)
     assert found is not None and found.pk == article.pk
     assert found.__class__ is expected.__class__
+    assert found.get_deferred_fields() == expected.get_deferred_fields()
+    assert found.get_deferred_fields() == {"body", "body_text", "search_vector"}
     for field in article._meta.concrete_fields:
-        assert getattr(found, field.attname) == getattr(expected, field.attname)
+        if field.attname not in found.get_deferred_fields():
+            assert getattr(found, field.attname) == getattr(expected, field.attname)
     assert found.topic.name == expected.topic.name
     assert found.author.public_name == expected.author.public_name
     assert found.reviewer.pk == expected.reviewer.pk
@@ -89,3 +96,94 @@ def test_the_page_uses_it_for_readers_and_not_for_staff_previews(client, monkeyp
     client.force_login(StaffFactory(is_superuser=True))
     assert b"A draft" in client.get(draft.get_absolute_url()).content
     assert len(runs) == 2
+
+
+def test_the_page_query_leaves_out_what_the_page_never_shows(article):
+    sql = page_query.kept(_public_page_query).sql
+    for column in ('"body"', '"body_text"', '"search_vector"', '"password"'):
+        assert column not in sql
+    assert '"body_html"' in sql
+
+
+def test_a_prepared_statement_numbers_django_parameters_and_keeps_percent_signs():
+    prepared = page_query.Prepared("SELECT '100%%' || %s, %s", 2)
+    assert prepared.prepare_sql == f"PREPARE {prepared.name} AS SELECT '100%' || $1, $2"
+    assert prepared.execute_sql == f"EXECUTE {prepared.name}(%s, %s)"
+    with pytest.raises(ValueError):
+        page_query.Prepared("SELECT %s", 2)
+
+
+# Readers' requests run in autocommit, where the prepared statement is used: these tests run
+# outside the test's transaction, as a request does.
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders, and runs the query
+    connection.close()  # a database connection of its own: none of its statements prepared
+
+
+def _page_sql(url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_readers_pages_plan_the_query_once_per_connection(no_page_cache):
+    ArticleFactory(slug="calf-pain", title="Calf pain")
+    ArticleFactory(slug="shin-pain", title="Shin pain")
+    query = page_query.kept(_public_page_query)
+    first = _page_sql("/articles/calf-pain/")
+    assert first[0] == query.prepared.prepare_sql
+    assert first[1].startswith(f"EXECUTE {query.prepared.name}(")
+    again = _page_sql("/articles/shin-pain/")
+    assert not any(sql.startswith("PREPARE") for sql in again)
+    assert again[0].startswith(f"EXECUTE {query.prepared.name}(")
+    assert _page_sql("/articles/shin-pain/")[0].startswith("EXECUTE")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [query.prepared.name]
+        )
+        assert cursor.fetchone() == (1,)
+    # The same rows as the plain SQL, judged at the same moment.
+    now = timezone.now()
+    prepared = query.get("calf-pain", now)
+    with transaction.atomic():  # inside a transaction: the plain SQL
+        with CaptureQueriesContext(connection) as plain_queries:
+            plain = query.get("calf-pain", now)
+    assert plain_queries.captured_queries[0]["sql"].startswith("SELECT")
+    assert prepared.__dict__ == plain.__dict__ | {"_state": prepared._state}
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_is_gone_is_prepared_again(no_page_cache):
+    ArticleFactory(slug="calf-pain", title="Calf pain")
+    _page_sql("/articles/calf-pain/")
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's reset or another session would leave it
+    sql = _page_sql("/articles/calf-pain/")  # fails once, then the plain SQL: still the page
+    assert sql[0].startswith("EXECUTE") and sql[1].startswith("SELECT")
+    assert _page_sql("/articles/calf-pain/")[0].startswith("PREPARE")
+    assert page_query.kept(_public_page_query).prepared.failures == 0
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_that_keeps_failing_gives_way_to_the_plain_sql(
+    monkeypatch, caplog, no_page_cache
+):
+    ArticleFactory(slug="calf-pain", title="Calf pain")
+    prepared = page_query.kept(_public_page_query).prepared
+    monkeypatch.setattr(prepared, "failures", 0)
+    monkeypatch.setattr(prepared, "execute_sql", "EXECUTE no_such_statement")
+    caplog.set_level(logging.WARNING, logger="articles.page_query")
+    for _ in range(prepared.GIVE_UP):
+        assert b"Calf pain" in Client().get("/articles/calf-pain/").content
+    assert "runs its plain SQL from now on" in caplog.text
+    assert all(sql.startswith("SELECT") for sql in _page_sql("/articles/calf-pain/"))

@@ -2,15 +2,14 @@
 author, reviewer, tags, FAQs and site settings as the queryset it was compiled from, judged
 at the moment given, in one query, without compiling again."""
 
-from datetime import timedelta
-
 import logging
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.db.models.sql.compiler import SQLCompiler
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import page_query
@@ -153,9 +152,9 @@ def test_readers_pages_plan_the_query_once_per_connection(no_page_cache):
     # The same rows as the plain SQL, judged at the same moment.
     now = timezone.now()
     prepared = query.get("calf-pain", now)
-    with transaction.atomic():  # inside a transaction: the plain SQL
-        with CaptureQueriesContext(connection) as plain_queries:
-            plain = query.get("calf-pain", now)
+    # inside a transaction: the plain SQL
+    with transaction.atomic(), CaptureQueriesContext(connection) as plain_queries:
+        plain = query.get("calf-pain", now)
     assert plain_queries.captured_queries[0]["sql"].startswith("SELECT")
     assert prepared.__dict__ == plain.__dict__ | {"_state": prepared._state}
 

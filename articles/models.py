@@ -1,3 +1,4 @@
+import functools
 import math
 import re
 from datetime import date, datetime, timedelta
@@ -13,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from articles.body_blocks import BLOCK_LINE
@@ -235,20 +237,28 @@ def _json_rows(queryset, group_by: str) -> Subquery:
 
 def attach_tags_and_faqs(article: "Article") -> "Article":
     """Turn an article from `for_page()` into one whose `tags.all()` and `faqs.all()` need no
-    query, in the models' own order."""
+    query, in the models' own order. Each is made when first used: on a page whose fragments
+    are kept, neither is (building them was a third of the article query's time)."""
     cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, model in (("tags", Tag), ("faqs", FAQItem)):
-        rows = getattr(article, f"{name}_json", None) or []
-        fields = model._meta.concrete_fields
-        objects = [
-            model(**{f.attname: f.to_python(row[f.attname]) for f in fields}) for row in rows
-        ]
-        objects.sort(key=lambda o, order=model._meta.ordering: [getattr(o, f) for f in order])
-        queryset = getattr(article, name).all()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        cache[name] = queryset
+        cache[name] = SimpleLazyObject(functools.partial(_prefetched, article, name, model))
     return article
+
+
+def _prefetched(article: "Article", name: str, model: type[models.Model]) -> models.QuerySet:
+    rows = getattr(article, f"{name}_json", None) or []
+    fields = model._meta.concrete_fields
+    objects = [model(**{f.attname: f.to_python(row[f.attname]) for f in fields}) for row in rows]
+    objects.sort(key=lambda o, order=model._meta.ordering: [getattr(o, f) for f in order])
+    # The relation's own queryset, filled: the prefetch cache makes way for it meanwhile.
+    lazy = article._prefetched_objects_cache.pop(name)
+    try:
+        queryset = getattr(article, name).all()
+    finally:
+        article._prefetched_objects_cache[name] = lazy
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    return queryset
 
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")

@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 from django.core.cache import cache
+from django.db.models.signals import pre_init
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from articles import services as article_services
-from articles.models import Article
+from articles.models import Article, FAQItem, Tag
 from comments import services as comment_services
 from comments.models import Comment
 from runnerhub import antispam, fragments
@@ -77,6 +78,32 @@ def test_kept_fragments_serve_the_next_miss_without_their_queries(page, django_a
     with django_assert_num_queries(1):  # the article (its updated_at is in the body's key)
         html = Client().get(URL).content.decode()
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
+
+
+def test_a_miss_with_kept_fragments_builds_no_tags_or_faqs(page):
+    """The article's tags and FAQs come with its query as JSON, and become objects only for
+    the fragments that show them: with those kept, none is made."""
+    FAQItem.objects.create(article=page, question="Rest days?", answer="Two a week.", order=0)
+    page.tags.add(TagFactory(name="soleus"))
+    made = []
+
+    def count(sender, **kwargs):
+        made.append(sender)
+
+    pre_init.connect(count, sender=Tag)
+    pre_init.connect(count, sender=FAQItem)
+    try:
+        fragments.new_versions([fragments.ALL])
+        html = miss()  # fragments rendered afresh: they show the tags and FAQs
+        assert "#soleus" in html and "Rest days?" in html
+        assert Tag in made and FAQItem in made
+        made.clear()
+        html = miss()  # kept
+        assert "#soleus" in html and "Rest days?" in html
+        assert made == []
+    finally:
+        pre_init.disconnect(count, sender=Tag)
+        pre_init.disconnect(count, sender=FAQItem)
 
 
 def test_a_miss_reads_its_fragments_and_their_versions_in_one_round_trip(page, monkeypatch):

@@ -60,11 +60,12 @@ def accepted(request: HttpRequest) -> str:
 def encode(content: bytes, coding: str, *, once: bool) -> bytes:
     """`content` in `coding`. `once`: the body is kept and served many times (the page
     cache). Brotli's settings above 6 cost ten times the time for a few per cent less
-    (11: ~50 ms for an article page, a page-cache miss's whole budget), so not here; 5 is
-    within 1% of 6's size for four fifths of its time (article page, 10 comments: 4,831
-    against 4,795 bytes, 0.38 against 0.50 ms; 1,000 comments: 25.1 KB, 5.0 against 6.0 ms)."""
+    (11: ~50 ms for an article page, a page-cache miss's whole budget), so not here. A kept
+    page gets 4: on the bench site's 10-comment article (34.5 KB) 5 took 0.68 ms for
+    7,567 bytes, 4 0.46 ms for 8,065 (+7%), 3 0.26 ms for 8,388 (+11%); 5 was a tenth of
+    a whole page-cache miss. A page nobody else is served gets 3."""
     if coding == BROTLI:
-        return brotli.compress(content, mode=brotli.MODE_TEXT, quality=5 if once else 4)
+        return brotli.compress(content, mode=brotli.MODE_TEXT, quality=4 if once else 3)
     if coding == GZIP:
         # mtime=0: the same page gives the same bytes (ETags, CDNs, tests).
         return gzip.compress(content, compresslevel=6, mtime=0)

@@ -103,6 +103,8 @@ class KeptQuery:
         self.using = using
         compiler = queryset.query.get_compiler(using=using)
         self.sql, params = compiler.as_sql()
+        # What a kept row was made by: a row kept by another release's query is not one.
+        self.fingerprint = hashlib.sha256(self.sql.encode()).hexdigest()[:16]
         self.params = list(params)
         # A moment goes to the database as the backend adapts it (itself on PostgreSQL, an
         # ISO string in UTC on SQLite): the marker is found, and each moment put, that way.
@@ -153,12 +155,19 @@ class KeptQuery:
 
     def get(self, slug: str, now: datetime | None = None):
         """The one object the query finds for `slug` at `now`, or None."""
-        rows = self.rows(slug, now or timezone.now())
+        row = self.row(slug, now or timezone.now())
+        return None if row is None else self.instance(row)
+
+    def row(self, slug: str, now: datetime) -> list | None:
+        """The one row the query finds for `slug` at `now` (converted, picklable: it can be
+        kept), or None."""
+        rows = self.rows(slug, now)
         if len(rows) > 1:
             raise self.model.MultipleObjectsReturned(f"{len(rows)} rows for {slug!r}.")
-        if not rows:
-            return None
-        row = rows[0]
+        return rows[0] if rows else None
+
+    def instance(self, row: list):
+        """The object of one of `rows()`, with its related objects and annotations."""
         obj = self.model.from_db(self.using, self.init_list, row[self.model_slice])
         for populator in self.related_populators:
             populator.populate(row, obj)

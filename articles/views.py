@@ -3,13 +3,22 @@ import functools
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
+from runnerhub import fragments
 from runnerhub.models import SiteSettings
 
 from . import page_query
-from .models import Article, Tag, Topic, attach_tags_and_faqs, people_with_author_pages
+from .models import (
+    Article,
+    Tag,
+    Topic,
+    article_scope,
+    attach_tags_and_faqs,
+    people_with_author_pages,
+)
 from .redirects import redirect_for
 from .search import SearchPaginator, attach_snippets, clean_query, search_articles
 
@@ -138,6 +147,18 @@ def _public_page_query(slug: str, now):
     return _page_queryset().public(now=now).filter(slug=slug)[:2]
 
 
+def _row_for_page(query: page_query.KeptQuery, slug: str):
+    """The public article's row, kept for readers' pages (runnerhub/fragments.kept_data) while
+    nothing it holds changes: the article itself, and any article (publishing and taking down
+    name only "articles"), its topic and tags, its people's names and the site settings it
+    carries. Its unpublish time ends it."""
+    row = query.row(slug, timezone.now())
+    if row is None:
+        return None, (), None
+    article = query.instance(row)
+    return row, (article_scope(article.pk), "articles", "topics", "site"), article.unpublish_at
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -178,8 +199,16 @@ class ArticleDetailView(DetailView):
             and not self._previews()
             and (query := page_query.kept(_public_page_query)) is not None
         ):
-            article = query.get(_checked_slug(self.kwargs["slug"]))
-            if article is None:
+            slug = _checked_slug(self.kwargs["slug"])
+            row = fragments.kept_data(
+                self.request,
+                "article-row",
+                vary=(slug, query.fingerprint),
+                load=functools.partial(_row_for_page, query, slug),
+            )
+            article = None if row is None else query.instance(row)
+            # A kept row was public when it was read; its unpublish time may have come since.
+            if article is None or not article.is_public:
                 raise Http404("No such article.")
             return attach_tags_and_faqs(article)
         return attach_tags_and_faqs(super().get_object(queryset))

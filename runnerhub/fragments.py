@@ -108,19 +108,32 @@ class _Page:
         self.asked.update(keys)
         self.found.update({k: found[k] for k in keys if k in found})
 
-    def entry(self, key: str, scopes: list[str]) -> tuple[str, str | None]:
-        """This snapshot's stamp of `scopes`, and the HTML kept under `key` if it was kept
-        with that very stamp."""
+    def stamp(self, scopes: Iterable[str]) -> str:
+        """This snapshot's versions of `scopes` (read now if it lacks one), as one value."""
+        scopes = list(scopes)
         if any(s not in self.versions for s in scopes):
             self.read(scopes)
-        stamp = "\n".join(self.versions[s] for s in scopes)
+        return "\n".join(self.versions[s] for s in scopes)
+
+    def lookup(self, key: str) -> object:
+        """What the cache holds under `key` (read now unless read ahead)."""
         if key not in self.asked:
             self.asked.add(key)
             if (kept := cache.get(key)) is not None:
                 self.found[key] = kept
+        return self.found.get(key)
+
+    def used(self, key: str, scopes: Iterable[str]) -> None:
+        """Remember `key` and `scopes` for this page's next first read."""
         self.used_scopes.update(scopes)
         self.used_keys.append(key)
-        kept = self.found.get(key)
+
+    def entry(self, key: str, scopes: list[str]) -> tuple[str, str | None]:
+        """This snapshot's stamp of `scopes`, and the HTML kept under `key` if it was kept
+        with that very stamp."""
+        stamp = self.stamp(scopes)
+        kept = self.lookup(key)
+        self.used(key, scopes)
         if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
             return stamp, kept[1]
         return stamp, None
@@ -144,6 +157,42 @@ def flush(request: HttpRequest) -> None:
         pagecache._cache_away("keeping fragments")
 
 
+def _page(request: HttpRequest | None) -> "_Page | None":
+    """This public page's fragments, their scopes' versions read on first use; None where
+    fragments are not used (not a public page, turned off, the cache away)."""
+    if (
+        request is None
+        or not pagecache.is_public_request(request)
+        or not settings.FRAGMENT_CACHE_SECONDS
+        or not pagecache._cache_usable()
+    ):
+        return None
+    if _missed:
+        new_versions(())
+        if _missed:
+            return None
+    page = request.__dict__.get("_fragment_page")
+    if page is None:
+        try:
+            page = request.__dict__["_fragment_page"] = _Page(request, [ALL])
+        except Exception:
+            pagecache._cache_away("reading fragments")
+            return None
+    return page
+
+
+def _key(kind: str, name: str, scopes: Iterable[str], vary: Iterable) -> str:
+    raw = "\n".join([*scopes, "", *(str(v) for v in vary)])
+    return f"{kind}:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _seconds(until: datetime | None) -> int:
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if until is not None:
+        seconds = min(seconds, math.floor(until.timestamp() - time.time()))
+    return seconds
+
+
 def fragment(
     request: HttpRequest | None,
     name: str,
@@ -160,24 +209,12 @@ def fragment(
     An entry is kept under its name and `vary` with the versions it was rendered at (its
     stamp), and used only while they are still the current ones: the key does not depend on
     the versions, so a page can read all its fragments with the versions, at once."""
-    if (
-        request is None
-        or not pagecache.is_public_request(request)
-        or not settings.FRAGMENT_CACHE_SECONDS
-        or not pagecache._cache_usable()
-    ):
+    page = _page(request)
+    if page is None:
         return mark_safe(render())  # nosec B308, B703: our templates' output
-    if _missed:
-        new_versions(())
-        if _missed:
-            return mark_safe(render())  # nosec B308, B703
     scopes = sorted({ALL, *scopes})
-    raw = "\n".join([*scopes, "", *(str(v) for v in vary)])
-    key = f"fragment:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    key = _key("fragment", name, scopes, vary)
     try:
-        page = request.__dict__.get("_fragment_page")
-        if page is None:
-            page = request.__dict__["_fragment_page"] = _Page(request, scopes)
         stamp, html = page.entry(key, scopes)
     except Exception:
         pagecache._cache_away("reading a fragment")
@@ -185,14 +222,50 @@ def fragment(
     if html is not None:
         return mark_safe(html)  # nosec B308, B703
     html = str(render())
-    seconds = settings.FRAGMENT_CACHE_SECONDS
     if until is None and "articles" in scopes:  # the set of public articles: see the doc
         until = pagecache.next_change
-    if until is not None and (moment := until()) is not None:
-        seconds = min(seconds, math.floor(moment.timestamp() - time.time()))
-    if seconds > 0:
+    if (seconds := _seconds(until() if until is not None else None)) > 0:
         page.writes.setdefault(seconds, {})[key] = (stamp, html)
     return mark_safe(html)  # nosec B308, B703
+
+
+def kept_data(
+    request: HttpRequest | None,
+    name: str,
+    *,
+    vary: Iterable,
+    load: Callable[[], tuple[object, Iterable[str], datetime | None]],
+) -> object:
+    """Data a public page is made from (a database row, say), kept like a fragment: `load()`
+    gives the value, the scopes it shows and when it changes by itself (or None); a value of
+    None is never kept. Its scopes are known only once it is loaded (which article a slug
+    is), so the entry holds them, and a value is kept only when its scopes' versions were
+    read *before* load() ran: a change committed meanwhile is never taken for seen. (The
+    page's first read has them from the second render on: the scopes it used are remembered
+    with its fragments.) Outside public pages, load() every time."""
+    page = _page(request)
+    if page is None:
+        return load()[0]
+    key = _key("data", name, (), vary)
+    try:
+        kept = page.lookup(key)
+        if isinstance(kept, tuple) and len(kept) == 3:
+            scopes, stamp, value = kept
+            if page.stamp(scopes) == stamp:
+                page.used(key, scopes)
+                return value
+    except Exception:
+        pagecache._cache_away("reading kept data")
+        return load()[0]
+    known = set(page.versions)
+    value, scopes, until = load()
+    if value is None:
+        return value
+    scopes = tuple(sorted({ALL, *scopes}))
+    page.used(key, scopes)
+    if known.issuperset(scopes) and (seconds := _seconds(until)) > 0:
+        page.writes.setdefault(seconds, {})[key] = (scopes, page.stamp(scopes), value)
+    return value
 
 
 # A slot: a name between two private-use characters, which none of our templates holds.

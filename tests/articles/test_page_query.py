@@ -85,9 +85,9 @@ def test_the_page_uses_it_for_readers_and_not_for_staff_previews(client, monkeyp
     ArticleFactory(slug="calf-pain", title="Calf pain")
     draft = ArticleFactory(slug="draft", title="A draft", status="draft")
     runs = []
-    get = page_query.KeptQuery.get
+    row = page_query.KeptQuery.row
     monkeypatch.setattr(
-        page_query.KeptQuery, "get", lambda self, *a, **kw: runs.append(a) or get(self, *a, **kw)
+        page_query.KeptQuery, "row", lambda self, *a, **kw: runs.append(a) or row(self, *a, **kw)
     )
     assert b"Calf pain" in Client().get("/articles/calf-pain/").content
     assert Client().get(draft.get_absolute_url()).status_code == 404
@@ -121,7 +121,8 @@ postgres_only = pytest.mark.skipif(
 
 @pytest.fixture
 def no_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0  # every request renders, and runs the query
+    # every request renders, and runs the query (no page kept, no row kept)
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
     connection.close()  # a database connection of its own: none of its statements prepared
 
 

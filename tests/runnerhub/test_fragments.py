@@ -15,7 +15,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from articles import services as article_services
-from articles.models import Article, FAQItem, Tag
+from articles import views as articles_views
+from articles.models import Article, FAQItem, Tag, article_scope
 from comments import services as comment_services
 from comments.models import Comment
 from runnerhub import antispam, fragments
@@ -74,8 +75,9 @@ def page(site):  # noqa: F811
 
 
 def test_kept_fragments_serve_the_next_miss_without_their_queries(page, django_assert_num_queries):
+    miss()  # the article's row is kept from its second render in a process (kept_data)
     warm_page_cache()
-    with django_assert_num_queries(1):  # the article (its updated_at is in the body's key)
+    with django_assert_num_queries(0):
         html = Client().get(URL).content.decode()
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
 
@@ -127,10 +129,12 @@ def test_a_miss_reads_its_fragments_and_their_versions_in_one_round_trip(page, m
     assert "Hill repeats" in html and "Do calves need" in html
     fragment_reads = [keys for name, keys in reads if "fragment:" in str(keys)]
     # Eleven fragments (menu, meta, header, body, gear box, footer, thread, related, three
-    # forms), with the versions of every scope they show, in one get_many.
+    # forms) and the article's row, with the versions of every scope they show, in one
+    # get_many.
     assert len(fragment_reads) == 1
     (keys,) = fragment_reads
-    assert len([k for k in keys if ":v:" not in k]) == 11
+    assert len([k for k in keys if k.startswith("fragment:") and ":v:" not in k]) == 11
+    assert len([k for k in keys if k.startswith("data:article-row:")]) == 1
     scopes = {k.removeprefix("fragment:v:") for k in keys if ":v:" in k}
     assert {"all", "site", f"article:{page.pk}", f"thread:{page.pk}"} <= scopes
 
@@ -324,6 +328,113 @@ def test_a_kept_list_keeps_its_own_empty_text(site, commit):  # noqa: F811
     with commit():
         article_services.articles_unpublish(queryset=Article.objects.all())
     assert f"Nothing published in {site.topic.name} yet." in miss("/topics/injuries/")
+
+
+# The article's row (kept_data) ------------------------------------------------------------
+
+
+def row_keys() -> list[str]:
+    return [key.split(":", 2)[2] for key in cache._cache if ":data:article-row:" in key]
+
+
+@pytest.fixture
+def kept_row(page, django_assert_num_queries):
+    """The article page with its row kept: a miss needs no query."""
+    miss()
+    warm_page_cache()
+    with django_assert_num_queries(0):
+        assert "Calf pain" in Client().get(URL).content.decode()
+    return page
+
+
+def test_a_row_is_kept_only_once_its_article_was_known_before_it_was_read(site):  # noqa: F811
+    fragments._remembered.clear()  # a process's first render: which article, it cannot know
+    assert "Calf pain" in miss()
+    assert row_keys() == []
+    assert "Calf pain" in miss()  # its scopes were read first this time
+    assert len(row_keys()) == 1
+
+
+def test_a_change_committed_while_the_row_is_read_is_not_taken_for_seen(
+    site,  # noqa: F811
+    monkeypatch,
+):
+    fragments._remembered.clear()
+    miss()  # not kept (see above), but its article is known from now on
+    real, reads = articles_views._row_for_page, []
+
+    def read_then_changed(query, slug):
+        found = real(query, slug)
+        if not reads:
+            fragments.new_versions([article_scope(site.pk)])  # committed meanwhile
+        reads.append(slug)
+        return found
+
+    monkeypatch.setattr(articles_views, "_row_for_page", read_then_changed)
+    miss()  # kept, with the versions read before it
+    assert len(row_keys()) == 1 and len(reads) == 1
+    miss()  # so not used: read again, and kept
+    assert len(reads) == 2
+    miss()
+    assert len(reads) == 2
+
+
+def test_a_kept_row_follows_an_admin_edit_and_a_new_slug(kept_row, commit):
+    kept_row.title = "Calf pain, answered"
+    with commit():
+        admin_save(kept_row)
+    assert "Calf pain, answered" in miss()
+    kept_row.slug = "calf-pain-answered"
+    with commit():
+        admin_save(kept_row)
+    warm_page_cache()
+    response = Client().get(URL)
+    assert response.status_code == 301 and response["Location"].endswith("/calf-pain-answered/")
+
+
+@pytest.mark.parametrize("change", ["unpublish", "schedule"])
+def test_a_kept_row_is_not_public_once_taken_down(kept_row, commit, change):
+    with commit():
+        if change == "unpublish":  # names only the "articles" scope
+            article_services.articles_unpublish(queryset=Article.objects.filter(pk=kept_row.pk))
+        else:
+            kept_row.publish_at = timezone.now() + timedelta(days=1)
+            admin_save(kept_row)
+    warm_page_cache()
+    assert Client().get(URL).status_code == (410 if change == "unpublish" else 404)
+
+
+def test_a_kept_row_ends_at_its_unpublish_time(site, monkeypatch):  # noqa: F811
+    Article.objects.filter(pk=site.pk).update(unpublish_at=timezone.now() + timedelta(hours=1))
+    miss()
+    miss()
+    assert len(row_keys()) == 1
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    warm_page_cache()
+    assert Client().get(URL).status_code == 410
+
+
+def test_a_kept_row_shows_renamed_topics_tags_people_and_settings(kept_row, commit):
+    with commit():
+        kept_row.topic.name = "Aches and pains"
+        admin_save(kept_row.topic)
+    assert "Aches and pains" in miss()
+    tag = kept_row.tags.get()
+    with commit():
+        tag.name = "soleus"
+        admin_save(tag)
+    assert "#soleus" in miss()
+    with commit():
+        kept_row.author.display_name = "Ada Runner"
+        admin_save(kept_row.author)
+    assert "Ada Runner" in miss()
+    settings_row = SiteSettings.load()
+    settings_row.medical_disclaimer = "Ask your physio first."
+    Article.objects.filter(pk=kept_row.pk).update(show_disclaimer=True)
+    with commit():
+        admin_save(settings_row)
+    assert "Ask your physio first." in miss()
 
 
 # Nothing of one reader ----------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_the_page_uses_it_for_readers_and_not_for_staff_previews(client, monkeyp
 
 def test_the_page_query_leaves_out_what_the_page_never_shows(article):
     sql = page_query.kept(_public_page_query).sql
-    for column in ('"body"', '"body_text"', '"search_vector"', '"password"'):
+    for column in ('"body"', '"body_text"', '"search_vector"', '"password"', '"email"'):
         assert column not in sql
     assert '"body_html"' in sql
 

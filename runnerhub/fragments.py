@@ -1,8 +1,9 @@
 """Fragments of public pages kept in the cache, so that a page cache miss is cheap.
 
 The parts of a page that cost template time (an article's body with its blocks, the gear box,
-related articles, the topic menu, the rendered comment thread) are kept as HTML under a key
-made of their name, what they vary on, and the current version of every *scope* they show:
+related articles, the rendered comment thread, the page chrome: head links, the site header
+with the topic menu, the footer) are kept as HTML under a key made of their name, what they
+vary on, and the current version of every *scope* they show:
 
     "all"            every fragment (the default of a change that names no scope)
     "article:<pk>"   one article's own content (body, FAQs, gear box items)

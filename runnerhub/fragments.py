@@ -30,8 +30,9 @@ value of the request can reach; nothing else of the request is in a form's HTML.
 header's search box is filled in the same way (`{% fragment ... query=... %}`).
 
 Every key also carries the *release* (`release()`): a fingerprint of the templates, the
-static files' hashed names and URLs, the URL routes and the settings every page shows, so a
-deploy that changes any of them never serves a fragment of the release before.
+project's Python (its forms, tags and URL routes), the static files' hashed names, the
+settings pages show and Django's version, so a deploy that changes any of them never serves
+a fragment of the release before.
 """
 
 import functools
@@ -241,7 +242,8 @@ def form_fragment(
 
 
 def _project_apps() -> list[tuple[str, Path]]:
-    """The project's own apps (a library's version is not in its templates' source)."""
+    """The project's own apps, whose Python is in the release (of a library, only its
+    templates are, and Django's version)."""
     folders = [(app.label, Path(app.path)) for app in apps.get_app_configs()]
     return [
         (label, folder)

@@ -92,8 +92,6 @@ def do_fragment(parser, token):
     inside, but for `{% slot "name" %}` marks: each `name=value` fills its slot, escaped, on
     every render (a value of the request that must never be part of a key)."""
     bits = token.split_contents()
-    if len(bits) < 3:
-        raise template.TemplateSyntaxError(f"{bits[0]} needs a name and its scopes.")
     args, slots = [], {}
     for bit in bits[1:]:
         name, equals, value = bit.partition("=")
@@ -101,6 +99,8 @@ def do_fragment(parser, token):
             slots[name] = parser.compile_filter(value)
         else:
             args.append(parser.compile_filter(bit))
+    if len(args) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs a name and its scopes.")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, *args, slots=slots)

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import signing
 from django.core.cache import cache
+from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -343,6 +344,24 @@ def test_the_kept_chrome_gives_the_same_page_to_the_byte(site, url):  # noqa: F8
         assert 'name="q" placeholder="Search advice…" maxlength="200" value="calf"' in miss(
             "/search/?q=calf"
         )
+
+
+def test_a_fragment_tags_slots_are_filled_in_escaped_and_are_no_part_of_its_key(rf):
+    kept = Template(
+        '{% load runnerhub_tags %}{% fragment "probe" "all" q=q %}<i>{% slot "q" %}</i>'
+        "{% endfragment %}"
+    )
+    pages = []
+    for query in ("<b>", "calf"):
+        request = rf.get("/")
+        request.public_page = True
+        pages.append(kept.render(Context({"request": request, "q": query})))
+        fragments.flush(request)
+    assert pages == ["<i>&lt;b&gt;</i>", "<i>calf</i>"]
+    (key,) = fragment_keys()
+    assert kept_html(key) == f"<i>{fragments.slot('q')}</i>"
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load runnerhub_tags %}{% fragment "probe" q=q %}{% endfragment %}')
 
 
 def test_the_menu_marks_the_current_page_from_the_kept_header(site):  # noqa: F811

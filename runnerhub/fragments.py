@@ -1,8 +1,9 @@
 """Fragments of public pages kept in the cache, so that a page cache miss is cheap.
 
 The parts of a page that cost template time (an article's body with its blocks, the gear box,
-related articles, the topic menu, the rendered comment thread) are kept as HTML under a key
-made of their name, what they vary on, and the current version of every *scope* they show:
+related articles, the rendered comment thread, the page chrome: head links, the site header
+with the topic menu, the footer) are kept as HTML under a key made of their name, what they
+vary on, and the current version of every *scope* they show:
 
     "all"            every fragment (the default of a change that names no scope)
     "article:<pk>"   one article's own content (body, FAQs, gear box items)
@@ -25,7 +26,13 @@ With the cache away, fragments are simply rendered, never an error.
 Forms are fragments too (`form_fragment`): rendered once with *slots* where the values of one
 render go (the time trap's signed render time, the page a sign-up comes from, the article's
 id), and those values filled in, escaped, on every use. The slots are the only places a
-value of the request can reach; nothing else of the request is in a form's HTML.
+value of the request can reach; nothing else of the request is in a form's HTML. The site
+header's search box is filled in the same way (`{% fragment ... query=... %}`).
+
+Every key also carries the *release* (`release()`): a fingerprint of the templates, the
+project's Python (its forms, tags and URL routes), the static files' hashed names, the
+settings pages show and Django's version, so a deploy that changes any of them never serves
+a fragment of the release before.
 """
 
 import functools
@@ -36,11 +43,15 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 
+import django
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.template.loader import get_template
+from django.template import engines
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -139,11 +150,13 @@ class _Page:
         return stamp, None
 
 
-def flush(request: HttpRequest) -> None:
+def flush(request: HttpRequest, *, keep: bool = True) -> None:
     """Keep the fragments this page rendered (one write per lifetime), and remember what it
-    used for its next render (pagecache's middleware calls this once the page is done)."""
+    used for its next render (pagecache's middleware calls this once the page is done).
+    `keep=False` (an error page) keeps nothing: a not-found address under a public view
+    (`/topics/<anything>/`) would otherwise keep a menu per address a stranger makes up."""
     page = request.__dict__.pop("_fragment_page", None)
-    if page is None:
+    if page is None or not keep:
         return
     hint = (tuple(sorted(page.used_scopes)), tuple(dict.fromkeys(page.used_keys)))
     if _remembered.get(page.path) != hint:
@@ -182,7 +195,9 @@ def _page(request: HttpRequest | None) -> "_Page | None":
 
 
 def _key(kind: str, name: str, scopes: Iterable[str], vary: Iterable) -> str:
-    raw = "\n".join([*scopes, "", *(str(v) for v in vary)])
+    """An entry's key: its name, the release (an entry of another release is never used),
+    its scopes and what it varies on."""
+    raw = "\n".join([release(), *scopes, "", *(str(v) for v in vary)])
     return f"{kind}:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -286,22 +301,10 @@ def fill(html: str, values: dict[str, object]) -> SafeString:
     )
 
 
-@functools.cache
-def template_build(*names: str) -> str:
-    """A fingerprint of templates' source, so that a form kept in the cache is never served
-    by a release whose form template differs (fields are named in the template too)."""
-    digest = hashlib.sha256()
-    for name in names:
-        template = get_template(name)
-        digest.update(getattr(getattr(template, "template", template), "source", name).encode())
-    return digest.hexdigest()[:16]
-
-
 def form_fragment(
     request: HttpRequest,
     name: str,
     *,
-    template: str,
     scopes: Iterable[str] = (),
     vary: Iterable = (),
     render: Callable[[], str],
@@ -309,11 +312,51 @@ def form_fragment(
 ) -> SafeString:
     """A public page's form: `render()` puts `slot(name)` where each of `values` goes; the
     HTML is kept (`fragment`) and the values of this render are filled in."""
-    html = fragment(
-        request,
-        name,
-        scopes=("site", *scopes),
-        vary=(template_build(template), *vary),
-        render=render,
-    )
+    html = fragment(request, name, scopes=("site", *scopes), vary=vary, render=render)
     return fill(html, values)
+
+
+def _project_apps() -> list[tuple[str, Path]]:
+    """The project's own apps, whose Python is in the release (of a library, only its
+    templates are, and Django's version)."""
+    folders = [(app.label, Path(app.path)) for app in apps.get_app_configs()]
+    return [
+        (label, folder)
+        for label, folder in folders
+        if folder.is_relative_to(settings.BASE_DIR) and "site-packages" not in folder.parts
+    ]
+
+
+# The settings whose values kept HTML shows (the site's name and address, static and media
+# URLs): they change only with a restart, so they belong to the release, not to a scope.
+RELEASE_SETTINGS = ("SITE_NAME", "SITE_URL", "STATIC_URL", "MEDIA_URL")
+
+
+@functools.cache  # once per process (~30 ms): nothing it reads changes while a process runs
+def release() -> str:
+    """A fingerprint of what fragments are made of besides their data: the source of every
+    template the template engines find (the project's and its libraries'), the Python source
+    of the project's own apps (forms, tags and the comment thread build HTML too, and the
+    URL routes are there), the static files' manifest (their hashed names) and
+    `RELEASE_SETTINGS`, and Django's version (its form widgets' templates). No absolute
+    path is in it, so every host of one release shares its fragments."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else str(part).encode())
+            digest.update(b"\0")
+
+    def add_files(root: Path, pattern: str, *label: object) -> None:
+        for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
+            add(*label, path.relative_to(root).as_posix(), path.read_bytes())
+
+    for engine in engines.all():
+        for position, folder in enumerate(getattr(engine, "template_dirs", ())):
+            add_files(Path(folder), "*", engine.name, position)
+    for label, folder in _project_apps():
+        add_files(folder, "*.py", label)
+    if callable(read_manifest := getattr(staticfiles_storage, "read_manifest", None)):
+        add(read_manifest() or "")  # ManifestStaticFilesStorage's
+    add(django.get_version(), *(getattr(settings, name, "") for name in RELEASE_SETTINGS))
+    return digest.hexdigest()[:16]

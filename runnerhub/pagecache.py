@@ -289,7 +289,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         from . import fragments  # (it imports this module)
 
-        fragments.flush(request)
+        fragments.flush(request, keep=response.status_code == 200)
         control = response.get("Cache-Control", "")
         if (
             response.status_code != 200

@@ -44,7 +44,6 @@ def comment_thread(context, article, site_settings=None):
         form_html = form_fragment(
             request,
             "comment-form",
-            template=COMMENT_FORM_TEMPLATE,
             render=lambda: _comment_form_html(request),
             values={"article": article.pk, "rendered": render_time_token(request)},
         )

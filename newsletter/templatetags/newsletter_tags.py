@@ -56,7 +56,6 @@ def _render(context, variant: str, *, collapsed: bool = False) -> str:
     return form_fragment(
         request,
         f"newsletter-{variant}",
-        template=TEMPLATE,
         vary=(collapsed,),
         render=render,
         values={

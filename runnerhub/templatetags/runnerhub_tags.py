@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub import dashboard, dates, stylesheets
-from runnerhub.fragments import fragment
+from runnerhub.fragments import fill, fragment, slot
 from runnerhub.images import img_tag
 from runnerhub.pagecache import is_public_request
 
@@ -86,26 +86,45 @@ def form_token(context) -> SafeString:
 
 @register.tag("fragment")
 def do_fragment(parser, token):
-    """{% fragment "name" "scope other-scope" vary1 vary2 %}…{% endfragment %}: the HTML
-    inside, kept in the cache while the scopes' versions and the vary values stay the same
-    (runnerhub/fragments.py); only ever on public pages. Nothing of one reader may be inside."""
+    """{% fragment "name" "scope other-scope" vary1 vary2 slot=value %}…{% endfragment %}:
+    the HTML inside, kept in the cache while the scopes' versions and the vary values stay the
+    same (runnerhub/fragments.py); only ever on public pages. Nothing of one reader may be
+    inside, but for `{% slot "name" %}` marks: each `name=value` fills its slot, escaped, on
+    every render (a value of the request that must never be part of a key)."""
     bits = token.split_contents()
-    if len(bits) < 3:
+    args, slots = [], {}
+    for bit in bits[1:]:
+        name, equals, value = bit.partition("=")
+        if equals and name.isidentifier():
+            slots[name] = parser.compile_filter(value)
+        else:
+            args.append(parser.compile_filter(bit))
+    if len(args) < 2:
         raise template.TemplateSyntaxError(f"{bits[0]} needs a name and its scopes.")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, *(parser.compile_filter(bit) for bit in bits[1:]))
+    return FragmentNode(nodelist, *args, slots=slots)
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, scopes, *vary):
+    def __init__(self, nodelist, name, scopes, *vary, slots):
         self.nodelist, self.name, self.scopes, self.vary = nodelist, name, scopes, vary
+        self.slots = slots
 
     def render(self, context) -> SafeString:
-        return fragment(
+        html = fragment(
             context.get("request"),
             str(self.name.resolve(context)),
             scopes=str(self.scopes.resolve(context)).split(),
             vary=[value.resolve(context) for value in self.vary],
             render=lambda: self.nodelist.render(context),
         )
+        if not self.slots:
+            return html
+        return fill(html, {name: value.resolve(context) for name, value in self.slots.items()})
+
+
+@register.simple_tag(name="slot")
+def slot_mark(name: str) -> str:
+    """Where the value of the enclosing {% fragment %}'s `name=value` goes."""
+    return slot(name)

@@ -6,11 +6,14 @@ import os
 import re
 import time
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import signing
 from django.core.cache import cache
 from django.db.models.signals import pre_init
+from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -22,7 +25,7 @@ from comments.models import Comment
 from runnerhub import antispam, fragments
 from runnerhub.models import SiteSettings
 from shop.models import Product
-from tests.articles.factories import ArticleFactory, TagFactory
+from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
 from tests.comments.factories import CommentFactory
 from tests.runnerhub.factories import StaffFactory, signed_in, warm_page_cache
 from tests.runnerhub.test_pagecache import admin_save, site  # noqa: F401 (a fixture)
@@ -30,6 +33,8 @@ from tests.runnerhub.test_pagecache import admin_save, site  # noqa: F401 (a fix
 pytestmark = pytest.mark.django_db
 
 URL = "/articles/calf-pain/"
+# The fragments the article page keeps (see `page`).
+KEPT = 13
 
 
 @pytest.fixture
@@ -68,9 +73,9 @@ def page(site):  # noqa: F811
     CommentFactory(article=site, text="Do calves need rest days?")
     html = miss()
     assert "Hill repeats" in html and "Foam roller" in html and "Do calves need" in html
-    # menu, meta, header, body, gear box, footer, thread, related; the comment form and the
-    # two newsletter forms
-    assert len(fragment_keys()) == 11
+    # the site's head links, header (with the menu) and footer; the article's meta, header,
+    # body, gear box, footer, thread, related; the comment form and the two newsletter forms
+    assert len(fragment_keys()) == KEPT
     return site
 
 
@@ -128,12 +133,11 @@ def test_a_miss_reads_its_fragments_and_their_versions_in_one_round_trip(page, m
     html = miss()
     assert "Hill repeats" in html and "Do calves need" in html
     fragment_reads = [keys for name, keys in reads if "fragment:" in str(keys)]
-    # Eleven fragments (menu, meta, header, body, gear box, footer, thread, related, three
-    # forms) and the article's row, with the versions of every scope they show, in one
-    # get_many.
+    # All the page's fragments (see `page`) and the article's row, with the versions of
+    # every scope they show, in one get_many.
     assert len(fragment_reads) == 1
     (keys,) = fragment_reads
-    assert len([k for k in keys if k.startswith("fragment:") and ":v:" not in k]) == 11
+    assert len([k for k in keys if k.startswith("fragment:") and ":v:" not in k]) == KEPT
     assert len([k for k in keys if k.startswith("data:article-row:")]) == 1
     scopes = {k.removeprefix("fragment:v:") for k in keys if ":v:" in k}
     assert {"all", "site", f"article:{page.pk}", f"thread:{page.pk}"} <= scopes
@@ -437,6 +441,141 @@ def test_a_kept_row_shows_renamed_topics_tags_people_and_settings(kept_row, comm
     assert "Ask your physio first." in miss()
 
 
+# The page chrome and the release ----------------------------------------------------------
+
+HOSTILE = '"><script>alert(1)</script>'
+CHROME = ("site-head", "site-header", "site-footer")
+
+
+def without_render_times(html: str) -> str:
+    """A page without its time trap tokens (signed at each render, kept fragments or not)."""
+    return re.sub(r'name="rendered" value="[^"]*"', 'name="rendered" value=""', html)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", URL, "/topics/injuries/", f"/search/?{urlencode({'q': HOSTILE})}", "/topics/none/"],
+)
+def test_the_kept_chrome_gives_the_same_page_to_the_byte(site, url):  # noqa: F811
+    def get() -> tuple[int, str]:
+        warm_page_cache()
+        response = Client().get(url)
+        return response.status_code, without_render_times(response.content.decode())
+
+    with override_settings(FRAGMENT_CACHE_SECONDS=0):
+        rendered = get()
+    assert fragment_keys() == []
+    cold = get()
+    kept = {key.split(":")[1] for key in fragment_keys()}
+    warm = get()
+    assert rendered == cold == warm
+    status, html = rendered
+    assert kept >= (set(CHROME) if status == 200 else set())
+    assert 'class="site-footer"' in html and 'rel="icon"' in html and "forms.js" in html
+    if "search" in url:
+        assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+        assert "<script>alert" not in html
+        # The query is in no kept HTML (a slot in the header's) nor in any key, and the next
+        # reader's search shows theirs.
+        assert all("alert" not in key + kept_html(key) for key in fragment_keys())
+        assert 'name="q" placeholder="Search advice…" maxlength="200" value="calf"' in miss(
+            "/search/?q=calf"
+        )
+
+
+def test_a_fragment_tags_slots_are_filled_in_escaped_and_are_no_part_of_its_key(rf):
+    kept = Template(
+        '{% load runnerhub_tags %}{% fragment "probe" "all" q=q %}<i>{% slot "q" %}</i>'
+        "{% endfragment %}"
+    )
+    pages = []
+    for query in ("<b>", "calf"):
+        request = rf.get("/")
+        request.public_page = True
+        pages.append(kept.render(Context({"request": request, "q": query})))
+        fragments.flush(request)
+    assert pages == ["<i>&lt;b&gt;</i>", "<i>calf</i>"]
+    (key,) = fragment_keys()
+    assert kept_html(key) == f"<i>{fragments.slot('q')}</i>"
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load runnerhub_tags %}{% fragment "probe" q=q %}{% endfragment %}')
+
+
+def test_the_menu_marks_the_current_page_from_the_kept_header(site):  # noqa: F811
+    def menu(url: str) -> str:
+        return miss(url).split('class="site-nav"')[1].split("</nav>")[0]
+
+    other = TopicFactory(slug="shoes", name="Shoes")
+    for _ in range(2):  # rendered, then kept
+        topic = menu("/topics/injuries/")
+        assert 'href="/topics/injuries/" aria-current="page"' in topic
+        assert f'href="{other.get_absolute_url()}">' in topic
+        assert topic.count("aria-current") == 1
+        listing = menu("/articles/")
+        assert 'href="/articles/" aria-current="page"' in listing
+        assert listing.count("aria-current") == 1
+        assert "aria-current" not in menu(URL)
+
+
+def test_a_not_found_page_keeps_no_fragment(site):  # noqa: F811
+    # Its address is a stranger's choice: a menu kept per made-up topic would have no end.
+    for slug in ("nothing-1", "nothing-2"):
+        assert Client().get(f"/topics/{slug}/").status_code == 404
+    assert fragment_keys() == []
+
+
+@pytest.fixture
+def fresh_release():
+    fragments.release.cache_clear()
+    yield lambda: (fragments.release.cache_clear(), fragments.release())[1]
+    fragments.release.cache_clear()
+
+
+def test_the_release_changes_with_a_template_a_static_name_code_and_a_setting(
+    fresh_release, tmp_path, monkeypatch
+):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "extra.html").write_text("<p>One</p>")
+    static = tmp_path / "static"
+    static.mkdir()
+    manifest = static / "staticfiles.json"
+    manifest.write_text('{"version": "1.1", "paths": {"a.css": "a.1.css"}}')
+    engine = {**django_settings.TEMPLATES[0], "DIRS": [templates]}
+    storages = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    code = tmp_path / "app"
+    code.mkdir()
+    (code / "forms.py").write_text("FIELDS = ['email']")
+    monkeypatch.setattr(fragments, "_project_apps", lambda: [("app", code)])
+    with override_settings(TEMPLATES=[engine], STORAGES=storages, STATIC_ROOT=static):
+        first = fresh_release()
+        assert fresh_release() == first  # the same sources, the same release
+        (templates / "extra.html").write_text("<p>Two</p>")
+        after_template = fresh_release()
+        manifest.write_text('{"version": "1.1", "paths": {"a.css": "a.2.css"}}')
+        after_static = fresh_release()
+        (code / "forms.py").write_text("FIELDS = ['email', 'name']")
+        after_code = fresh_release()
+        with override_settings(SITE_NAME="TrailHub"):
+            after_setting = fresh_release()
+    assert len({first, after_template, after_static, after_code, after_setting}) == 5
+
+
+def test_the_release_reads_the_projects_own_code_not_its_libraries():
+    labels = {label for label, _folder in fragments._project_apps()}
+    assert {"runnerhub", "articles", "comments", "shop", "newsletter"} <= labels
+    assert not labels & {"admin", "auth", "reversion", "otp_totp"}
+
+
+def test_the_release_is_worked_out_once_per_process(fresh_release, monkeypatch):
+    fresh_release()
+    monkeypatch.setattr(fragments.engines, "all", lambda: pytest.fail("read again"))
+    fragments.release()
+
+
 # Nothing of one reader ----------------------------------------------------------------------
 
 
@@ -485,7 +624,7 @@ def blank_keys(html: str) -> bool:
 
 def test_kept_forms_carry_no_readers_values_to_another(page):
     first, second = miss(), miss()
-    assert len(fragment_keys()) == 11  # the second miss rendered no form again
+    assert len(fragment_keys()) == KEPT  # the second miss rendered no form again
     for html in (first, second):
         assert "\ue000" not in html
         assert form_values(html, "csrfmiddlewaretoken") == ["", "", ""]
@@ -502,9 +641,9 @@ def test_kept_forms_carry_no_readers_values_to_another(page):
 def test_one_kept_form_serves_every_article_and_page(page):
     other = ArticleFactory(slug="shin-splints", title="Shin splints", topic=page.topic)
     html = miss(other.get_absolute_url())
-    # The new article's menu (its current topic), meta, header, body, gear box, footer,
-    # thread and related
-    assert len(fragment_keys()) == 11 + 8
+    # The new article's site header (the menu varies on the page), meta, header, body, gear
+    # box, footer, thread and related
+    assert len(fragment_keys()) == KEPT + 8
     assert form_values(html, "article") == [str(other.pk)]
     assert form_values(html, "source") == ["/articles/shin-splints/"] * 2
 
@@ -532,11 +671,10 @@ def test_kept_forms_work_when_posted(page, post_data):
     assert comment.article == page and comment.state != Comment.State.SPAM
 
 
-def test_a_changed_form_template_is_never_served_from_the_cache(page, monkeypatch):
-    fragments.template_build.cache_clear()
-    monkeypatch.setattr(fragments, "template_build", lambda *names: "another release")
+def test_a_new_release_never_serves_a_fragment_of_the_one_before(page, monkeypatch):
+    monkeypatch.setattr(fragments, "release", lambda: "another release")
     assert "Ask a question" in miss()
-    assert len(fragment_keys()) == 11 + 3  # three forms rendered again, under new keys
+    assert len(fragment_keys()) == 2 * KEPT  # every fragment rendered again, under a new key
 
 
 def test_staff_get_the_form_rendered_with_their_own_values(site, client):  # noqa: F811

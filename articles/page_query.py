@@ -166,6 +166,10 @@ class KeptQuery:
             raise self.model.MultipleObjectsReturned(f"{len(rows)} rows for {slug!r}.")
         return rows[0] if rows else None
 
+    def value(self, row: list, attname: str):
+        """One of the model's own fields in one of `rows()`, with no object built."""
+        return row[self.model_slice][self.init_list.index(attname)]
+
     def instance(self, row: list):
         """The object of one of `rows()`, with its related objects and annotations."""
         obj = self.model.from_db(self.using, self.init_list, row[self.model_slice])

@@ -155,8 +155,9 @@ def _row_for_page(query: page_query.KeptQuery, slug: str):
     row = query.row(slug, timezone.now())
     if row is None:
         return None, (), None
-    article = query.instance(row)
-    return row, (article_scope(article.pk), "articles", "topics", "site"), article.unpublish_at
+    pk = query.value(row, query.model._meta.pk.attname)
+    scopes = (article_scope(pk), "articles", "topics", "site")
+    return row, scopes, query.value(row, "unpublish_at")
 
 
 class ArticleDetailView(DetailView):

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core import signing
 from django.core.cache import cache
-from django.db.models.signals import pre_init
+from django.db.models.signals import post_init, pre_init
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -111,6 +111,26 @@ def test_a_miss_with_kept_fragments_builds_no_tags_or_faqs(page):
     finally:
         pre_init.disconnect(count, sender=Tag)
         pre_init.disconnect(count, sender=FAQItem)
+
+
+def test_a_miss_builds_the_article_once_when_its_row_is_read(site):  # noqa: F811
+    """The kept row's scopes and end come from the row itself: the page's article is the only
+    instance made of it, whether the row was read from the database or kept."""
+    made = []
+
+    def count(sender, instance, **kwargs):
+        if instance.pk == site.pk:
+            made.append(instance)
+
+    post_init.connect(count, sender=Article)
+    try:
+        cache.clear()
+        for _ in range(2):  # read, then kept
+            made.clear()
+            assert "Calf pain" in miss()
+            assert len(made) == 1
+    finally:
+        post_init.disconnect(count, sender=Article)
 
 
 def test_a_miss_reads_its_fragments_and_their_versions_in_one_round_trip(page, monkeypatch):
@@ -517,6 +537,21 @@ def test_the_menu_marks_the_current_page_from_the_kept_header(site):  # noqa: F8
         assert "aria-current" not in menu(URL)
 
 
+def test_pages_that_are_no_menu_item_share_one_kept_header(site):  # noqa: F811
+    def headers() -> set[str]:
+        return {key for key in fragment_keys() if key.split(":")[1] == "site-header"}
+
+    ArticleFactory(slug="hill-repeats", title="Hill repeats", topic=site.topic)
+    for url in ("/", URL, "/articles/hill-repeats/", "/search/?q=calf"):
+        miss(url)
+    # Home, two articles and a search: the one header, no menu item current.
+    (shared,) = headers()
+    assert "aria-current" not in kept_html(shared)
+    miss("/articles/")
+    miss("/topics/injuries/")
+    assert len(headers()) == 3
+
+
 def test_a_not_found_page_keeps_no_fragment(site):  # noqa: F811
     # Its address is a stranger's choice: a menu kept per made-up topic would have no end.
     for slug in ("nothing-1", "nothing-2"):
@@ -641,9 +676,9 @@ def test_kept_forms_carry_no_readers_values_to_another(page):
 def test_one_kept_form_serves_every_article_and_page(page):
     other = ArticleFactory(slug="shin-splints", title="Shin splints", topic=page.topic)
     html = miss(other.get_absolute_url())
-    # The new article's site header (the menu varies on the page), meta, header, body, gear
-    # box, footer, thread and related
-    assert len(fragment_keys()) == KEPT + 8
+    # The new article's meta, header, body, gear box, footer, thread and related; the site's
+    # header is the one every article shares
+    assert len(fragment_keys()) == KEPT + 7
     assert form_values(html, "article") == [str(other.pk)]
     assert form_values(html, "source") == ["/articles/shin-splints/"] * 2
 

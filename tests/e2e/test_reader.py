@@ -84,7 +84,7 @@ def test_reader_goes_from_home_to_article_topic_and_search(page, site_content, s
     expect(hero).to_have_attribute("srcset", re.compile(r"480w.*800w.*1200w.*1300w"))
     assert _images_loaded(page, "img.article__hero-img")[0] > 0
     # 1040 CSS px wide at 1x: the browser picks the 1200 px rendition.
-    assert hero.evaluate("img => img.currentSrc").endswith("-1200w.jpg")
+    assert hero.evaluate("img => img.currentSrc").endswith("-1200w.webp")
     expect(page.locator(".article__body h2").first).to_have_text("1. Why it happens")
     expect(page.locator(".byline")).to_contain_text(
         "Medically reviewed by Sam Patel, physiotherapist"
@@ -144,7 +144,7 @@ def test_reader_on_a_phone(new_context, site_content, screenshot_dir):
     box = hero.bounding_box()
     assert box is not None and box["width"] <= PHONE["width"]
     # On a phone the browser picks a small rendition from the srcset.
-    assert re.search(r"-(480|800)w\.jpg$", hero.evaluate("img => img.currentSrc")), hero.evaluate(
+    assert re.search(r"-(480|800)w\.webp$", hero.evaluate("img => img.currentSrc")), hero.evaluate(
         "img => img.currentSrc"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], (

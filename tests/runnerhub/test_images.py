@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from runnerhub.images import (
+    JPEG_QUALITY,
     ValidatedImageFormField,
     clean_image,
     enhance_images,
@@ -112,12 +113,36 @@ def test_renditions_and_img_tag():
     for rendition in renditions:
         with default_storage.open(rendition["name"]) as fh:
             assert Image.open(fh).size == (rendition["w"], rendition["h"])
+    # The resized copies are WebP; the original stays the JPEG that was stored.
+    assert [r["name"].rsplit(".", 1)[1] for r in renditions] == ["webp"] * 3 + ["jpg"]
+    with default_storage.open(renditions[1]["name"]) as fh:
+        assert Image.open(fh).format == "WEBP"
     html = img_tag(renditions, 'A "runner"', sizes="100vw", lazy=True)
     assert 'width="1600" height="900"' in html
     assert "480w" in html and "1600w" in html
     assert 'loading="lazy"' in html
     assert 'alt="A &quot;runner&quot;"' in html
     assert 'fetchpriority="high"' in img_tag(renditions, "x", lazy=False)
+
+
+def test_renditions_are_smaller_than_jpegs_and_keep_transparency():
+    # A photograph-like picture (a gradient with detail), where the formats differ the most.
+    picture = Image.radial_gradient("L").resize((1600, 900)).convert("RGB")
+    picture = Image.blend(picture, Image.effect_noise((1600, 900), 24).convert("RGB"), 0.3)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=95)
+    name = default_storage.save("heroes/photo.jpg", buffer)
+    webp = make_renditions(default_storage, name)[1]
+    with default_storage.open(webp["name"]) as fh:
+        image = Image.open(fh)
+        image.load()
+    jpeg = io.BytesIO()
+    image.convert("RGB").save(jpeg, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    assert default_storage.size(webp["name"]) < 0.8 * len(jpeg.getvalue())
+    logo = image_bytes(size=(1000, 500), fmt="PNG", mode="RGBA", colour=(200, 80, 30, 0))
+    name = default_storage.save("products/logo.png", io.BytesIO(logo))
+    with default_storage.open(make_renditions(default_storage, name)[0]["name"]) as fh:
+        assert Image.open(fh).mode == "RGBA"
 
 
 def test_small_images_get_no_upscaled_renditions():

@@ -204,11 +204,13 @@ def test_an_article_with_a_hero_and_a_body_image_is_served_from_the_bucket(
 
     page = client.get(article.get_absolute_url()).content.decode()
     base = f"{s3_endpoint}/{BUCKET}/"
-    hero_urls = re.findall(rf"{re.escape(base)}renditions/heroes/[^\s\"]+-\d+w\.jpg", page)
-    assert {url.rsplit("-", 1)[1] for url in hero_urls} >= {"480w.jpg", "800w.jpg", "1200w.jpg"}
+    hero_urls = re.findall(rf"{re.escape(base)}renditions/heroes/[^\s\"]+-\d+w\.webp", page)
+    assert {url.rsplit("-", 1)[1] for url in hero_urls} >= {"480w.webp", "800w.webp", "1200w.webp"}
     assert f"{base}{hero} 1600w" in page
     assert upload in page and "/media/" not in page
-    for url in {*hero_urls, upload, upload.replace("-1000x600.jpg", "-480x288.jpg")}:
+    for url in hero_urls:  # WebP: RIFF, a length, WEBP
+        assert _fetch(url)[0][8:12] == b"WEBP", url
+    for url in {f"{base}{hero}", upload, upload.replace("-1000x600.jpg", "-480x288.jpg")}:
         assert _fetch(url)[0].startswith(b"\xff\xd8"), url
 
 

@@ -30,10 +30,10 @@ class NewsletterConfig(AppConfig):
         revisions.register(Issue)
 
         from . import checks  # noqa: F401 - registers the system checks
-        from .templatetags.newsletter_tags import HIDE_COOKIE
+        from .templatetags.newsletter_tags import HIDE_COOKIE, HIDE_VALUE, SEEN_VALUE
         from .webhooks import record_tracking_event
 
         # Which banner a page draws (whole, one line, none): each is a page of its own.
-        pagecache.VARY_COOKIES.add(HIDE_COOKIE)
+        pagecache.VARY_COOKIES[HIDE_COOKIE] = frozenset({HIDE_VALUE, SEEN_VALUE})
         # Providers' bounce and complaint reports (newsletter.webhooks verifies each post).
         tracking.connect(record_tracking_event, dispatch_uid="newsletter.webhooks")

@@ -50,6 +50,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.template import engines
 from django.utils.html import escape
@@ -90,12 +91,7 @@ class _Page:
     the entries read ahead, and the fragments rendered, kept by `flush` in one write."""
 
     def __init__(self, request: HttpRequest, scopes: list[str]):
-        self.path = "\n".join(
-            (
-                request.get_full_path(),
-                *(request.COOKIES.get(name, "") for name in sorted(pagecache.VARY_COOKIES)),
-            )
-        )
+        self.path = "\n".join((request.get_full_path(), pagecache.vary_cookies(request)))
         hint_scopes, hint_keys = _remembered.get(self.path, ((), ()))
         self.versions: dict[str, str] = {}
         self.found: dict[str, tuple[str, str]] = {}
@@ -328,8 +324,17 @@ def _project_apps() -> list[tuple[str, Path]]:
 
 
 # The settings whose values kept HTML shows (the site's name and address, static and media
-# URLs): they change only with a restart, so they belong to the release, not to a scope.
-RELEASE_SETTINGS = ("SITE_NAME", "SITE_URL", "STATIC_URL", "MEDIA_URL")
+# URLs, the time zone and language of its dates): they change only with a restart, so they
+# belong to the release, not to a scope. Where media are served from (a bucket, its folder,
+# a CDN's domain) is in it through the storage's own address for a file.
+RELEASE_SETTINGS = (
+    "SITE_NAME",
+    "SITE_URL",
+    "STATIC_URL",
+    "MEDIA_URL",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+)
 
 
 @functools.cache  # once per process (~30 ms): nothing it reads changes while a process runs
@@ -359,4 +364,5 @@ def release() -> str:
     if callable(read_manifest := getattr(staticfiles_storage, "read_manifest", None)):
         add(read_manifest() or "")  # ManifestStaticFilesStorage's
     add(django.get_version(), *(getattr(settings, name, "") for name in RELEASE_SETTINGS))
+    add(default_storage.url("release"))  # MEDIA_STORAGE and its bucket, folder or domain
     return digest.hexdigest()[:16]

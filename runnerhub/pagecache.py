@@ -56,9 +56,10 @@ RETRY_AFTER_FAILURE_SECONDS = 5.0
 # Cookies whose holder may see a page of their own: the page is rendered for them, marked
 # private, and neither read from nor written to any cache. Apps add theirs (apps.py).
 PRIVATE_COOKIES: set[str] = {settings.SESSION_COOKIE_NAME, "messages"}
-# Cookies a public page's content depends on (each value is a page of its own). Apps add
-# theirs; a CDN must put them in its cache key too (README).
-VARY_COOKIES: set[str] = set()
+# Cookies a public page's content depends on, each with the values that make a page of
+# their own (any other value is the page without the cookie: made-up values must not each
+# keep a page). Apps add theirs; a CDN must put them in its cache key too (README).
+VARY_COOKIES: dict[str, frozenset[str]] = {}
 # Functions returning the next moment (or None) at which public pages change by themselves,
 # e.g. the next scheduled article's publish time. Apps add theirs.
 change_times: list[Callable[[], datetime | None]] = []
@@ -202,12 +203,26 @@ def _seconds_left(request: HttpRequest, generation: str | None, known: object = 
     return max(0, math.floor(min(limits)))
 
 
+def vary_cookies(request: HttpRequest) -> str:
+    """What of the request's cookies a public page shows (VARY_COOKIES), for keys."""
+    return "&".join(
+        f"{name}={value if (value := request.COOKIES.get(name)) in values else ''}"
+        for name, values in sorted(VARY_COOKIES.items())
+    )
+
+
 def _key(request: HttpRequest, page: PublicPage) -> str:
     query = "&".join(
         f"{name}={value}" for name in page.params for value in request.GET.getlist(name)
     )
-    cookies = "&".join(f"{name}={request.COOKIES.get(name, '')}" for name in sorted(VARY_COOKIES))
-    raw = "\n".join((request.scheme, request.get_host(), request.path, query, cookies))
+    cookies = vary_cookies(request)
+    from . import fragments  # (it imports this module)
+
+    # The release too: a deploy never serves the pages of the one before (their templates,
+    # their hashed static names), although the generation is shared by every release.
+    raw = "\n".join(
+        (fragments.release(), request.scheme, request.get_host(), request.path, query, cookies)
+    )
     return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -258,7 +273,12 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         page = self._page(request)
         if page is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            # A page with a CSRF token in it (a reply box, a confirmation) is its reader's:
+            # a proxy or a CDN told to cache everything must not hand it to the next one.
+            if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:  # get_token() ran (set to False after)
+                _private_headers(response)
+            return response
         if any(name in request.COOKIES for name in PRIVATE_COOKIES):
             response = self.get_response(request)
             _private_headers(response)

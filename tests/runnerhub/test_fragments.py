@@ -599,6 +599,22 @@ def test_the_release_changes_with_a_template_a_static_name_code_and_a_setting(
     assert len({first, after_template, after_static, after_code, after_setting}) == 5
 
 
+def test_the_release_changes_with_the_time_zone_and_where_media_are_served(fresh_release):
+    first = fresh_release()
+    with override_settings(TIME_ZONE="America/New_York"):
+        assert fresh_release() != first  # kept dates are shown in the site's zone
+    storages = {
+        **django_settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"base_url": "https://media.example.com/"},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        assert fresh_release() != first  # kept image addresses (a bucket, a CDN's domain)
+    assert fresh_release() == first
+
+
 def test_the_release_reads_the_projects_own_code_not_its_libraries():
     labels = {label for label, _folder in fragments._project_apps()}
     assert {"runnerhub", "articles", "comments", "shop", "newsletter"} <= labels

@@ -16,6 +16,7 @@ from articles.models import Article, Tag
 from comments import services as comment_services
 from comments.models import Comment
 from newsletter.models import Subscriber
+from runnerhub import fragments
 from runnerhub.models import SiteSettings
 from shop.models import Product
 from tests.admin_paths import ADMIN
@@ -106,6 +107,23 @@ def test_the_token_endpoint_is_never_cached_and_sets_the_cookie(client):
     assert client.get("/forms/token/").json()["formKey"] != data["formKey"]
 
 
+def test_pages_that_hold_a_token_are_their_readers_alone(site):
+    """Not public pages, but a CDN told to cache everything must not share their token."""
+    from comments.notifications import unsubscribe_token
+
+    question = CommentFactory(article=site)
+    for url in (
+        f"/comments/reply/{question.pk}/",
+        f"/comments/unsubscribe/{unsubscribe_token(question)}/",
+    ):
+        response = Client().get(url)
+        assert response.status_code == 200 and 'name="csrfmiddlewaretoken"' in (
+            response.content.decode()
+        ), url
+        assert "private" in response["Cache-Control"], url
+        assert "public" not in response["Cache-Control"], url
+
+
 def test_a_hit_replays_the_whole_response_with_its_own_csp(client, site, django_assert_num_queries):
     first = client.get(PUBLIC["article"])
     assert not is_hit(first)
@@ -137,6 +155,25 @@ def test_each_newsletter_banner_state_is_a_page_of_its_own(site):
     hidden = Client()
     hidden.cookies["newsletter_banner"] = "hidden"
     assert "data-newsletter-form" not in hidden.get("/").content.decode()
+
+
+def test_made_up_banner_cookie_values_share_the_page_without_the_cookie(site):
+    Client().get("/")
+    for value in ("x1", "x2", "seen "):
+        made_up = Client()
+        made_up.cookies["newsletter_banner"] = value
+        response = made_up.get("/")
+        assert is_hit(response) and "nl-banner--collapsed" not in response.content.decode()
+
+
+def test_a_kept_page_is_not_served_after_a_deploy(site, monkeypatch):
+    """The generation is shared by every release; the key carries the release, so a deploy
+    (new templates, new hashed static names) never replays the pages of the one before."""
+    Client().get("/articles/calf-pain/")
+    assert is_hit(Client().get("/articles/calf-pain/"))
+    monkeypatch.setattr(fragments, "release", lambda: "the-next-release")
+    assert not is_hit(Client().get("/articles/calf-pain/"))
+    assert is_hit(Client().get("/articles/calf-pain/"))
 
 
 # Whose pages are never cached ---------------------------------------------------------------

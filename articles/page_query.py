@@ -16,6 +16,7 @@ On PostgreSQL the kept SQL is also a prepared statement of each connection (`Pre
 planning its joins and subqueries took as long as running them (0.6 of 1.7 ms per page).
 """
 
+import contextlib
 import copy
 import functools
 import hashlib
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, Error, connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.utils import timezone
@@ -43,13 +44,21 @@ class Prepared:
     prepared on a connection's first use, then only executed, so PostgreSQL plans it once per
     connection instead of once per page.
 
+    The first use sends PREPARE and EXECUTE in one round trip (psycopg2 sends a string of
+    statements as one message and returns the last one's rows), so a connection's first page
+    costs no statement more than the next ones.
+
     Only outside transactions (autocommit, as every request is here): there a statement that
-    fails leaves nothing broken, so one that is gone (`DEALLOCATE`, a pooler that moves
-    sessions between server connections) is prepared again, and after `GIVE_UP` failures in
-    a row the process runs the plain SQL instead. Inside a transaction (`atomic`), a failure
-    would abort it, so the plain SQL runs there."""
+    fails leaves nothing broken. A failed one is deallocated, as it may well still be on the
+    server (an EXECUTE cancelled or timed out, a plan a migration made stale: "cached plan
+    must not change result type"), and prepared again on the next page. After `GIVE_UP`
+    failures with no kept statement working in between (a pooler in transaction mode, which
+    moves sessions between server connections) the process runs the plain SQL instead.
+    Inside a transaction (`atomic`), a failure would abort it, so the plain SQL runs there."""
 
     GIVE_UP = 3
+    # SQLSTATE of "prepared statement ... already exists".
+    ALREADY_EXISTS = "42P05"
 
     def __init__(self, sql: str, param_count: int):
         numbers = itertools.count(1)
@@ -62,8 +71,18 @@ class Prepared:
         self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * param_count)})"
         self.failures = 0
 
+    @property
+    def prepare_and_execute_sql(self) -> str:
+        """Both in one execute(), with the parameters: PREPARE's percent signs written as
+        psycopg reads them again."""
+        return f"{self.prepare_sql.replace('%', '%%')}; {self.execute_sql}"
+
     def usable(self, connection) -> bool:
-        return self.failures < self.GIVE_UP and not connection.in_atomic_block
+        return (
+            self.failures < self.GIVE_UP
+            and not connection.in_atomic_block
+            and connection.get_autocommit()
+        )
 
     def fetch(self, connection, cursor, params: list) -> list | None:
         """The rows, or None when the statement failed (then run the plain SQL)."""
@@ -72,14 +91,24 @@ class Prepared:
         kept = connection.__dict__.get("_prepared_statements")
         if kept is None or kept[0] is not raw:
             kept = connection.__dict__["_prepared_statements"] = (raw, set())
+        was_kept = self.name in kept[1]
         try:
-            if self.name not in kept[1]:
-                cursor.execute(self.prepare_sql)
-                kept[1].add(self.name)
-            cursor.execute(self.execute_sql, params)
+            try:
+                cursor.execute(
+                    self.execute_sql if was_kept else self.prepare_and_execute_sql, params
+                )
+            except DatabaseError as error:
+                if was_kept or getattr(error.__cause__, "pgcode", None) != self.ALREADY_EXISTS:
+                    raise
+                # The server connection has it already (prepared by an earlier client of a
+                # pooler in session mode): the same SQL, as its name is the SQL's hash.
+                was_kept = True
+                cursor.execute(self.execute_sql, params)
+            kept[1].add(self.name)
             rows = cursor.fetchall()
         except DatabaseError:
             kept[1].discard(self.name)
+            self._deallocate(cursor)
             self.failures += 1
             if self.failures == self.GIVE_UP:
                 logger.warning(
@@ -90,8 +119,18 @@ class Prepared:
                     exc_info=True,
                 )
             return None
-        self.failures = 0
+        # Only a statement kept from an earlier page shows that it lasts: a PREPARE and
+        # EXECUTE of one round trip work even through a pooler in transaction mode.
+        if was_kept:
+            self.failures = 0
         return rows
+
+    def _deallocate(self, cursor) -> None:
+        # Best effort: without it the next PREPARE fails with "already exists". In autocommit
+        # the failed statement left no transaction to roll back; a connection that is gone
+        # fails here too, and the plain SQL then says so.
+        with contextlib.suppress(Error):
+            cursor.execute(f"DEALLOCATE {self.name}")
 
 
 class KeptQuery:

@@ -1,8 +1,8 @@
 """Reading a thread: one query, whatever its size:
 
 every visible comment of the questions on this page (a subquery picks them, in the reader's
-order), each row carrying the number of questions for the pagination (a subquery too); a
-page number past the end costs a second query, which finds the last page.
+order), each row carrying the number of questions for the pagination (a subquery too); past
+the first page, window functions pick the page asked for or, past the end, the last one.
 Rows come back as plain tuples (no model instances), and render_items() turns the whole
 list into HTML in one flat loop: no template include, lookup or URL reversal per comment.
 """
@@ -110,14 +110,12 @@ def _page_number(value) -> int:
 
 
 def _page_roots(roots, number: int):
-    """The ids of page `number`'s questions: a slice of them in the reader's order."""
-    start = (number - 1) * QUESTIONS_PER_PAGE
-    return roots.values("id")[start : start + QUESTIONS_PER_PAGE]
-
-
-def _last_page_roots(roots, number: int):
-    """The same, but the last page's when there are fewer pages: window functions number and
-    count the questions (slower to build and run: only for a page past the end)."""
+    """The ids of page `number`'s questions in the reader's order, or the last page's when
+    there are fewer pages. The first page is a slice; later ones may be past the end, so
+    window functions number and count the questions (slower to build and run, but in the
+    same query: finding the last page in a second one cost a query more)."""
+    if number == 1:
+        return roots.values("id")[:QUESTIONS_PER_PAGE]
     numbered = roots.annotate(
         rank=Window(RowNumber(), order_by=list(roots.query.order_by)),
         questions=Window(Count("id")),
@@ -149,14 +147,12 @@ def _rows(article: Article, own_ids, page_roots) -> tuple[list[Row], int]:
 
 
 def build_thread(article: Article, *, own_ids=(), page_number=1, order=DEFAULT_ORDER) -> Thread:
-    """One query, whatever the size: the page's threads, each row carrying the number of
-    questions for the pagination (a second one for a page past the end)."""
+    """One query, whatever the size or the page asked for: the page's threads, each row
+    carrying the number of questions for the pagination."""
     order = order if order in ORDERS else DEFAULT_ORDER
     roots = _roots(article, own_ids, order)
     number = _page_number(page_number)
     rows, total = _rows(article, own_ids, _page_roots(roots, number))
-    if not rows and number > 1:
-        rows, total = _rows(article, own_ids, _last_page_roots(roots, number))
     page = None
     if total > QUESTIONS_PER_PAGE:
         page = Paginator(range(total), QUESTIONS_PER_PAGE).get_page(page_number)

@@ -162,16 +162,14 @@ def _next_change(generation: str | None, known: object = None) -> float | None:
     """The next moment (a timestamp) pages change by themselves; one query per generation.
     `known`: what the cache holds under NEXT_CHANGE_KEY, when it was read already."""
     if generation is not None:
-        if known is None:
-            try:
-                known = cache.get(NEXT_CHANGE_KEY)
-            except Exception:
-                known = None
-        # (the generation it was found in, the moment or 0 for none)
-        if isinstance(known, tuple) and len(known) == 2 and known[0] == generation:
-            moment = known[1]
-            if moment == 0 or moment > time.time():
-                return moment or None
+        moment = _kept_change(generation, known)
+        cache_up = time.monotonic() >= _state["cache_down_until"]
+        if moment is False and known is not None and cache_up:
+            # Read when the request began, before a new generation's first miss: its own
+            # fragments may have found this generation's since (one query, not two).
+            moment = _kept_change(generation, None)
+        if moment is not False:
+            return moment
     moments = [moment for source in change_times if (moment := source()) is not None]
     found = min(moments).timestamp() if moments else None
     if generation is not None:
@@ -180,6 +178,22 @@ def _next_change(generation: str | None, known: object = None) -> float | None:
         except Exception:
             _cache_away("keeping the next page change")
     return found
+
+
+def _kept_change(generation: str, known: object) -> float | bool | None:
+    """The moment kept for `generation` (None: no change to come), or False when the cache
+    holds none (read when `known` is None)."""
+    if known is None:
+        try:
+            known = cache.get(NEXT_CHANGE_KEY)
+        except Exception:
+            known = None
+    # (the generation it was found in, the moment or 0 for none)
+    if isinstance(known, tuple) and len(known) == 2 and known[0] == generation:
+        moment = known[1]
+        if moment == 0 or moment > time.time():
+            return moment or None
+    return False
 
 
 def next_change() -> datetime | None:

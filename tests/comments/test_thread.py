@@ -148,20 +148,35 @@ def test_pages_of_questions_in_one_query_and_past_the_end_the_last(
     article, django_assert_num_queries, order
 ):
     start = timezone.now() - timedelta(days=1)
-    for i in range(QUESTIONS_PER_PAGE + 10):
+    for i in range(2 * QUESTIONS_PER_PAGE + 10):
         CommentFactory(
             article=article, text=f"Question {i}", created_at=start + timedelta(seconds=i)
         )
-    with django_assert_num_queries(1):
-        first = build_thread(article, page_number=1, order=order)
-    with django_assert_num_queries(1):
-        second = build_thread(article, page_number="2", order=order)
-    assert (len(first.comments), len(second.comments)) == (QUESTIONS_PER_PAGE, 10)
-    assert first.total == second.total == QUESTIONS_PER_PAGE + 10
-    assert (first.page.number, second.page.number) == (1, 2)
-    for past in ("3", "99", "0", "-1"):
-        with django_assert_num_queries(2):
+    pages = []
+    for number in (1, "2", 3):
+        with django_assert_num_queries(1):
+            pages.append(build_thread(article, page_number=number, order=order))
+    assert [len(page.comments) for page in pages] == [QUESTIONS_PER_PAGE, QUESTIONS_PER_PAGE, 10]
+    assert {page.total for page in pages} == {2 * QUESTIONS_PER_PAGE + 10}
+    assert [page.page.number for page in pages] == [1, 2, 3]
+    shown = [c.pk for page in pages for c in page.comments]
+    assert len(set(shown)) == len(shown)  # each question on one page only
+    # Past the end (or below 1), the last page: in the same one query.
+    for past in ("4", "99", "0", "-1"):
+        with django_assert_num_queries(1):
             last = build_thread(article, page_number=past, order=order)
-        assert [c.pk for c in last.comments] == [c.pk for c in second.comments]
-        assert last.page.number == 2
+        assert [c.pk for c in last.comments] == [c.pk for c in pages[-1].comments]
+        assert last.page.number == 3
     assert build_thread(article, page_number="abc", order=order).page.number == 1
+
+
+@pytest.mark.parametrize("past", ["2", "0", "9"])
+def test_a_page_past_the_end_of_a_one_page_thread_is_the_thread_in_one_query(
+    article, django_assert_num_queries, past
+):
+    question = CommentFactory(article=article, text="Calves?")
+    reply = CommentFactory(article=article, parent=question, text="Rest them.")
+    with django_assert_num_queries(1):
+        thread = build_thread(article, page_number=past)
+    assert [c.pk for c in thread.comments] == [question.pk, reply.pk]
+    assert (thread.total, thread.page) == (1, None)

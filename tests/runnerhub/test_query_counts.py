@@ -11,10 +11,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from articles.models import Article
 from comments.models import Comment
 from comments.notifications import unsubscribe_token as comment_unsubscribe_token
 from newsletter.tokens import confirm_token, unsubscribe_token
-from runnerhub import fragments
+from runnerhub import fragments, pagecache
 from runnerhub.models import SiteSettings
 from tests.articles.factories import ArticleFactory, FAQItemFactory, TagFactory, TopicFactory
 from tests.newsletter.factories import PendingSubscriberFactory, SubscriberFactory
@@ -82,8 +83,12 @@ PAGES = {
     "home": ("/", 4),
     "list": ("/articles/", 3),
     "article": ("/articles/calf-pain/", 6),
-    # A page of questions past the end shows the last page: one query more to find it.
-    "article, page past the end": ("/articles/calf-pain/?cpage=9", 7),
+    # A page of questions past the end (or below 1) shows the last page, found by the
+    # thread's one query; a page number that is none shows the first.
+    "article, page past the end": ("/articles/calf-pain/?cpage=9", 6),
+    "article, page 2 of 1": ("/articles/calf-pain/?cpage=2", 6),
+    "article, page 0": ("/articles/calf-pain/?cpage=0", 6),
+    "article, page no number": ("/articles/calf-pain/?cpage=zzz", 6),
     "article, answered first": ("/articles/calf-pain/?corder=answered", 6),
     "topic": ("/topics/injuries/?page=1", 4),
     "tag": ("/tags/{tag}/", 4),
@@ -117,6 +122,33 @@ def test_public_page_queries_are_pinned_whatever_the_size(django_assert_num_quer
     with django_assert_num_queries(expected):
         response = Client().get(url)
     assert response.status_code == 200, response.content[:300]
+
+
+def test_a_generations_first_miss_costs_one_query_more(django_assert_num_queries):
+    make_site(2)
+    cold_fragments()
+    pagecache._new_generation()  # the next scheduled change is not known in this one yet
+    with django_assert_num_queries(PAGES["article"][1] + 1):
+        assert Client().get(PAGES["article"][0]).status_code == 200
+
+
+@pytest.mark.parametrize("first", ["goes live", "leaves", "none"])
+def test_the_next_scheduled_change_is_one_query(django_assert_num_queries, first):
+    now = timezone.now()
+    hours = {"goes live": (1, 2), "leaves": (2, 1), "none": (None, None)}[first]
+    if hours[0] is not None:
+        ArticleFactory(publish_at=now + timedelta(hours=hours[0]))
+        ArticleFactory(unpublish_at=now + timedelta(hours=hours[1]))
+    # None of these changes a public page: a draft, and an article gone already.
+    ArticleFactory(status=Article.Status.DRAFT, publish_at=now + timedelta(minutes=5))
+    ArticleFactory(status=Article.Status.DRAFT, unpublish_at=now + timedelta(minutes=5))
+    ArticleFactory(unpublish_at=now - timedelta(minutes=5))
+    with django_assert_num_queries(1):
+        moment = pagecache._next_change(None)
+    if first == "none":
+        assert moment is None
+    else:
+        assert moment == pytest.approx((now + timedelta(hours=1)).timestamp(), abs=1)
 
 
 def _without_render_times(html: str) -> str:

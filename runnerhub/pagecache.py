@@ -123,12 +123,21 @@ def _changed(scopes: tuple[str, ...]) -> None:
 
 
 def _new_generation() -> None:
+    generation = secrets.token_hex(8)
     try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+        cache.set(GENERATION_KEY, generation, None)
         _state["bump_missed"] = False
     except Exception:  # the cache is away: retried before this process reads it again
         _state["bump_missed"] = True
         cache_failed("starting a new page cache generation")
+    else:
+        # The writer, not the next reader, finds the generation's next change (its commit is
+        # done): a reader's first miss then needs no query for it. Only a scheduled moment
+        # passing (no write) leaves one reader to find the next one.
+        try:
+            _keep_change(generation, _find_next_change())
+        except Exception:  # the database or the cache away: the next reader finds it
+            logger.warning("the next page change was left to the next reader", exc_info=True)
     for path in settings.PAGE_PURGE_HOOKS:
         try:
             import_string(path)()
@@ -170,14 +179,23 @@ def _next_change(generation: str | None, known: object = None) -> float | None:
             moment = _kept_change(generation, None)
         if moment is not False:
             return moment
-    moments = [moment for source in change_times if (moment := source()) is not None]
-    found = min(moments).timestamp() if moments else None
+    found = _find_next_change()
     if generation is not None:
         try:
-            cache.set(NEXT_CHANGE_KEY, (generation, found or 0), settings.PAGE_CACHE_SECONDS)
+            _keep_change(generation, found)
         except Exception:
             _cache_away("keeping the next page change")
     return found
+
+
+def _find_next_change() -> float | None:
+    moments = [moment for source in change_times if (moment := source()) is not None]
+    return min(moments).timestamp() if moments else None
+
+
+def _keep_change(generation: str, moment: float | None) -> None:
+    # No timeout: it is read only with its generation, and only until the moment passes.
+    cache.set(NEXT_CHANGE_KEY, (generation, moment or 0), None)
 
 
 def _kept_change(generation: str, known: object) -> float | bool | None:

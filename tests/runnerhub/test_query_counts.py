@@ -124,12 +124,31 @@ def test_public_page_queries_are_pinned_whatever_the_size(django_assert_num_quer
     assert response.status_code == 200, response.content[:300]
 
 
-def test_a_generations_first_miss_costs_one_query_more(django_assert_num_queries):
+def test_a_generations_first_miss_costs_no_query_more(django_assert_num_queries):
+    """The writer that starts a generation finds its next scheduled change: the first miss
+    after a write costs what any miss does."""
     make_site(2)
     cold_fragments()
-    pagecache._new_generation()  # the next scheduled change is not known in this one yet
+    pagecache._new_generation()  # as after every write's commit
+    with django_assert_num_queries(PAGES["article"][1]):
+        assert Client().get(PAGES["article"][0]).status_code == 200
+
+
+def test_only_a_scheduled_moment_passing_leaves_a_reader_to_find_the_next(
+    django_assert_num_queries,
+):
+    make_site(2)
+    soon = timezone.now() + timedelta(hours=1)
+    ArticleFactory(publish_at=soon)
+    cold_fragments()  # (a new generation too)
+    generation = pagecache._generation()
+    assert pagecache._kept_change(generation, None) == pytest.approx(soon.timestamp())
+    # The kept moment has passed (an article went live, no write since): one reader finds
+    # the next one, with one query more, and keeps it for the others.
+    pagecache._keep_change(generation, timezone.now().timestamp() - 1)
     with django_assert_num_queries(PAGES["article"][1] + 1):
         assert Client().get(PAGES["article"][0]).status_code == 200
+    assert pagecache._kept_change(generation, None) == pytest.approx(soon.timestamp())
 
 
 @pytest.mark.parametrize("first", ["goes live", "leaves", "none"])

@@ -82,10 +82,8 @@ PAGES = {
     "home": ("/", 4),
     "list": ("/articles/", 3),
     "article": ("/articles/calf-pain/", 6),
-    # A page of questions past the end shows the last page: one query more to find it.
-    "article, page past the end": ("/articles/calf-pain/?cpage=9", 7),
     "article, answered first": ("/articles/calf-pain/?corder=answered", 6),
-    "topic": ("/topics/injuries/?page=1", 4),
+    "topic": ("/topics/injuries/", 4),
     "tag": ("/tags/{tag}/", 4),
     "search": ("/search/?q=run", 2),
     "rss": ("/feed/", 1),
@@ -117,6 +115,18 @@ def test_public_page_queries_are_pinned_whatever_the_size(django_assert_num_quer
     with django_assert_num_queries(expected):
         response = Client().get(url)
     assert response.status_code == 200, response.content[:300]
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_a_comment_page_past_the_end_is_pinned_too(django_assert_num_queries, n):
+    """It redirects to the last page (runnerhub/canonical.py), once the thread is built: one
+    query more than the article page, to find the last page."""
+    make_site(n)
+    cold_fragments()
+    with django_assert_num_queries(7):
+        response = Client().get("/articles/calf-pain/?cpage=9")
+    assert response.status_code == 302
+    assert response["Location"] == "/articles/calf-pain/"
 
 
 def _without_render_times(html: str) -> str:

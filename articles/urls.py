@@ -1,26 +1,37 @@
 from django.urls import path
 
+from runnerhub.canonical import canonical_query
 from runnerhub.pagecache import public_page
 
 from . import feeds, views
 
 PAGED = ("page",)
 
+
+def paged(view):
+    """A public list page: ?page=N, one spelling per page (runnerhub/canonical.py)."""
+    return public_page(canonical_query(view, *PAGED), params=PAGED)
+
+
 app_name = "articles"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
-    path("articles/", public_page(views.ArticleListView.as_view(), params=PAGED), name="list"),
+    path("articles/", paged(views.ArticleListView.as_view()), name="list"),
     path(
         "articles/<slug:slug>/",
-        public_page(views.ArticleDetailView.as_view(), params=("cpage", "corder")),
+        # The comment thread's page and order (comments/pages.py has their rules).
+        public_page(
+            canonical_query(views.ArticleDetailView.as_view(), "cpage", "corder"),
+            params=("cpage", "corder"),
+        ),
         name="detail",
     ),
-    path("topics/<slug:slug>/", public_page(views.TopicView.as_view(), params=PAGED), name="topic"),
-    path("tags/<slug:slug>/", public_page(views.TagView.as_view(), params=PAGED), name="tag"),
+    path("topics/<slug:slug>/", paged(views.TopicView.as_view()), name="topic"),
+    path("tags/<slug:slug>/", paged(views.TagView.as_view()), name="tag"),
     path(
         "authors/<slug:slug>/",
-        public_page(views.AuthorView.as_view(), params=PAGED),
+        paged(views.AuthorView.as_view()),
         name="author",
     ),
     path(

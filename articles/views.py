@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from runnerhub import fragments
+from runnerhub.canonical import replaced_by_answer
 from runnerhub.models import SiteSettings
 
 from . import page_query
@@ -225,6 +226,9 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        # What the page learns only while rendering may answer instead (a comment page past
+        # the end of the thread: a redirect to the last one).
+        response.add_post_render_callback(replaced_by_answer(self.request))
         if context["preview"]:
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"

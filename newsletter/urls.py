@@ -1,5 +1,6 @@
 from django.urls import path
 
+from runnerhub.canonical import canonical_query
 from runnerhub.pagecache import public_page
 
 from . import feeds, views, webhooks
@@ -10,7 +11,7 @@ urlpatterns = [
     path("", public_page(views.signup, params=("from",)), name="signup"),
     path(
         "archive/",
-        public_page(views.IssueArchiveView.as_view(), params=("page",)),
+        public_page(canonical_query(views.IssueArchiveView.as_view(), "page"), params=("page",)),
         name="archive",
     ),
     path("archive/feed/", public_page(feeds.NewsletterIssuesFeed()), name="feed"),

@@ -80,7 +80,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     """The /newsletter/ page; the banner on every page posts here too (with or without JS)."""
     if request.method == "GET":
         form = SignupForm(initial={"source": local_path(request.GET.get("from", DEFAULT_SOURCE))})
-        return render(request, "newsletter/signup.html", {"form": form})
+        response = render(request, "newsletter/signup.html", {"form": form})
+        if "from" in request.GET:
+            # One page per path a link names (any path at all): the reader's, not kept.
+            response.page_cache_keep = False
+        return response
     form = SignupForm(request.POST)
     if not hit("newsletter", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW):
         form.is_valid()  # so that the page shows what is wrong as well

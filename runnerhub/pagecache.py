@@ -81,7 +81,8 @@ class PublicPage:
 def public_page(view=None, *, params: tuple[str, ...] = (), store: bool = True):
     """Mark a view's GETs as a public page (see the module's doc). `params`: the query
     parameters it reads; any other is left out of the cache key, so `?utm_source=` shares
-    the page. `store=False` for pages of unbounded variety (search)."""
+    the page. `store=False` for pages of unbounded variety (search); a view that knows only
+    per request sets `response.page_cache_keep = False` (/newsletter/?from=)."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -372,7 +373,9 @@ class PageCacheMiddleware:
         compress = _compressible(response)
         if compress:
             patch_vary_headers(response, ("Accept-Encoding",))
-        keep = key is not None and seconds > 0
+        # A view marks a response of unbounded variety `page_cache_keep = False` (see
+        # public_page): sent with these public headers, never kept here.
+        keep = key is not None and seconds > 0 and getattr(response, "page_cache_keep", True)
         # Compressed once, in the coding this reader asked for (brotli and gzip both would
         # double a miss's compression time); the plain body is kept beside it for readers
         # who ask for none. A reader asking another coding renders and keeps theirs.

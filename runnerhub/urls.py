@@ -9,6 +9,7 @@ from articles.sitemaps import sitemaps as article_sitemaps
 from newsletter.sitemaps import NewsletterIssueSitemap
 
 from . import csp_reports, outages, views
+from .canonical import canonical_query
 from .pagecache import public_page
 
 # Every app's sections of the sitemap; composed here, where imports may run upwards.
@@ -36,7 +37,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(section_page, params=("p",)),
+        public_page(canonical_query(section_page, "p"), params=("p",)),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

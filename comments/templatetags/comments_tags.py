@@ -9,6 +9,7 @@ from runnerhub.pagecache import expire_by, is_public_request
 
 from ..forms import new_comment_form
 from ..models import answered_by, comments_close_at, comments_open
+from ..pages import asked, redirect_past_the_end
 from ..render import render_items, staff_badge
 from ..thread import build_thread, own_pending_ids, thread_scope
 
@@ -51,14 +52,14 @@ def comment_thread(context, article, site_settings=None):
         form = new_comment_form(article, request.user)
     if is_open:
         expire_by(request, comments_close_at(article, site_settings.comments_close_after_days))
+    # The view redirected every other spelling (comments/pages.py): these are the raw values.
+    page_number, order = asked(request)
 
     def listing() -> str:
-        thread = build_thread(
-            article,
-            own_ids=own_ids,
-            page_number=request.GET.get("cpage", 1),
-            order=request.GET.get("corder", ""),
-        )
+        thread = build_thread(article, own_ids=own_ids, page_number=page_number, order=order)
+        # Only known once the thread is built; a page past the end is never kept (its
+        # fragment neither), so this runs on every such request.
+        redirect_past_the_end(request, thread, page_number)
         # One reversal for the whole thread; each Reply link appends its comment's id.
         reply_base = reverse("comments:reply", args=[0])[:-2]
         return render_to_string(
@@ -85,7 +86,7 @@ def comment_thread(context, article, site_settings=None):
             request,
             "thread",
             scopes=(thread_scope(article.pk), "site"),
-            vary=(article.pk, request.GET.get("cpage", ""), request.GET.get("corder", ""), is_open),
+            vary=(article.pk, page_number, order, is_open),
             render=listing,
         ),
     }

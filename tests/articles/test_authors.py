@@ -166,7 +166,8 @@ def test_hostile_profiles_render_escaped_and_json_ld_stays_json(value):
 def test_author_urls_never_500(value):
     StaffFactory(display_name="Ana Runner")
     assert Client().get(f"/authors/{wire(value)}/").status_code == 404
-    assert Client().get(f"/authors/ana-runner/?page={wire(value)}").status_code in (200, 404)
+    status = Client().get(f"/authors/ana-runner/?page={wire(value)}").status_code
+    assert status in (200, 301, 404)  # 301: a number spelled otherwise ("１２３")
 
 
 @pytest.mark.parametrize("page", ["x", "-1", "99999999999999999999", "0", "2"])

@@ -38,9 +38,9 @@ def test_an_old_comment_permalink_follows_the_slug_change(
     shot(page, screenshot_dir, "redirects-admin-list.png", load_lazy=False)
 
     reader = new_context().new_page()
-    reader.goto(f"/articles/calf-strain/?corder=newest#comment-{last.pk}")
+    reader.goto(f"/articles/calf-strain/?corder=answered#comment-{last.pk}")
     assert reader.url == (
-        f"{live_server.url}/articles/calf-strain-in-runners/?corder=newest#comment-{last.pk}"
+        f"{live_server.url}/articles/calf-strain-in-runners/?corder=answered#comment-{last.pk}"
     )
     expect(reader.locator("h1")).to_contain_text("Calf strain")
     target = reader.locator(f"#comment-{last.pk}")

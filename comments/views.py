@@ -117,7 +117,7 @@ def post_comment(request: HttpRequest) -> HttpResponse:
             user=request.user,
             ip_address=client_ip(request) if client_ip(request) != "unknown" else None,
             submission_key=data["submission_key"],
-            looks_like_bot=form.looks_like_bot(),
+            looks_like_bot=form.looks_like_bot(request),
             # A form shown again after a CSRF failure may hold another site's text: it is
             # moderated like a first comment, whatever proof the browser holds.
             own_comment_ids=() if restored else own_comment_ids(request),
@@ -163,7 +163,7 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
     form.initial.update(
         name=typed["name"], email=typed["email"], text=typed["text"], notify=bool(typed["notify"])
     )
-    keep_render_time(form, typed["rendered"])
+    keep_render_time(form, typed["rendered"], request)
     form.restored = True
     return _form_page(
         request,

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
-from runnerhub.antispam import keep_render_time
+from runnerhub.antispam import keep_render_time, render_time_token
 from runnerhub.csrf import restorable, restore_refused, restore_take
 from runnerhub.ratelimit import client_ip, hit
 from runnerhub.redirects import next_url
@@ -80,6 +80,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     """The /newsletter/ page; the banner on every page posts here too (with or without JS)."""
     if request.method == "GET":
         form = SignupForm(initial={"source": local_path(request.GET.get("from", DEFAULT_SOURCE))})
+        # None on the cached page (forms.js fetches one); a fresh one for a private render.
+        form.initial["rendered"] = render_time_token(request)
         response = render(request, "newsletter/signup.html", {"form": form})
         if "from" in request.GET:
             # One page per path a link names (any path at all): the reader's, not kept.
@@ -91,7 +93,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return _problem(request, form, status=429, message=TOO_MANY)
     if not form.is_valid():
         return _problem(request, form, status=400, message=CHECK_FORM)
-    if not form.looks_like_bot():
+    if not form.looks_like_bot(request):
         subscriber_signup(
             email=form.cleaned_data["email"],
             first_name=form.cleaned_data["first_name"],
@@ -118,7 +120,7 @@ def restore(request: HttpRequest, key: str) -> HttpResponse:
             "source": local_path(typed["source"]),
         }
     )
-    keep_render_time(form, typed["rendered"])
+    keep_render_time(form, typed["rendered"], request)
     problem = (
         "Almost there: please check your address below, tick the box and press Join once "
         "more to confirm. For your security you are not signed up yet, because the form came "

@@ -24,8 +24,9 @@ Fragments never hold anything of one reader or one request (no CSRF token, CSP n
 With the cache away, fragments are simply rendered, never an error.
 
 Forms are fragments too (`form_fragment`): rendered once with *slots* where the values of one
-render go (the time trap's signed render time, the page a sign-up comes from, the article's
-id), and those values filled in, escaped, on every use. The slots are the only places a
+render go (the page a sign-up comes from, the article's id), and those values filled in,
+escaped, on every use. The time trap's render time is no slot: it is left blank, like the
+CSRF token, for forms.js to fetch (runnerhub/antispam.py). The slots are the only places a
 value of the request can reach; nothing else of the request is in a form's HTML. The site
 header's search box is filled in the same way (`{% fragment ... query=... %}`).
 

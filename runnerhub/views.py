@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import outages
+from .antispam import fetched_time_token
 from .csrf import Restorable, restore_redirect
 from .images import save_editor_image
 from .middleware import in_admin, view_mark
@@ -38,10 +39,19 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 @never_cache  # no-store: one browser's token, never kept by anyone
 @require_GET
 def form_token(request: HttpRequest) -> JsonResponse:
-    """A CSRF token (and its cookie), and a fresh key against double posts, for a form on a
-    page that may be cached and so carries neither (runnerhub/pagecache.py). forms.js asks
-    for them when the form is first used."""
-    return JsonResponse({"csrfToken": get_token(request), "formKey": str(uuid.uuid4())})
+    """A CSRF token (and its cookie), a fresh key against double posts and the time trap's
+    render time, for a form on a page that may be cached and so carries none of them
+    (runnerhub/pagecache.py). forms.js asks for them when the form is first used: the time
+    trap counts from now (runnerhub/antispam.py), and `minSeconds` lets forms.js hold back a
+    post sent sooner rather than have it taken for a bot's."""
+    return JsonResponse(
+        {
+            "csrfToken": get_token(request),
+            "formKey": str(uuid.uuid4()),
+            "rendered": fetched_time_token(request),
+            "minSeconds": settings.ANTISPAM_MIN_SECONDS,
+        }
+    )
 
 
 @require_GET

@@ -2,7 +2,6 @@ from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from runnerhub.antispam import render_time_token
 from runnerhub.fragments import form_fragment, fragment, slot
 from runnerhub.models import SiteSettings
 from runnerhub.pagecache import expire_by, is_public_request
@@ -19,10 +18,11 @@ COMMENT_FORM_TEMPLATE = "comments/includes/_form.html"
 
 
 def _comment_form_html(request) -> str:
-    """The blank comment form of a public page, with slots for the article and the render
-    time (runnerhub/fragments.py form_fragment)."""
+    """The blank comment form of a public page, with a slot for the article
+    (runnerhub/fragments.py form_fragment). No render time: forms.js fetches one when the
+    form is used (runnerhub/antispam.py), as it does the CSRF token."""
     form = new_comment_form(None, request.user)
-    form.initial.update(article=slot("article"), rendered=slot("rendered"), submission_key="")
+    form.initial.update(article=slot("article"), rendered="", submission_key="")
     return render_to_string(
         COMMENT_FORM_TEMPLATE, {"form": form, "request": request, "user": request.user}
     )
@@ -38,15 +38,15 @@ def comment_thread(context, article, site_settings=None):
     public = is_public_request(request)
     form = form_html = None
     if is_open and public:
-        # One HTML for every article's form, kept; the article and the render time are
-        # filled in. One cached page serves many readers: each gets a double-post key of
-        # their own from forms.js (none without JavaScript, whose post comes back on the
-        # restore page with one), so the key is left blank.
+        # One HTML for every article's form, kept; the article is filled in. One cached
+        # page serves many readers: each gets a double-post key and a render time of their
+        # own from forms.js (none without JavaScript, whose post comes back on the restore
+        # page with both), so both are left blank.
         form_html = form_fragment(
             request,
             "comment-form",
             render=lambda: _comment_form_html(request),
-            values={"article": article.pk, "rendered": render_time_token(request)},
+            values={"article": article.pk},
         )
     elif is_open:
         form = new_comment_form(article, request.user)

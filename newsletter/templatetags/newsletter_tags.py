@@ -1,7 +1,6 @@
 from django import template
 from django.template.loader import render_to_string
 
-from runnerhub.antispam import render_time_token
 from runnerhub.fragments import form_fragment, slot
 from runnerhub.pagecache import is_public_request
 
@@ -30,7 +29,8 @@ def _form(request, prefix: str) -> SignupForm:
 
 def _render(context, variant: str, *, collapsed: bool = False) -> str:
     """One of the calls to action. On a public page its HTML is kept (the same for every
-    page and reader) and only the page it is on and the render time are filled in."""
+    page and reader) and only the page it is on is filled in; its render time is left
+    blank, for forms.js to fetch with the CSRF token (runnerhub/antispam.py)."""
     request = context.get("request")
     prefix = f"nl-{variant}"
 
@@ -50,7 +50,7 @@ def _render(context, variant: str, *, collapsed: bool = False) -> str:
 
     def render() -> str:
         form = _form(None, prefix)
-        form.initial.update(source=slot("source"), rendered=slot("rendered"))
+        form.initial.update(source=slot("source"), rendered="")
         return render_to_string(TEMPLATE, values(form))
 
     return form_fragment(
@@ -58,10 +58,7 @@ def _render(context, variant: str, *, collapsed: bool = False) -> str:
         f"newsletter-{variant}",
         vary=(collapsed,),
         render=render,
-        values={
-            "source": local_path(request.path, default="/"),
-            "rendered": render_time_token(request),
-        },
+        values={"source": local_path(request.path, default="/")},
     )
 
 

@@ -95,7 +95,51 @@ def test_without_javascript_a_cached_form_is_confirmed_once_more(
     expect(page.locator(".notice--warning")).to_contain_text("press Post once more to confirm")
     shot(page, screenshot_dir, "cached-3-nojs-confirm.png", load_lazy=False)
     assert not Comment.objects.exists()
+    # The time trap counts from this page (the cached one carried no time): a fresh one.
+    expect(page.locator('#comment-form input[name="rendered"]')).not_to_have_value("")
+    expect(page.get_by_label("Your question or comment")).to_have_value("Is foam rolling worth it?")
+    page.wait_for_timeout(1100)  # reading the note takes a person longer than the trap
     page.locator("#comment-form").get_by_role("button", name="Post").click()
     expect(page.locator(".message")).to_contain_text("awaiting moderation")
     shot(page, screenshot_dir, "cached-4-nojs-posted.png", load_lazy=False)
+    assert Comment.objects.get().state == Comment.State.PENDING
+
+
+def test_a_quick_reader_on_a_cached_page_is_not_taken_for_a_bot(
+    new_context, article, settings, screenshot_dir
+):
+    """The time trap counts from the token fetch (the first focus), at its real threshold:
+    a reader who types and posts sooner is held back by forms.js until it has passed,
+    never flagged as spam."""
+    settings.ANTISPAM_MIN_SECONDS = 3
+    page = cached_page(new_context, article.get_absolute_url())
+    form = page.locator("#comment-form")
+    rendered = form.locator('input[name="rendered"]')
+    expect(rendered).to_have_value("")  # the cached copy carries no render time
+    form.get_by_label("Name", exact=True).fill("Ada Quick")
+    expect(rendered).not_to_have_value("")  # fetched with the token, on the first focus
+    form.get_by_label("Email", exact=True).fill("ada@example.com")
+    form.get_by_label("Your question or comment").fill("Are hill repeats good for calves?")
+    form.get_by_role("button", name="Post").click()  # well inside the 3 seconds
+    expect(page.locator(".message")).to_contain_text("awaiting moderation", timeout=8000)
+    shot(page, screenshot_dir, "cached-5-quick-reader.png", load_lazy=False)
+    comment = Comment.objects.get()
+    assert comment.state == Comment.State.PENDING and comment.name == "Ada Quick"
+
+
+def test_a_failed_token_fetch_is_explained_not_flagged(new_context, article, screenshot_dir):
+    """No token (the fetch fails): the form goes as it is and comes back on the restore
+    page, with what was typed and a note; nothing is silently taken for spam."""
+    page = cached_page(new_context, article.get_absolute_url())
+    page.route("**/forms/token/", lambda route: route.abort())
+    ask(page, "Noor Offline", "noor@example.com", "Does the token fetch matter?")
+    expect(page.locator(".notice--warning")).to_contain_text("press Post once more to confirm")
+    expect(page.get_by_label("Your question or comment")).to_have_value(
+        "Does the token fetch matter?"
+    )
+    shot(page, screenshot_dir, "cached-6-token-failed.png", load_lazy=False)
+    assert not Comment.objects.exists()
+    page.wait_for_timeout(1100)
+    page.locator("#comment-form").get_by_role("button", name="Post").click()
+    expect(page.locator(".message")).to_contain_text("awaiting moderation")
     assert Comment.objects.get().state == Comment.State.PENDING

@@ -1,8 +1,11 @@
 /* Forms on pages that a cache may hold carry no CSRF token (nor a key against double
-   posts): their field is empty and names where to get one (`data-form-token`, see
-   runnerhub/pagecache.py). The token is fetched when a form is first used, and a form sent
-   before it arrived waits for it. Without JavaScript, or when the fetch fails, the form is
-   sent as it is: the server then shows it again with a token, to be sent once more. */
+   posts, nor the time trap's render time): their field is empty and names where to get one
+   (`data-form-token`, see runnerhub/pagecache.py). The token is fetched when a form is first
+   used, and a form sent before it arrived waits for it. The answer's render time is the
+   time trap's start (runnerhub/antispam.py): a form sent less than `minSeconds` after it
+   came is held back until then, so that a quick reader is never taken for a bot. Without
+   JavaScript, or when the fetch fails, the form is sent as it is: the server then shows it
+   again with a token, to be sent once more. */
 (function () {
   "use strict";
 
@@ -22,6 +25,9 @@
           return response.json();
         })
         .then(function (data) {
+          // The server signed its time before this moment: from here on, its clock has
+          // counted at least as long as ours.
+          data.readyAt = Date.now() + (Number(data.minSeconds) || 0) * 1000 + 250;
           answer = data;
           return data;
         })
@@ -40,6 +46,24 @@
     });
     var key = form.elements.submission_key;
     if (key && !key.value) key.value = data.formKey;
+    var rendered = form.elements.rendered;
+    if (rendered && !rendered.value && data.rendered) {
+      rendered.value = data.rendered;
+      form.setAttribute("data-form-ready-at", String(data.readyAt));
+    }
+  }
+
+  function waitLeft(form) {
+    var readyAt = Number(form.getAttribute("data-form-ready-at"));
+    return readyAt ? readyAt - Date.now() : 0;
+  }
+
+  function send(form, submitter) {
+    if (form.requestSubmit) {
+      form.requestSubmit(submitter);
+    } else {
+      HTMLFormElement.prototype.submit.call(form);
+    }
   }
 
   function tokenField(form) {
@@ -64,11 +88,29 @@
     "submit",
     function (event) {
       var form = event.target;
+      if (!form || !form.getAttribute) return;
       var field = tokenField(form);
-      if (!field) return;
+      var submitter = event.submitter || null;
+      if (!field) {
+        if (form.hasAttribute("data-form-waiting")) {
+          event.preventDefault(); // pressed again while held back: sent once, below
+          event.stopPropagation();
+          return;
+        }
+        var left = waitLeft(form);
+        if (left <= 0) return;
+        event.preventDefault();
+        event.stopPropagation();
+        form.setAttribute("data-form-waiting", "");
+        window.setTimeout(function () {
+          form.removeAttribute("data-form-waiting");
+          form.removeAttribute("data-form-ready-at");
+          send(form, submitter);
+        }, left);
+        return;
+      }
       event.preventDefault();
       event.stopPropagation();
-      var submitter = event.submitter || null;
       ask(field.getAttribute("data-form-token"))
         .then(
           function (data) {
@@ -79,11 +121,7 @@
           }
         )
         .then(function () {
-          if (form.requestSubmit) {
-            form.requestSubmit(submitter);
-          } else {
-            HTMLFormElement.prototype.submit.call(form);
-          }
+          send(form, submitter); // held back above if the render time is too recent
         });
     },
     true

@@ -725,12 +725,24 @@ def targets_met(table, search, sitemap, ratio) -> list[str]:
     cached = share["article, 10 comments, cached"]
     small = share["article, 10 comments, page cache miss"]
     big = share["article, 1,000 comments on one page, page cache miss"]
-    stored = search["stored_p95"]
+    stored, page = search["stored_p95"], search["page_p95"]
     checks = [
         ("cached anonymous article", "at least 50% of the floor", f"{cached:.1%}", cached >= 0.5),
         ("article, 10 comments, page cache miss", "at least 15%", f"{small:.2%}", small >= 0.15),
         ("article, 1,000 comments, page cache miss", "at least 2%", f"{big:.2%}", big >= 0.02),
-        ("search at 10,000 articles", "p95 under 20 ms", f"{stored:.1f} ms", stored < 20),
+        (
+            "search at 10,000 articles: its query",
+            "p95 under 20 ms",
+            f"{stored:.1f} ms",
+            stored < 20,
+        ),
+        # The whole page too (view, template, middleware), in-process: the stricter reading.
+        (
+            "search at 10,000 articles: the whole page",
+            "p95 under 20 ms",
+            f"{page:.1f} ms",
+            page < 20,
+        ),
         ("search, vector computed on the fly", "at least 10× slower", f"{ratio:.0f}×", ratio >= 10),
         (
             "sitemap at 10,000 articles",

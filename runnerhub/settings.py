@@ -221,7 +221,8 @@ FORMAT_MODULE_PATH = ["runnerhub.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (and WhiteNoise serves from): the project's staticfiles/.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Uploaded media (hero, product and editor images and their renditions) live in Django's
 # default storage: files under MEDIA_ROOT, or with MEDIA_STORAGE=s3 an S3-compatible bucket
 # (AWS S3, MinIO, Cloudflare R2, ...) through django-storages. Every read and write goes

@@ -142,6 +142,10 @@ def site():
             TRUSTED_PROXY_COUNT="1",  # each reader below comes "through a proxy" of its own
             ADMIN_2FA_REQUIRED="none",  # the moderator below signs in with a password alone
             LOG_LEVEL="ERROR",
+            # Its own: collecting into the project's staticfiles/ in the middle of a run
+            # changed what the other tests' live servers serve (a browser test measuring
+            # layout shift saw the fonts come differently).
+            STATIC_ROOT=str(folder / "static"),
         )
 
         def manage(*args: str, code: str = "") -> str:

@@ -8,10 +8,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.test import Client
 from PIL import Image
 
 from articles.models import Article
+from shop.models import Product
 from tests.articles.factories import ArticleFactory
 from tests.runnerhub.factories import StaffFactory
 from tests.shop.factories import ProductFactory
@@ -84,3 +86,33 @@ def test_an_image_that_cannot_be_read_is_named_and_the_rest_are_made():
     product.refresh_from_db()
     assert product.image_renditions[0]["name"].endswith(".webp")
     assert Article.objects.get(pk=broken.pk).hero_renditions[0]["name"].endswith(".jpg")
+
+
+def test_the_database_going_away_stops_it_with_a_message_and_a_second_run_goes_on(
+    monkeypatch,
+):
+    article = ArticleFactory(slug="hills", hero_image=jpeg("hills.jpg"), hero_alt="Hills")
+    as_an_older_release_made_them(article, "hero_renditions")
+    product = ProductFactory(image=jpeg("roller.jpg"), image_alt="A foam roller")
+    as_an_older_release_made_them(product, "image_renditions")
+    real_save = Product.save
+
+    def away(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly\n\tThis probably...")
+
+    monkeypatch.setattr(Product, "save", away)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as stopped:
+        call_command("remake_renditions", stdout=out, stderr=io.StringIO())
+    message = str(stopped.value)
+    assert "database did not answer (server closed the connection unexpectedly)" in message
+    assert "run the command again" in message and "\n" not in message
+    assert "article heroes: 1 to make" in out.getvalue() and "[1/1] " in out.getvalue()
+    article.refresh_from_db()
+    assert article.hero_renditions[0]["name"].endswith(".webp")  # made before it stopped
+
+    monkeypatch.setattr(Product, "save", real_save)  # the database is back
+    out = run()
+    assert "article heroes: 0 to make" in out and "product images: 1 to make" in out
+    product.refresh_from_db()
+    assert product.image_renditions[0]["name"].endswith(".webp")

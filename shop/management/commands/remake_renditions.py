@@ -5,7 +5,8 @@ this one they are WebP) leaves the older ones as they were: this command makes t
 article heroes, author photos and product images, by saving each row's renditions the way an
 edit in the admin would, so the pages that show them are refreshed as on any edit. Without
 `--all` it passes over rows whose renditions are WebP already; run it again after a failure
-and it goes on where it stopped. The old files stay in storage, since pages kept in a CDN
+and it goes on where it stopped (an image that cannot be read, or the database going away,
+stops it with a message saying so). The old files stay in storage, since pages kept in a CDN
 may still point at them.
 """
 
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import UnidentifiedImageError
 
 from articles.models import Article, article_scope
+from runnerhub.outages import DATABASE_AWAY
 from runnerhub.pagecache import pages_changed
 from shop.models import Product
 
@@ -31,6 +33,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, remake_all: bool, **options):
+        try:
+            failed = self._remake(remake_all)
+        except DATABASE_AWAY as error:
+            # What was saved before stays saved: a second run goes on from there.
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise CommandError(
+                f"The database did not answer ({reason})."
+                " The images listed as made are done; run the command again once it is back"
+                " and it goes on from there."
+            ) from error
+        if failed:
+            raise CommandError(f"{failed} image(s) could not be read; the rest are done.")
+        self.stdout.write(self.style.SUCCESS("Every rendition is WebP."))
+
+    def _remake(self, remake_all: bool) -> int:
+        """Makes every row's renditions that need it; returns how many could not be read."""
         # Each kind with the fragments that show it, as its admin names them.
         kinds = (
             (
@@ -75,6 +93,4 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  [{done}/{len(rows)}] {row}: {len(getattr(row, renditions)) - 1} made"
                 )
-        if failed:
-            raise CommandError(f"{failed} image(s) could not be read; the rest are done.")
-        self.stdout.write(self.style.SUCCESS("Every rendition is WebP."))
+        return failed

@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models import Subquery
+        from django.db.models import Case, F, Q, When
         from django.utils import timezone
 
         from runnerhub import pagecache, revisions
@@ -39,23 +39,27 @@ class ArticlesConfig(AppConfig):
         )
 
         # A scheduled article goes live, and one with an unpublish_at leaves, with no job
-        # running: no cached page or fragment outlives either moment. Both in one query, as
-        # a page generation's first miss runs it.
-        def next_change():
+        # running: no cached page or fragment outlives either moment. The next `limit` of
+        # them in one query, which the write starting a page generation runs: a reader
+        # passing one of them finds the next in the list, with no query of its own.
+        def upcoming_changes(limit: int):
             now = timezone.now()
-            articles = Article.objects.public_or_scheduled()
-
-            def first(field: str) -> Subquery:
-                after = articles.filter(**{f"{field}__gt": now}).order_by(field)
-                return Subquery(after.values(field)[:1])
-
-            # Any one row carries the two subqueries' values (no articles: no change either).
-            found = (
-                Article.objects.order_by()
-                .annotate(publish=first("publish_at"), unpublish=first("unpublish_at"))
-                .values_list("publish", "unpublish")[:1]
+            # A row's next moment: its publish time still to come, else its unpublish time
+            # (always after it: a constraint).
+            first = Case(When(publish_at__gt=now, then=F("publish_at")), default=F("unpublish_at"))
+            rows = list(
+                Article.objects.public_or_scheduled()
+                .filter(Q(publish_at__gt=now) | Q(unpublish_at__gt=now))
+                .annotate(first=first)
+                .order_by("first")
+                .values_list("first", "unpublish_at")[:limit]
             )
-            moments = [moment for row in found for moment in row if moment is not None]
-            return min(moments, default=None)
+            # (first, unpublish_at): the same moment twice for an article already live
+            moments = sorted({moment for row in rows for moment in row if moment is not None})
+            if len(rows) < limit:
+                return moments, True  # every change to come
+            # Any row left out comes after the last row's first moment: the list is whole
+            # up to there (a row's unpublish time may lie beyond it, and others with it).
+            return [moment for moment in moments if moment <= rows[-1][0]], False
 
-        pagecache.change_times.append(next_change)
+        pagecache.change_times.append(upcoming_changes)

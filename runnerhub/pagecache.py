@@ -13,7 +13,8 @@ The same responses, headers and body together (the CSP header names the nonce it
 uses), are kept in the shared cache, each marked with the site-wide generation that
 `pages_changed()` replaces after every write a page shows, so a change is visible on the
 next request; no entry outlives the next scheduled change (an article's publish time:
-`change_times`). With the cache away, pages are rendered every time, never an error.
+`change_times`; the write that starts a generation finds the next few of them). With the
+cache away, pages are rendered every time, never an error.
 
 These public pages, and only they, are sent compressed (brotli or gzip, as the request
 accepts, with `Vary: Accept-Encoding`): they carry no secret, so BREACH has nothing to read
@@ -47,9 +48,12 @@ from .outages import cache_failed
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-# The next moment pages change by themselves, with the generation it was found in: under
+# The next moments pages change by themselves, with the generation they were found in: under
 # one key (not one per generation) so that a hit's read can bring it along for a miss.
 NEXT_CHANGE_KEY = "pagecache:next-change"
+# How many of those moments are found at once: a reader finds the next one itself (one
+# query more on its miss) only after this many have passed with no write since.
+UPCOMING_CHANGES = 16
 # After the cache failed, this process leaves it alone for a few seconds: a Redis that is
 # away costs one request its timeout, not every request.
 RETRY_AFTER_FAILURE_SECONDS = 5.0
@@ -60,9 +64,11 @@ PRIVATE_COOKIES: set[str] = {settings.SESSION_COOKIE_NAME, "messages"}
 # their own (any other value is the page without the cookie: made-up values must not each
 # keep a page). Apps add theirs; a CDN must put them in its cache key too (README).
 VARY_COOKIES: dict[str, frozenset[str]] = {}
-# Functions returning the next moment (or None) at which public pages change by themselves,
-# e.g. the next scheduled article's publish time. Apps add theirs.
-change_times: list[Callable[[], datetime | None]] = []
+# Functions of a `limit` returning the next moments (at most about `limit` of them, in
+# order) at which public pages change by themselves, e.g. scheduled articles' publish times,
+# and whether that is all of them (True) or every one up to the last listed (False). Apps
+# add theirs.
+change_times: list[Callable[[int], tuple[list[datetime], bool]]] = []
 # Headers that belong to one request and are never replayed.
 _NOT_KEPT = ("Set-Cookie", "X-Request-ID", "Date")
 
@@ -132,11 +138,11 @@ def _new_generation() -> None:
         _state["bump_missed"] = True
         cache_failed("starting a new page cache generation")
     else:
-        # The writer, not the next reader, finds the generation's next change (its commit is
-        # done): a reader's first miss then needs no query for it. Only a scheduled moment
-        # passing (no write) leaves one reader to find the next one.
+        # The writer, not the next reader, finds the generation's next changes (its commit
+        # is done): a reader's first miss then needs no query for them, nor one after a
+        # scheduled moment passes, until UPCOMING_CHANGES of them have with no write since.
         try:
-            _keep_change(generation, _find_next_change())
+            _keep_change(generation, _find_changes())
         except Exception:  # the database or the cache away: the next reader finds it
             logger.warning("the next page change was left to the next reader", exc_info=True)
     for path in settings.PAGE_PURGE_HOOKS:
@@ -169,8 +175,9 @@ def _generation() -> str:
 
 
 def _next_change(generation: str | None, known: object = None) -> float | None:
-    """The next moment (a timestamp) pages change by themselves; one query per generation.
-    `known`: what the cache holds under NEXT_CHANGE_KEY, when it was read already."""
+    """The next moment (a timestamp) pages change by themselves; one query per generation
+    (and per UPCOMING_CHANGES moments passed). `known`: what the cache holds under
+    NEXT_CHANGE_KEY, when it was read already."""
     if generation is not None:
         moment = _kept_change(generation, known)
         cache_up = time.monotonic() >= _state["cache_down_until"]
@@ -180,38 +187,57 @@ def _next_change(generation: str | None, known: object = None) -> float | None:
             moment = _kept_change(generation, None)
         if moment is not False:
             return moment
-    found = _find_next_change()
+    found = _find_changes()
     if generation is not None:
         try:
             _keep_change(generation, found)
         except Exception:
             _cache_away("keeping the next page change")
-    return found
+    moment = _first_to_come(*found)
+    return None if moment is False else moment
 
 
-def _find_next_change() -> float | None:
-    moments = [moment for source in change_times if (moment := source()) is not None]
-    return min(moments).timestamp() if moments else None
+def _find_changes() -> tuple[tuple[float, ...], bool]:
+    """The next moments pages change (timestamps, in order) and whether they are all: every
+    source's, up to the last moment of the shortest list that is not whole."""
+    moments: list[float] = []
+    until, whole = math.inf, True
+    for source in change_times:
+        found, complete = source(UPCOMING_CHANGES)
+        stamps = [moment.timestamp() for moment in found]
+        moments += stamps
+        if not complete:
+            whole = False
+            until = min(until, max(stamps, default=-math.inf))
+    return tuple(sorted(moment for moment in moments if moment <= until)), whole
 
 
-def _keep_change(generation: str, moment: float | None) -> None:
-    # No timeout: it is read only with its generation, and only until the moment passes.
-    cache.set(NEXT_CHANGE_KEY, (generation, moment or 0), None)
+def _first_to_come(moments: tuple[float, ...], whole: bool) -> float | bool | None:
+    """The first of `moments` still to come; None when none is and they were all, False
+    when none is but more may follow (they must be found again)."""
+    now = time.time()
+    for moment in moments:
+        if moment > now:
+            return moment
+    return None if whole else False
+
+
+def _keep_change(generation: str, found: tuple[tuple[float, ...], bool]) -> None:
+    # No timeout: it is read only with its generation, and only until its moments pass.
+    cache.set(NEXT_CHANGE_KEY, (generation, *found), None)
 
 
 def _kept_change(generation: str, known: object) -> float | bool | None:
-    """The moment kept for `generation` (None: no change to come), or False when the cache
-    holds none (read when `known` is None)."""
+    """The next moment kept for `generation` (None: no change to come), or False when the
+    cache holds none still to come (read when `known` is None)."""
     if known is None:
         try:
             known = cache.get(NEXT_CHANGE_KEY)
         except Exception:
             known = None
-    # (the generation it was found in, the moment or 0 for none)
-    if isinstance(known, tuple) and len(known) == 2 and known[0] == generation:
-        moment = known[1]
-        if moment == 0 or moment > time.time():
-            return moment or None
+    # (the generation they were found in, the moments, whether they are all)
+    if isinstance(known, tuple) and len(known) == 3 and known[0] == generation:
+        return _first_to_come(tuple(known[1]), bool(known[2]))
     return False
 
 

@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -128,21 +129,55 @@ def test_a_generations_first_miss_costs_no_query_more(django_assert_num_queries)
         assert Client().get(PAGES["article"][0]).status_code == 200
 
 
-def test_only_a_scheduled_moment_passing_leaves_a_reader_to_find_the_next(
-    django_assert_num_queries,
-):
+def test_a_scheduled_moment_passing_costs_a_reader_no_query_more(django_assert_num_queries):
+    """The writer kept the next moments, not only the first: a reader's miss after one of
+    them passed (an article went live, no write since) takes the next from the list."""
     make_site(2)
-    soon = timezone.now() + timedelta(hours=1)
+    now = timezone.now()
+    soon, later = now + timedelta(hours=1), now + timedelta(hours=2)
     ArticleFactory(publish_at=soon)
-    cold_fragments()  # (a new generation too)
+    ArticleFactory(publish_at=now - timedelta(days=1), unpublish_at=later)
+    cold_fragments()  # (a new generation too, whose write found the moments)
     generation = pagecache._generation()
-    assert pagecache._kept_change(generation, None) == pytest.approx(soon.timestamp())
-    # The kept moment has passed (an article went live, no write since): one reader finds
-    # the next one, with one query more, and keeps it for the others.
-    pagecache._keep_change(generation, timezone.now().timestamp() - 1)
+    kept = cache.get(pagecache.NEXT_CHANGE_KEY)
+    assert kept == (generation, pytest.approx((soon.timestamp(), later.timestamp())), True)
+    # As when the first has passed: the next comes from the list.
+    pagecache._keep_change(generation, ((now.timestamp() - 1, later.timestamp()), True))
+    with django_assert_num_queries(PAGES["article"][1]):
+        assert Client().get(PAGES["article"][0]).status_code == 200
+    assert pagecache._kept_change(generation, None) == pytest.approx(later.timestamp())
+    # Every one passed, and they were all there were: nothing to find, no query.
+    pagecache._keep_change(generation, ((now.timestamp() - 2, now.timestamp() - 1), True))
+    with django_assert_num_queries(0):
+        assert pagecache._next_change(generation) is None
+
+
+def test_only_when_every_kept_moment_passed_does_a_reader_find_more(
+    django_assert_num_queries, monkeypatch
+):
+    """UPCOMING_CHANGES moments are kept; the ones after them are found by the reader whose
+    miss comes after all of those passed, with one query more, and kept for the others."""
+    monkeypatch.setattr(pagecache, "UPCOMING_CHANGES", 2)
+    make_site(2)
+    now = timezone.now()
+    times = [now + timedelta(hours=hours) for hours in (1, 2, 3)]
+    for moment in times:
+        ArticleFactory(publish_at=moment)
+    cold_fragments()
+    generation = pagecache._generation()
+    kept = cache.get(pagecache.NEXT_CHANGE_KEY)
+    assert kept == (generation, pytest.approx([t.timestamp() for t in times[:2]]), False)
+    # The first two went live (no write since): the list is spent, and more may follow.
+    Article.objects.filter(publish_at__in=times[:2]).update(publish_at=now - timedelta(days=1))
+    pagecache._keep_change(generation, ((now.timestamp() - 2, now.timestamp() - 1), False))
+    assert pagecache._kept_change(generation, None) is False
     with django_assert_num_queries(PAGES["article"][1] + 1):
         assert Client().get(PAGES["article"][0]).status_code == 200
-    assert pagecache._kept_change(generation, None) == pytest.approx(soon.timestamp())
+    assert cache.get(pagecache.NEXT_CHANGE_KEY) == (
+        generation,
+        pytest.approx([times[2].timestamp()]),
+        True,
+    )
 
 
 @pytest.mark.parametrize("first", ["goes live", "leaves", "none"])

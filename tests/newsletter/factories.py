@@ -34,6 +34,17 @@ class IssueFactory(factory.django.DjangoModelFactory):
     body = "<h2>This week</h2><p>Three new articles from our physios and coaches.</p>"
 
 
+def sent_issue(**fields) -> Issue:
+    """An issue that went out (`started_at` given or now): public on the web."""
+    issue = IssueFactory(**fields)
+    started = fields.get("started_at", timezone.now())
+    Issue.objects.filter(pk=issue.pk).update(
+        status=Issue.Status.SENT, started_at=started, finished_at=started
+    )
+    issue.refresh_from_db()
+    return issue
+
+
 class CalloutFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Callout

@@ -13,20 +13,15 @@ from newsletter.emails import build_issue_message
 from newsletter.models import Issue
 from runnerhub.models import SiteSettings
 from tests.hostile import HOSTILE, wire
-from tests.newsletter.factories import CalloutFactory, IssueFactory, SubscriberFactory
+from tests.newsletter.factories import (
+    CalloutFactory,
+    IssueFactory,
+    SubscriberFactory,
+    sent_issue,
+)
 from tests.runnerhub.factories import warm_page_cache
 
 pytestmark = pytest.mark.django_db
-
-
-def sent_issue(**fields) -> Issue:
-    issue = IssueFactory(**fields)
-    started = fields.get("started_at", timezone.now())
-    Issue.objects.filter(pk=issue.pk).update(
-        status=Issue.Status.SENT, started_at=started, finished_at=started
-    )
-    issue.refresh_from_db()
-    return issue
 
 
 def test_the_web_version_shows_the_issue_and_nothing_personal(client, settings):

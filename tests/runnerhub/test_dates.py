@@ -15,7 +15,7 @@ from runnerhub import dates
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory
 from tests.comments.factories import CommentFactory, ReplyFactory
-from tests.newsletter.factories import SubscriberFactory
+from tests.newsletter.factories import SubscriberFactory, sent_issue
 
 SUMMER = datetime(2013, 5, 18, 5, 7, 42, tzinfo=UTC)  # 06:07 in London (BST)
 WINTER = datetime(2026, 12, 1, 21, 32, tzinfo=UTC)  # 21:32 in London (GMT)
@@ -95,14 +95,14 @@ def test_every_time_element_and_meta_date_carries_at_most_milliseconds(client):
         publish_at=timezone.now() - timezone.timedelta(days=3, microseconds=654321),
     )
     CommentFactory(article=article, created_at=timezone.now().replace(microsecond=987654))
-    pages = [
-        client.get(url).content.decode() for url in ("/", "/articles/calf-pain/", "/search/?q=calf")
-    ]
+    issue = sent_issue(started_at=timezone.now().replace(microsecond=771546))
+    urls = ("/", "/articles/calf-pain/", "/search/?q=calf", "/newsletter/archive/")
+    pages = [client.get(url).content.decode() for url in (*urls, issue.get_absolute_url())]
     values = [v for page in pages for v in re.findall(r'<time datetime="([^"]*)"', page)]
     values += [
         v
         for page in pages
         for v in re.findall(r'property="article:\w+_time" content="([^"]*)"', page)
     ]
-    assert len(values) >= 4  # card, article byline, thread, meta tags
+    assert len(values) >= 7  # card, article byline, thread, meta tags, archive, issue (2)
     assert all(MACHINE.fullmatch(value) for value in values), values

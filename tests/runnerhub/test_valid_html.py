@@ -16,6 +16,7 @@ import pytest
 
 from tests.comments.factories import CommentFactory, ReplyFactory
 from tests.e2e.conftest import rich_article
+from tests.newsletter.factories import sent_issue
 from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
 
 pytestmark = [pytest.mark.validator, pytest.mark.django_db]
@@ -63,6 +64,8 @@ def test_public_pages_are_valid_html(client, tmp_path):
         "shop-category": "/shop/recovery/",
         "newsletter": "/newsletter/",
         "author": article.author.get_absolute_url(),
+        "newsletter-archive": "/newsletter/archive/",
+        "newsletter-issue": sent_issue().get_absolute_url(),
     }
     for name, url in pages.items():
         response = client.get(url)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from runnerhub.canonical import canonical_query
 from runnerhub.pagecache import public_page
+from runnerhub.site_url import on_site_url
 
 from . import feeds, views
 
@@ -39,12 +40,20 @@ urlpatterns = [
         public_page(views.SearchView.as_view(), params=("q", "page"), store=False),
         name="search",
     ),
-    path("feed/", public_page(feeds.LatestArticlesFeed()), name="feed"),
-    path("feed/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
-    path("topics/<slug:slug>/feed/", public_page(feeds.TopicFeed()), name="topic_feed"),
+    path("feed/", public_page(on_site_url(feeds.LatestArticlesFeed())), name="feed"),
+    path("feed/atom/", public_page(on_site_url(feeds.LatestArticlesAtomFeed())), name="feed_atom"),
     path(
-        "topics/<slug:slug>/feed/atom/", public_page(feeds.TopicAtomFeed()), name="topic_feed_atom"
+        "topics/<slug:slug>/feed/", public_page(on_site_url(feeds.TopicFeed())), name="topic_feed"
     ),
-    path("tags/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag_feed"),
-    path("tags/<slug:slug>/feed/atom/", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
+    path(
+        "topics/<slug:slug>/feed/atom/",
+        public_page(on_site_url(feeds.TopicAtomFeed())),
+        name="topic_feed_atom",
+    ),
+    path("tags/<slug:slug>/feed/", public_page(on_site_url(feeds.TagFeed())), name="tag_feed"),
+    path(
+        "tags/<slug:slug>/feed/atom/",
+        public_page(on_site_url(feeds.TagAtomFeed())),
+        name="tag_feed_atom",
+    ),
 ]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from runnerhub.canonical import canonical_query
 from runnerhub.pagecache import public_page
+from runnerhub.site_url import on_site_url
 
 from . import feeds, views, webhooks
 
@@ -14,8 +15,12 @@ urlpatterns = [
         public_page(canonical_query(views.IssueArchiveView.as_view(), "page"), params=("page",)),
         name="archive",
     ),
-    path("archive/feed/", public_page(feeds.NewsletterIssuesFeed()), name="feed"),
-    path("archive/feed/atom/", public_page(feeds.NewsletterIssuesAtomFeed()), name="feed_atom"),
+    path("archive/feed/", public_page(on_site_url(feeds.NewsletterIssuesFeed())), name="feed"),
+    path(
+        "archive/feed/atom/",
+        public_page(on_site_url(feeds.NewsletterIssuesAtomFeed())),
+        name="feed_atom",
+    ),
     path("<id:number>/", public_page(views.issue_detail), name="issue"),
     path("<id:number>/go/", views.issue_link, name="link"),
     path("restore/<str:key>/", views.restore, name="restore"),

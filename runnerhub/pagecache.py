@@ -278,10 +278,10 @@ def _key(request: HttpRequest, page: PublicPage) -> str:
     from . import fragments  # (it imports this module)
 
     # The release too: a deploy never serves the pages of the one before (their templates,
-    # their hashed static names), although the generation is shared by every release.
-    raw = "\n".join(
-        (fragments.release(), request.scheme, request.get_host(), request.path, query, cookies)
-    )
+    # their hashed static names), although the generation is shared by every release. Not
+    # the Host: any number of spellings pass ALLOWED_HOSTS ("LOCALHOST.", ":0080", any
+    # port), and no public page writes it (runnerhub/site_url.py), so they share one page.
+    raw = "\n".join((fragments.release(), request.scheme, request.path, query, cookies))
     return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

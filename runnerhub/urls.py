@@ -11,6 +11,7 @@ from newsletter.sitemaps import NewsletterIssueSitemap
 from . import csp_reports, outages, views
 from .canonical import canonical_query
 from .pagecache import public_page
+from .site_url import on_site_url
 
 # Every app's sections of the sitemap; composed here, where imports may run upwards.
 sitemaps = {**article_sitemaps, "newsletter": NewsletterIssueSitemap}
@@ -31,13 +32,13 @@ urlpatterns = [
     # An index of paged section sitemaps (articles.sitemaps), each page a public page of its own.
     path(
         "sitemap.xml",
-        public_page(sitemap_index),
+        public_page(on_site_url(sitemap_index)),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(canonical_query(section_page, "p"), params=("p",)),
+        public_page(on_site_url(canonical_query(section_page, "p")), params=("p",)),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory, override_settings
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from articles import services as article_services
@@ -22,6 +23,7 @@ from shop.models import Product
 from tests.admin_paths import ADMIN
 from tests.articles.factories import ArticleFactory, TagFactory, TopicFactory
 from tests.comments.factories import CommentFactory
+from tests.newsletter.factories import sent_issue
 from tests.runnerhub.factories import StaffFactory, form_token, signed_in, warm_page_cache
 from tests.shop.factories import ArticleProductFactory, ProductFactory, ShopCategoryFactory
 
@@ -137,6 +139,76 @@ def test_a_hit_replays_the_whole_response_with_its_own_csp(client, site, django_
     assert not second.cookies and "Cookie" not in second.get("Vary", "")
     assert int(directives(second)["s-maxage"]) <= SECONDS
     assert second["X-Request-ID"] != first["X-Request-ID"]
+
+
+def every_public_page(site) -> dict[str, str]:
+    """A URL for each route marked public_page, so that a new one must be added here."""
+    issue = sent_issue()
+    urls = {
+        "": "/",
+        "articles/": "/articles/",
+        "articles/<slug:slug>/": site.get_absolute_url(),
+        "topics/<slug:slug>/": "/topics/injuries/",
+        "tags/<slug:slug>/": "/tags/calves/",
+        "authors/<slug:slug>/": site.author.get_absolute_url(),
+        "search/": "/search/?q=calf",
+        "feed/": "/feed/",
+        "feed/atom/": "/feed/atom/",
+        "topics/<slug:slug>/feed/": "/topics/injuries/feed/",
+        "topics/<slug:slug>/feed/atom/": "/topics/injuries/feed/atom/",
+        "tags/<slug:slug>/feed/": "/tags/calves/feed/",
+        "tags/<slug:slug>/feed/atom/": "/tags/calves/feed/atom/",
+        "shop/<slug:slug>/": "/shop/recovery/",
+        "newsletter/": "/newsletter/",
+        "newsletter/archive/": "/newsletter/archive/",
+        "newsletter/archive/feed/": "/newsletter/archive/feed/",
+        "newsletter/archive/feed/atom/": "/newsletter/archive/feed/atom/",
+        "newsletter/<id:number>/": issue.get_absolute_url(),
+        "sitemap.xml": "/sitemap.xml",
+        "sitemap-<slug:section>.xml": "/sitemap-articles.xml",
+    }
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif getattr(pattern.callback, "public_page", None) is not None:
+                yield prefix + str(pattern.pattern)
+
+    assert set(routes(get_resolver().url_patterns)) == set(urls)
+    return urls
+
+
+# Spellings of an allowed host that Django lets through: case, a trailing dot, any port.
+ODD_HOSTS = ("LOCALHOST.:0008080", "127.0.0.1:1", "localhost:99999999999999999999")
+
+
+def test_no_public_page_writes_the_host_it_was_asked_for(client, site):
+    """A Host is what the client sent: a page (a feed, a sitemap) that wrote it would be
+    kept and replayed to every reader with the address an attacker chose. Every absolute
+    link is SITE_URL's (http://testserver in tests)."""
+    for route, url in every_public_page(site).items():
+        for host in ODD_HOSTS:
+            response = client.get(url, HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https")
+            assert response.status_code == 200, (route, host)
+            body = response.content.decode().lower()
+            assert "localhost" not in body and "127.0.0.1" not in body, (route, host)
+            assert "https://testserver" not in body, (route, host)  # nor its scheme
+    feed = client.get("/feed/", HTTP_HOST=ODD_HOSTS[0]).content.decode()
+    assert "<link>http://testserver/</link>" in feed
+    sitemap = client.get("/sitemap.xml", HTTP_HOST=ODD_HOSTS[0]).content.decode()
+    assert "<loc>http://testserver/sitemap-articles.xml</loc>" in sitemap
+    section = client.get("/sitemap-articles.xml", HTTP_HOST=ODD_HOSTS[1]).content.decode()
+    assert "<loc>http://testserver/articles/calf-pain/</loc>" in section
+
+
+def test_every_spelling_of_the_host_shares_one_kept_page(site):
+    for url in ("/articles/calf-pain/", "/feed/", "/sitemap-articles.xml"):
+        first = Client().get(url)
+        assert not is_hit(first)
+        for host in ODD_HOSTS:
+            again = Client().get(url, HTTP_HOST=host)
+            assert is_hit(again) and again.content == first.content, (url, host)
 
 
 def test_tracking_parameters_share_the_page_and_page_numbers_do_not(client, site):

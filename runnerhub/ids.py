@@ -21,13 +21,15 @@ def parse_id(value: object) -> int | None:
 
 
 class IdConverter:
-    """`<id:pk>` in URL patterns: an id as parse_id reads it; anything else is a 404."""
+    """`<id:pk>` in URL patterns: an id as parse_id reads it, spelled as `to_url` writes it
+    (no leading zero: one address per page, so `/newsletter/0001/` keeps no page of its
+    own); anything else is a 404."""
 
     regex = f"[0-9]{{1,{MAX_ID_DIGITS}}}"
 
     def to_python(self, value: str) -> int:
         number = parse_id(value)
-        if number is None:
+        if number is None or value != str(number):
             raise ValueError(value)  # the pattern does not match: Django answers 404
         return number
 

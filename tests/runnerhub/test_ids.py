@@ -13,7 +13,7 @@ from runnerhub.images import enhance_images
 from shop.models import ClickCount
 from tests.admin_paths import ADMIN
 from tests.comments.factories import CommentFactory
-from tests.newsletter.factories import IssueFactory
+from tests.newsletter.factories import IssueFactory, sent_issue
 from tests.shop.factories import ProductFactory
 
 # What readers' and bots' requests really carried (issue 8), and their relatives.
@@ -60,9 +60,17 @@ def test_parse_id_refuses_what_is_not_a_string(value):
 def test_the_url_converter_uses_the_same_rule():
     converter = IdConverter()
     assert converter.to_python("12") == 12
-    for value in ("0", str(MAX_ID + 1)):
+    for value in ("0", str(MAX_ID + 1), "012", "0000000000000000012"):
         with pytest.raises(ValueError):
             converter.to_python(value)
+
+
+@pytest.mark.django_db
+def test_an_id_with_leading_zeros_is_no_second_address_of_a_page(client):
+    issue = sent_issue()
+    assert client.get(f"/newsletter/{issue.pk}/").status_code == 200
+    for spelling in (f"0{issue.pk}", f"{issue.pk:019d}"):
+        assert client.get(f"/newsletter/{spelling}/").status_code == 404
 
 
 @pytest.mark.django_db

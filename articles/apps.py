@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from django.db.models import Case, F, Q, When
-        from django.utils import timezone
 
         from runnerhub import pagecache, revisions
 
@@ -42,14 +43,15 @@ class ArticlesConfig(AppConfig):
         # running: no cached page or fragment outlives either moment. The next `limit` of
         # them in one query, which the write starting a page generation runs: a reader
         # passing one of them finds the next in the list, with no query of its own.
-        def upcoming_changes(limit: int):
-            now = timezone.now()
-            # A row's next moment: its publish time still to come, else its unpublish time
+        def upcoming_changes(limit: int, since: datetime):
+            # A row's next moment: its publish time after `since`, else its unpublish time
             # (always after it: a constraint).
-            first = Case(When(publish_at__gt=now, then=F("publish_at")), default=F("unpublish_at"))
+            first = Case(
+                When(publish_at__gt=since, then=F("publish_at")), default=F("unpublish_at")
+            )
             rows = list(
                 Article.objects.public_or_scheduled()
-                .filter(Q(publish_at__gt=now) | Q(unpublish_at__gt=now))
+                .filter(Q(publish_at__gt=since) | Q(unpublish_at__gt=since))
                 .annotate(first=first)
                 .order_by("first")
                 .values_list("first", "unpublish_at")[:limit]

@@ -99,7 +99,9 @@ class _Page:
         self.asked: set[str] = set()
         self.used_scopes: set[str] = set()
         self.used_keys: list[str] = []
-        self.writes: dict[int, dict[str, tuple[str, str]]] = {}
+        # What to keep, by when it must be gone (a timestamp; None: FRAGMENT_CACHE_SECONDS
+        # from when it is kept), the seconds left worked out when it is kept.
+        self.writes: dict[float | None, dict[str, tuple]] = {}
         self.read(sorted({*_COMMON, *scopes, *hint_scopes}), hint_keys)
 
     def read(self, scopes: Iterable[str], keys: Iterable[str] = ()) -> None:
@@ -161,8 +163,9 @@ def flush(request: HttpRequest, *, keep: bool = True) -> None:
             _remembered.clear()
         _remembered[page.path] = hint
     try:
-        for seconds, entries in page.writes.items():
-            cache.set_many(entries, seconds)
+        for deadline, entries in page.writes.items():
+            if (seconds := _seconds(deadline)) > 0:
+                cache.set_many(entries, seconds)
     except Exception:
         pagecache._cache_away("keeping fragments")
 
@@ -198,11 +201,19 @@ def _key(kind: str, name: str, scopes: Iterable[str], vary: Iterable) -> str:
     return f"{kind}:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def _seconds(until: datetime | None) -> int:
+def _seconds(deadline: float | None) -> int:
+    """How long an entry that must be gone by `deadline` may be kept from now."""
     seconds = settings.FRAGMENT_CACHE_SECONDS
-    if until is not None:
-        seconds = min(seconds, math.floor(until.timestamp() - time.time()))
+    if deadline is not None:
+        seconds = min(seconds, math.floor(deadline - time.time()))
     return seconds
+
+
+def _keep(page: "_Page", until: datetime | None, key: str, value: tuple) -> None:
+    """Keep `value` under `key` when the page is done, if `until` has not come by then."""
+    deadline = None if until is None else until.timestamp()
+    if _seconds(deadline) > 0:
+        page.writes.setdefault(deadline, {})[key] = value
 
 
 def fragment(
@@ -215,8 +226,9 @@ def fragment(
     until: Callable[[], datetime | None] | None = None,
 ) -> SafeString:
     """`render()`'s HTML (already safe: our templates' output), from the cache when it holds
-    it for these scopes' versions and `vary`. `until`: when this fragment changes by itself
-    (e.g. the next scheduled article going live).
+    it for these scopes' versions and `vary`. `until`: when this fragment changes by itself,
+    asked before it renders (its default with the "articles" scope: the first scheduled
+    article going live or leaving after the request began, see pagecache.started).
 
     An entry is kept under its name and `vary` with the versions it was rendered at (its
     stamp), and used only while they are still the current ones: the key does not depend on
@@ -233,11 +245,11 @@ def fragment(
         return mark_safe(render())  # nosec B308, B703
     if html is not None:
         return mark_safe(html)  # nosec B308, B703
-    html = str(render())
     if until is None and "articles" in scopes:  # the set of public articles: see the doc
-        until = pagecache.next_change
-    if (seconds := _seconds(until() if until is not None else None)) > 0:
-        page.writes.setdefault(seconds, {})[key] = (stamp, html)
+        until = functools.partial(pagecache.next_change, pagecache.started(request))
+    deadline = until() if until is not None else None
+    html = str(render())
+    _keep(page, deadline, key, (stamp, html))
     return mark_safe(html)  # nosec B308, B703
 
 
@@ -275,8 +287,8 @@ def kept_data(
         return value
     scopes = tuple(sorted({ALL, *scopes}))
     page.used(key, scopes)
-    if known.issuperset(scopes) and (seconds := _seconds(until)) > 0:
-        page.writes.setdefault(seconds, {})[key] = (scopes, page.stamp(scopes), value)
+    if known.issuperset(scopes):
+        _keep(page, until, key, (scopes, page.stamp(scopes), value))
     return value
 
 

@@ -34,7 +34,11 @@ class IdConverter:
         return number
 
     def to_url(self, value) -> str:
-        return str(value)
+        # reverse() with "012" writes /12/, the one address to_python takes
+        number = value if type(value) is int else parse_id(str(value))
+        if number is None:
+            raise ValueError(value)  # reverse() answers NoReverseMatch
+        return str(number)
 
 
 def register() -> None:

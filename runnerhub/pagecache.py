@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_urlconf
@@ -50,7 +51,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # The next moments pages change by themselves, with the generation they were found in: under
 # one key (not one per generation) so that a hit's read can bring it along for a miss.
-NEXT_CHANGE_KEY = "pagecache:next-change"
+# The value's shape is in the name (a release that changes it takes a new one), so that in
+# a rolling deploy old and new processes do not each take the other's for missing.
+NEXT_CHANGE_KEY = "pagecache:next-change:2"
 # How many of those moments are found at once: a reader finds the next one itself (one
 # query more on its miss) only after this many have passed with no write since.
 UPCOMING_CHANGES = 16
@@ -64,11 +67,11 @@ PRIVATE_COOKIES: set[str] = {settings.SESSION_COOKIE_NAME, "messages"}
 # their own (any other value is the page without the cookie: made-up values must not each
 # keep a page). Apps add theirs; a CDN must put them in its cache key too (README).
 VARY_COOKIES: dict[str, frozenset[str]] = {}
-# Functions of a `limit` returning the next moments (at most about `limit` of them, in
-# order) at which public pages change by themselves, e.g. scheduled articles' publish times,
-# and whether that is all of them (True) or every one up to the last listed (False). Apps
-# add theirs.
-change_times: list[Callable[[int], tuple[list[datetime], bool]]] = []
+# Functions of a `limit` and a moment `since` returning the moments after it (at most about
+# `limit` of them, in order) at which public pages change by themselves, e.g. scheduled
+# articles' publish times, and whether that is all of them (True) or every one up to the
+# last listed (False). Apps add theirs.
+change_times: list[Callable[[int, datetime], tuple[list[datetime], bool]]] = []
 # Headers that belong to one request and are never replayed.
 _NOT_KEPT = ("Set-Cookie", "X-Request-ID", "Date")
 
@@ -174,88 +177,114 @@ def _generation() -> str:
     return generation
 
 
-def _next_change(generation: str | None, known: object = None) -> float | None:
-    """The next moment (a timestamp) pages change by themselves; one query per generation
-    (and per UPCOMING_CHANGES moments passed). `known`: what the cache holds under
-    NEXT_CHANGE_KEY, when it was read already."""
+def _next_change(
+    generation: str | None, known: object = None, since: float | None = None
+) -> float | None:
+    """The first moment (a timestamp) after `since` (default: now) that pages change by
+    themselves; one query per generation (and per UPCOMING_CHANGES moments passed).
+    `known`: what the cache holds under NEXT_CHANGE_KEY, when it was read already."""
     if generation is not None:
-        moment = _kept_change(generation, known)
+        moment = _kept_change(generation, known, since)
         cache_up = time.monotonic() >= _state["cache_down_until"]
         if moment is False and known is not None and cache_up:
             # Read when the request began, before a new generation's first miss: its own
             # fragments may have found this generation's since (one query, not two).
-            moment = _kept_change(generation, None)
+            moment = _kept_change(generation, None, since)
         if moment is not False:
             return moment
-    found = _find_changes()
+    found = _find_changes(since)
     if generation is not None:
         try:
             _keep_change(generation, found)
         except Exception:
             _cache_away("keeping the next page change")
-    moment = _first_to_come(*found)
+    moment = _first_to_come(*found[1:], since)
     return None if moment is False else moment
 
 
-def _find_changes() -> tuple[tuple[float, ...], bool]:
-    """The next moments pages change (timestamps, in order) and whether they are all: every
-    source's, up to the last moment of the shortest list that is not whole."""
+def _find_changes(since: float | None = None) -> tuple[float, tuple[float, ...], bool]:
+    """The moments after `since` (default: now) that pages change (timestamps, in order) and
+    whether they are all, with `since`: every source's, up to the last moment of the
+    shortest list that is not whole."""
+    since = time.time() if since is None else since
+    after = datetime.fromtimestamp(since, tz=UTC)
     moments: list[float] = []
     until, whole = math.inf, True
     for source in change_times:
-        found, complete = source(UPCOMING_CHANGES)
+        found, complete = source(UPCOMING_CHANGES, after)
         stamps = [moment.timestamp() for moment in found]
         moments += stamps
         if not complete:
             whole = False
             until = min(until, max(stamps, default=-math.inf))
-    return tuple(sorted(moment for moment in moments if moment <= until)), whole
+    return since, tuple(sorted(moment for moment in moments if moment <= until)), whole
 
 
-def _first_to_come(moments: tuple[float, ...], whole: bool) -> float | bool | None:
-    """The first of `moments` still to come; None when none is and they were all, False
-    when none is but more may follow (they must be found again)."""
-    now = time.time()
+def _first_to_come(
+    moments: tuple[float, ...], whole: bool, since: float | None = None
+) -> float | bool | None:
+    """The first of `moments` after `since` (default: now); None when none is and they were
+    all, False when none is but more may follow (they must be found again)."""
+    since = time.time() if since is None else since
     for moment in moments:
-        if moment > now:
+        if moment > since:
             return moment
     return None if whole else False
 
 
-def _keep_change(generation: str, found: tuple[tuple[float, ...], bool]) -> None:
+def _keep_change(generation: str, found: tuple[float, tuple[float, ...], bool]) -> None:
     # No timeout: it is read only with its generation, and only until its moments pass.
     cache.set(NEXT_CHANGE_KEY, (generation, *found), None)
 
 
-def _kept_change(generation: str, known: object) -> float | bool | None:
-    """The next moment kept for `generation` (None: no change to come), or False when the
-    cache holds none still to come (read when `known` is None)."""
+def _kept_change(generation: str, known: object, since: float | None = None) -> float | bool | None:
+    """The first moment after `since` kept for `generation` (None: no change to come), or
+    False when the cache holds none after it (read when `known` is None)."""
     if known is None:
         try:
             known = cache.get(NEXT_CHANGE_KEY)
         except Exception:
             known = None
-    # (the generation they were found in, the moments, whether they are all)
-    if isinstance(known, tuple) and len(known) == 3 and known[0] == generation:
-        return _first_to_come(tuple(known[1]), bool(known[2]))
+    # (the generation they were found in, the moment they come after, the moments, whether
+    # they are all). Moments after `since` but before the list's own are not in it: a list
+    # another request found meanwhile cannot answer for a render that began before it.
+    if (
+        isinstance(known, tuple)
+        and len(known) == 4
+        and known[0] == generation
+        and (since is None or since >= known[1])
+    ):
+        return _first_to_come(tuple(known[2]), bool(known[3]), since)
     return False
 
 
-def next_change() -> datetime | None:
-    """The next moment public pages change by themselves (a scheduled article going live),
-    for fragments that must not outlive it; kept per generation like the pages' own."""
+def started(request: HttpRequest | None) -> float:
+    """When this public page's request began (a timestamp; now outside one). What a page
+    shows was read after it, so the page is good until the first scheduled moment after
+    it, and not at all if that moment has passed by the time it would be kept: a render
+    that runs across a publish time may hold the state before it."""
+    moment = getattr(request, "page_cache_started", None)
+    return time.time() if moment is None else moment
+
+
+def next_change(since: float | None = None) -> datetime | None:
+    """The first moment after `since` (default: now) that public pages change by themselves
+    (a scheduled article going live), for fragments that must not outlive it; kept per
+    generation like the pages' own."""
     try:
         generation = _generation() if _cache_usable() else None
     except Exception:
         _cache_away("reading the page cache generation")
         generation = None
-    moment = _next_change(generation)
+    moment = _next_change(generation, since=since)
     return None if moment is None else datetime.fromtimestamp(moment, tz=UTC)
 
 
 def _seconds_left(request: HttpRequest, generation: str | None, known: object = None) -> int:
     limits = [settings.PAGE_CACHE_SECONDS]
-    if (moment := _next_change(generation, known)) is not None:
+    # The first moment after the request began: one that passed while the page rendered
+    # leaves it nothing (0: sent with s-maxage=0, kept by no one).
+    if (moment := _next_change(generation, known, started(request))) is not None:
         limits.append(moment - time.time())
     if (moment := getattr(request, "page_changes_at", None)) is not None:
         limits.append(moment.timestamp() - time.time())
@@ -279,9 +308,10 @@ def _key(request: HttpRequest, page: PublicPage) -> str:
 
     # The release too: a deploy never serves the pages of the one before (their templates,
     # their hashed static names), although the generation is shared by every release. Not
-    # the Host: any number of spellings pass ALLOWED_HOSTS ("LOCALHOST.", ":0080", any
-    # port), and no public page writes it (runnerhub/site_url.py), so they share one page.
-    raw = "\n".join((fragments.release(), request.scheme, request.path, query, cookies))
+    # the Host nor the scheme: any number of spellings pass ALLOWED_HOSTS ("LOCALHOST.",
+    # ":0080", any port), and no public page writes either (runnerhub/site_url.py), so they
+    # share one page (SecurityMiddleware, before this one, sends http to https if asked to).
+    raw = "\n".join((fragments.release(), request.path, query, cookies))
     return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -342,7 +372,14 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             _private_headers(response)
             return response
+        try:
+            request.get_host()
+        except DisallowedHost:  # Django's 400, as on a miss, never a kept page
+            response = self.get_response(request)
+            _private_headers(response)
+            return response
         request.public_page = True
+        request.page_cache_started = time.time()
         coding = compression.accepted(request)
         key = generation = next_change_known = None
         if settings.PAGE_CACHE_SECONDS and _cache_usable():

@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF, UNSAFE_INLINE
@@ -51,6 +52,17 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base URL for canonical links, feeds and emails sent from background workers.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An origin: every address the site writes is SITE_URL plus a path from the root, and feeds
+# and sitemaps take their host from it (runnerhub/site_url.py).
+if (
+    (_site := urlsplit(SITE_URL)).scheme not in ("http", "https")
+    or not _site.hostname
+    or (_site.path or _site.query or _site.fragment or _site.username or _site.password)
+):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's origin, a scheme and a host with no path, e.g. "
+        f"https://advice.example.com: not {SITE_URL!r}."
+    )
 SITE_NAME = env.str("SITE_NAME", default="RunnerHub")
 # The site feed (/feed/, /feed/atom/) carries each article's whole text instead of its lead.
 FEED_FULL_CONTENT = env.bool("FEED_FULL_CONTENT", default=False)

@@ -6,7 +6,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from runnerhub.fragments import fragment
 from runnerhub.images import img_tag
-from runnerhub.pagecache import next_change
 from runnerhub.templatetags.runnerhub_tags import absolute
 
 from .. import body_blocks
@@ -42,7 +41,8 @@ def page_scopes(article: Article) -> str:
 @register.simple_tag(takes_context=True)
 def related_articles(context, article: Article) -> SafeString:
     """Cards of other public articles of the topic, queried only when the fragment is not
-    kept. Ends when the next scheduled article goes live."""
+    kept. Ends when the next scheduled article goes live (the default of the "articles"
+    scope)."""
     return fragment(
         context.get("request"),
         "related",
@@ -55,7 +55,6 @@ def related_articles(context, article: Article) -> SafeString:
                 "related": Article.objects.public().for_lists().related_to(article),
             },
         ),
-        until=next_change,
     )
 
 

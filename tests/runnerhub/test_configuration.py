@@ -112,3 +112,30 @@ def test_the_suite_reads_no_dotenv(settings):
     if os.environ["ENV_FILE"]:
         pytest.skip(f"ENV_FILE={os.environ['ENV_FILE']} is exported")
     assert settings.ENV_FILE == ""
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://advice.example.com/blog",
+        "https://advice.example.com/?x=1",
+        "advice.example.com",
+        "ftp://advice.example.com",
+        "https://editor:secret@advice.example.com",
+        "https://",
+    ],
+)
+def test_site_url_must_be_an_origin(tmp_path, site_url):
+    """Feeds and sitemaps take their host from SITE_URL and pages add paths from the root:
+    a path in it would be kept by some links and dropped by others."""
+    out = _settings_with("", SITE_URL=site_url)
+    assert out.returncode != 0
+    assert "SITE_URL must be the site's origin" in out.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", ["https://advice.example.com", "http://127.0.0.1:8000", "https://[::1]:8443/"]
+)
+def test_an_origin_is_a_site_url(tmp_path, site_url):
+    out = _settings_with("", SITE_URL=site_url)
+    assert out.returncode == 0, out.stderr

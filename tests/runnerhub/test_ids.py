@@ -4,6 +4,7 @@ a 400 or a 404 (or simply ignored), never a 500."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
 
 from articles.models import parse_video_url
 from comments.models import Comment
@@ -63,6 +64,14 @@ def test_the_url_converter_uses_the_same_rule():
     for value in ("0", str(MAX_ID + 1), "012", "0000000000000000012"):
         with pytest.raises(ValueError):
             converter.to_python(value)
+
+
+def test_reverse_writes_the_one_spelling_the_converter_takes():
+    assert reverse("newsletter:issue", args=["012"]) == "/newsletter/12/"
+    assert reverse("newsletter:issue", args=[12]) == "/newsletter/12/"
+    for value in ("x1", "-1", str(MAX_ID + 1)):
+        with pytest.raises(NoReverseMatch):
+            reverse("newsletter:issue", args=[value])
 
 
 @pytest.mark.django_db

@@ -140,14 +140,21 @@ def test_a_scheduled_moment_passing_costs_a_reader_no_query_more(django_assert_n
     cold_fragments()  # (a new generation too, whose write found the moments)
     generation = pagecache._generation()
     kept = cache.get(pagecache.NEXT_CHANGE_KEY)
-    assert kept == (generation, pytest.approx((soon.timestamp(), later.timestamp())), True)
+    found_after = pytest.approx(now.timestamp(), abs=60)  # when the writer looked
+    assert kept == (
+        generation,
+        found_after,
+        pytest.approx((soon.timestamp(), later.timestamp())),
+        True,
+    )
     # As when the first has passed: the next comes from the list.
-    pagecache._keep_change(generation, ((now.timestamp() - 1, later.timestamp()), True))
+    before = now.timestamp() - 10
+    pagecache._keep_change(generation, (before, (now.timestamp() - 1, later.timestamp()), True))
     with django_assert_num_queries(PAGES["article"][1]):
         assert Client().get(PAGES["article"][0]).status_code == 200
     assert pagecache._kept_change(generation, None) == pytest.approx(later.timestamp())
     # Every one passed, and they were all there were: nothing to find, no query.
-    pagecache._keep_change(generation, ((now.timestamp() - 2, now.timestamp() - 1), True))
+    pagecache._keep_change(generation, (before, (now.timestamp() - 2, now.timestamp() - 1), True))
     with django_assert_num_queries(0):
         assert pagecache._next_change(generation) is None
 
@@ -166,18 +173,74 @@ def test_only_when_every_kept_moment_passed_does_a_reader_find_more(
     cold_fragments()
     generation = pagecache._generation()
     kept = cache.get(pagecache.NEXT_CHANGE_KEY)
-    assert kept == (generation, pytest.approx([t.timestamp() for t in times[:2]]), False)
+    found_after = pytest.approx(now.timestamp(), abs=60)  # when the writer looked
+    assert kept == (
+        generation,
+        found_after,
+        pytest.approx([t.timestamp() for t in times[:2]]),
+        False,
+    )
     # The first two went live (no write since): the list is spent, and more may follow.
     Article.objects.filter(publish_at__in=times[:2]).update(publish_at=now - timedelta(days=1))
-    pagecache._keep_change(generation, ((now.timestamp() - 2, now.timestamp() - 1), False))
+    before = now.timestamp() - 10
+    pagecache._keep_change(generation, (before, (now.timestamp() - 2, now.timestamp() - 1), False))
     assert pagecache._kept_change(generation, None) is False
     with django_assert_num_queries(PAGES["article"][1] + 1):
         assert Client().get(PAGES["article"][0]).status_code == 200
     assert cache.get(pagecache.NEXT_CHANGE_KEY) == (
         generation,
+        found_after,
         pytest.approx([times[2].timestamp()]),
         True,
     )
+
+
+def test_moments_are_whole_up_to_the_shortest_list_that_is_not(monkeypatch):
+    """A source that listed only its first moments answers for none after its last: another
+    source's later moments are left for the list found once those have passed."""
+    base = timezone.now()
+    at = lambda hours: base + timedelta(hours=hours)  # noqa: E731
+    monkeypatch.setattr(
+        pagecache,
+        "change_times",
+        [
+            lambda limit, since: ([at(1), at(2)], False),
+            lambda limit, since: ([at(1.5), at(3)], True),
+        ],
+    )
+    since, moments, whole = pagecache._find_changes(123.0)
+    assert since == 123.0 and not whole
+    assert moments == pytest.approx([at(h).timestamp() for h in (1, 1.5, 2)])
+
+
+def test_an_unpublish_time_past_the_listed_rows_is_not_taken_for_the_next(monkeypatch):
+    """An article live until 5h is listed (its unpublish time) beside scheduled ones at 2h and
+    3h; with room for two rows, 3h is not listed, so 5h must not be either: after 2h the
+    next is 3h, found again."""
+    monkeypatch.setattr(pagecache, "UPCOMING_CHANGES", 2)
+    now = timezone.now()
+    at = lambda hours: now + timedelta(hours=hours)  # noqa: E731
+    ArticleFactory(publish_at=at(1), unpublish_at=at(5))
+    ArticleFactory(publish_at=at(2))
+    ArticleFactory(publish_at=at(3))
+    _, moments, whole = pagecache._find_changes()
+    assert not whole
+    assert moments == pytest.approx([at(1).timestamp(), at(2).timestamp()])
+
+
+def test_the_next_change_is_judged_from_when_the_request_began():
+    """A moment that passed since the request began is its next change (so its page is not
+    kept), found by the query, and not taken from a list found after the request began."""
+    now = timezone.now()
+    went_live = now - timedelta(seconds=5)
+    ArticleFactory(publish_at=went_live)
+    began = (now - timedelta(seconds=10)).timestamp()
+    assert pagecache._next_change(None, since=began) == pytest.approx(went_live.timestamp())
+    assert pagecache._next_change(None) is None  # from now: nothing to come
+    generation = pagecache._generation()
+    pagecache._keep_change(generation, (now.timestamp(), (), True))  # found after it began
+    assert pagecache._kept_change(generation, None, since=began) is False
+    assert pagecache._next_change(generation, since=began) == pytest.approx(went_live.timestamp())
 
 
 @pytest.mark.parametrize("first", ["goes live", "leaves", "none"])

@@ -111,8 +111,10 @@ def test_the_long_demo_article_with_its_thread_weighs_under_60_kb(settings):
     _comments(article, max(0, 10 - existing))
     weight = page_weight(article.get_absolute_url())
     print(weight)
-    # Browsers send "br" over HTTPS. With gzip alone (plain http) the page is ~61 KB.
+    # Browsers send "br" (Chromium on plain http to 127.0.0.1 too); a client with gzip alone
+    # gets it under the budget as well (54.4 KB against 51.6 KB with brotli, on 2026-12-07).
     assert weight["total"] < 60 * KB, weight
+    assert weight["total gzip"] < 60 * KB, weight
 
 
 @pytest.mark.django_db

@@ -35,7 +35,7 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         # reverse() with "012" writes /12/, the one address to_python takes
-        number = value if type(value) is int else parse_id(str(value))
+        number = parse_id(str(value))
         if number is None:
             raise ValueError(value)  # reverse() answers NoReverseMatch
         return str(number)

@@ -57,6 +57,10 @@ NEXT_CHANGE_KEY = "pagecache:next-change:2"
 # How many of those moments are found at once: a reader finds the next one itself (one
 # query more on its miss) only after this many have passed with no write since.
 UPCOMING_CHANGES = 16
+# The writer finds them from this long before its commit, so that the list answers for the
+# requests in flight when it commits too (a list answers only for requests that began after
+# the moment it was found from); moments that passed meanwhile are skipped as any past one.
+LOOK_BACK_SECONDS = 60.0
 # After the cache failed, this process leaves it alone for a few seconds: a Redis that is
 # away costs one request its timeout, not every request.
 RETRY_AFTER_FAILURE_SECONDS = 5.0
@@ -127,13 +131,38 @@ def pages_changed(*scopes: str) -> None:
 def _changed(scopes: tuple[str, ...]) -> None:
     from . import fragments
 
-    # Fragments first: a page rendered in the new generation must not use an old fragment.
-    fragments.new_versions(scopes or (fragments.ALL,))
-    _new_generation()
-
-
-def _new_generation() -> None:
     generation = secrets.token_hex(8)
+    # The new generation's next changes first: until the generation itself is written, a
+    # reader holds the old one, and a fragment it renders with the new versions must not take
+    # the old generation's list, which lacks what this write scheduled. Finding a list of
+    # another generation, it finds its own.
+    found = _first_changes(generation)
+    # Then fragments: a page rendered in the new generation must not use an old fragment.
+    fragments.new_versions(scopes or (fragments.ALL,))
+    _new_generation(generation, found)
+
+
+def _first_changes(generation: str) -> tuple[float, tuple[float, ...], bool] | None:
+    """The writer, not the next reader, finds a new generation's next changes (its commit is
+    done): a reader's first miss then needs no query for them, nor one after a scheduled
+    moment passes, until UPCOMING_CHANGES of them have with no write since."""
+    try:
+        found = _find_changes(time.time() - LOOK_BACK_SECONDS)
+        _keep_change(generation, found)
+        return found
+    except Exception:  # the database or the cache away: the next reader finds it
+        logger.warning("the next page change was left to the next reader", exc_info=True)
+    try:
+        cache.delete(NEXT_CHANGE_KEY)  # the old generation's list must not be taken either
+    except Exception:
+        _cache_away("forgetting the last generation's page changes")
+    return None
+
+
+def _new_generation(
+    generation: str | None = None, found: tuple[float, tuple[float, ...], bool] | None = None
+) -> None:
+    generation = generation or secrets.token_hex(8)
     try:
         cache.set(GENERATION_KEY, generation, None)
         _state["bump_missed"] = False
@@ -141,13 +170,13 @@ def _new_generation() -> None:
         _state["bump_missed"] = True
         cache_failed("starting a new page cache generation")
     else:
-        # The writer, not the next reader, finds the generation's next changes (its commit
-        # is done): a reader's first miss then needs no query for them, nor one after a
-        # scheduled moment passes, until UPCOMING_CHANGES of them have with no write since.
-        try:
-            _keep_change(generation, _find_changes())
-        except Exception:  # the database or the cache away: the next reader finds it
-            logger.warning("the next page change was left to the next reader", exc_info=True)
+        if found is None:
+            _first_changes(generation)
+        else:  # again: a reader of the old generation may have kept its own list meanwhile
+            try:
+                _keep_change(generation, found)
+            except Exception:
+                _cache_away("keeping the next page change")
     for path in settings.PAGE_PURGE_HOOKS:
         try:
             import_string(path)()
@@ -195,7 +224,10 @@ def _next_change(
     found = _find_changes(since)
     if generation is not None:
         try:
-            _keep_change(generation, found)
+            # Only while it is the current one: a request of an older generation (in flight
+            # at a write) must not put its list in place of the new generation's.
+            if cache.get(GENERATION_KEY) == generation:
+                _keep_change(generation, found)
         except Exception:
             _cache_away("keeping the next page change")
     moment = _first_to_come(*found[1:], since)

@@ -50,19 +50,35 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def _origin(value: str) -> str:
+    """SITE_URL must be the site's origin (a scheme and a host, and a port): every address
+    the site writes is it plus a path from the root, and feeds and sitemaps take their host
+    from it (runnerhub/site_url.py). Lower-cased, as browsers write it."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (ValueError for ":abc" or ":99999")
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.netloc.endswith(":")
+        or any(c in value for c in "?#@\\")
+        or any(c.isspace() for c in value)
+    ):
+        raise ImproperlyConfigured(
+            "SITE_URL must be the site's origin, a scheme and a host (and a port) with no "
+            f"path, e.g. https://advice.example.com: not {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 # Absolute base URL for canonical links, feeds and emails sent from background workers.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# An origin: every address the site writes is SITE_URL plus a path from the root, and feeds
-# and sitemaps take their host from it (runnerhub/site_url.py).
-if (
-    (_site := urlsplit(SITE_URL)).scheme not in ("http", "https")
-    or not _site.hostname
-    or (_site.path or _site.query or _site.fragment or _site.username or _site.password)
-):
-    raise ImproperlyConfigured(
-        f"SITE_URL must be the site's origin, a scheme and a host with no path, e.g. "
-        f"https://advice.example.com: not {SITE_URL!r}."
-    )
+SITE_URL = _origin(env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/"))
 SITE_NAME = env.str("SITE_NAME", default="RunnerHub")
 # The site feed (/feed/, /feed/atom/) carries each article's whole text instead of its lead.
 FEED_FULL_CONTENT = env.bool("FEED_FULL_CONTENT", default=False)

@@ -61,7 +61,7 @@ def comment_thread(context, article, site_settings=None):
         # fragment neither), so this runs on every such request.
         redirect_past_the_end(request, thread, page_number)
         # One reversal for the whole thread; each Reply link appends its comment's id.
-        reply_base = reverse("comments:reply", args=[0])[:-2]
+        reply_base = reverse("comments:reply", args=[1])[:-2]
         return render_to_string(
             "comments/includes/_thread_list.html",
             {

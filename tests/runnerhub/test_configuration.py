@@ -123,6 +123,15 @@ def test_the_suite_reads_no_dotenv(settings):
         "ftp://advice.example.com",
         "https://editor:secret@advice.example.com",
         "https://",
+        "https://advice.example.com#",
+        "https://advice.example.com?",
+        "https://advice.example.com:abc",
+        "https://advice.example.com:99999",
+        "https://advice.example.com:",
+        " https://advice.example.com",
+        "https://advice example.com",
+        "https://advice\\example.com",
+        "https://[::1",
     ],
 )
 def test_site_url_must_be_an_origin(tmp_path, site_url):
@@ -139,3 +148,21 @@ def test_site_url_must_be_an_origin(tmp_path, site_url):
 def test_an_origin_is_a_site_url(tmp_path, site_url):
     out = _settings_with("", SITE_URL=site_url)
     assert out.returncode == 0, out.stderr
+
+
+def test_site_url_is_written_as_browsers_write_it():
+    env = {k: v for k, v in os.environ.items() if k != "ENV_FILE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="runnerhub.settings",
+        SECRET_KEY="test-only",
+        ENV_FILE="",
+        SITE_URL="HTTPS://Advice.Example.COM:8443/",
+    )
+    show = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", show], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "https://advice.example.com:8443"

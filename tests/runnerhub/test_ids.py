@@ -69,7 +69,7 @@ def test_the_url_converter_uses_the_same_rule():
 def test_reverse_writes_the_one_spelling_the_converter_takes():
     assert reverse("newsletter:issue", args=["012"]) == "/newsletter/12/"
     assert reverse("newsletter:issue", args=[12]) == "/newsletter/12/"
-    for value in ("x1", "-1", str(MAX_ID + 1)):
+    for value in ("x1", "-1", str(MAX_ID + 1), 0, -1, MAX_ID + 1, True):
         with pytest.raises(NoReverseMatch):
             reverse("newsletter:issue", args=[value])
 

@@ -508,6 +508,100 @@ def test_a_fragment_rendered_across_a_publish_time_is_not_kept(site, slow_list):
     assert "Taper week" in Client().get("/articles/").content.decode()
 
 
+def test_a_fragment_whose_own_render_runs_across_a_publish_time_is_not_kept(site):
+    """Its deadline is asked for the moment its request began: one asked once it rendered
+    (from "now") would be the moment after, or none (kept for a day)."""
+    from django.test import RequestFactory
+
+    soon = timezone.now() + timedelta(seconds=1.5)
+    ArticleFactory(title="Taper week", publish_at=soon)
+    warm_page_cache()
+
+    def render(html, wait):
+        request = RequestFactory().get("/a-page/")
+        request.public_page, request.page_cache_started = True, time.time()
+
+        def slowly():
+            time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05 if wait else 0)
+            return html
+
+        kept = fragments.fragment(request, "straddle", scopes=("articles",), render=slowly)
+        fragments.flush(request)
+        return kept
+
+    assert render("before", wait=True) == "before"
+    assert render("after", wait=False) == "after"  # nothing was kept past the moment
+
+
+@pytest.fixture
+def between_versions_and_generation(monkeypatch):
+    """`between(fetch)`: run `fetch` in a write's commit after the new fragment versions,
+    before the new generation is written, as a reader of another process may."""
+    from runnerhub import pagecache
+
+    original = pagecache._new_generation
+
+    def between(fetch):
+        def late(*args, **kwargs):
+            fetch()
+            original(*args, **kwargs)
+
+        monkeypatch.setattr(pagecache, "_new_generation", late)
+
+    return between
+
+
+def test_a_reader_between_new_versions_and_generation_keeps_nothing_past_the_write(
+    site, pages_commit, between_versions_and_generation
+):
+    """The write's scheduled time is known before the fragments' new versions: a fragment
+    rendered with them in the old generation took that generation's list, which lacked it,
+    and was kept for a day."""
+    from runnerhub import pagecache
+
+    warm_page_cache()
+    between_versions_and_generation(lambda: Client().get("/articles/"))  # a miss
+    soon = timezone.now() + timedelta(seconds=1.5)
+    with pages_commit():
+        ArticleFactory(title="Taper week", publish_at=soon)
+        pagecache.pages_changed("articles")
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert "Taper week" in Client().get("/articles/").content.decode()
+
+
+def test_a_write_whose_generation_was_not_written_leaves_no_fragment_past_its_time(
+    site, pages_commit, monkeypatch
+):
+    """The cache took the new fragment versions and then failed: other processes (which do
+    not know) go on in the old generation with the new versions, and must not take the old
+    generation's list of changes, which lacks the one just scheduled."""
+    from runnerhub import pagecache
+
+    warm_page_cache()
+    real = pagecache.cache
+
+    class Failing:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def set(self, key, *args, **kwargs):
+            if key == pagecache.GENERATION_KEY:
+                raise ConnectionError("the cache went away")
+            return real.set(key, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "cache", Failing())
+    soon = timezone.now() + timedelta(seconds=1.5)
+    with pages_commit():
+        ArticleFactory(title="Taper week", publish_at=soon)
+        pagecache.pages_changed("articles")
+    monkeypatch.setattr(pagecache, "cache", real)
+    monkeypatch.setitem(pagecache._state, "bump_missed", False)  # another process's state
+    monkeypatch.setitem(pagecache._state, "cache_down_until", 0.0)
+    Client().get("/articles/")  # the new versions, the old generation
+    time.sleep(max(0.0, (soon - timezone.now()).total_seconds()) + 0.05)
+    assert "Taper week" in Client().get("/articles/").content.decode()
+
+
 def test_comments_approved_or_removed_are_on_the_next_get(site, pages_commit):
     question = CommentFactory(
         article=site, text="Pending question about calves", state=Comment.State.PENDING

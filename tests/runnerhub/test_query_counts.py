@@ -243,6 +243,25 @@ def test_the_next_change_is_judged_from_when_the_request_began():
     assert pagecache._next_change(generation, since=began) == pytest.approx(went_live.timestamp())
 
 
+def test_a_request_in_flight_at_a_write_takes_the_writers_list(django_assert_num_queries):
+    """The writer finds the moments from a minute before its commit, so a request that began
+    before it needs no list of its own."""
+    began = timezone.now().timestamp() - 5
+    pagecache._new_generation()
+    with django_assert_num_queries(0):
+        pagecache.next_change(began)
+
+
+def test_a_request_of_an_older_generation_keeps_no_list_in_place_of_the_new_ones():
+    old = pagecache._generation()
+    pagecache._new_generation()
+    kept = cache.get(pagecache.NEXT_CHANGE_KEY)
+    assert kept[0] == pagecache._generation() != old
+    # In flight at the write, with a list that ran out: it finds its own, and keeps it not.
+    assert pagecache._next_change(old, since=timezone.now().timestamp()) is None
+    assert cache.get(pagecache.NEXT_CHANGE_KEY) == kept
+
+
 @pytest.mark.parametrize("first", ["goes live", "leaves", "none"])
 def test_the_next_scheduled_change_is_one_query(django_assert_num_queries, first):
     now = timezone.now()

@@ -347,6 +347,14 @@ def _key(request: HttpRequest, page: PublicPage) -> str:
     return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
+def _allowed_host(request: HttpRequest) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 def _bench_miss(request: HttpRequest) -> bool:
     """`make bench` measures a page cache miss with this header (only with BENCH on)."""
     return settings.BENCH and "X-Bench-Miss" in request.headers
@@ -400,13 +408,9 @@ class PageCacheMiddleware:
             if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:  # get_token() ran (set to False after)
                 _private_headers(response)
             return response
-        if any(name in request.COOKIES for name in PRIVATE_COOKIES):
-            response = self.get_response(request)
-            _private_headers(response)
-            return response
-        try:
-            request.get_host()
-        except DisallowedHost:  # Django's 400, as on a miss, never a kept page
+        # A holder of a private cookie gets a page of its own; a Host outside ALLOWED_HOSTS
+        # gets Django's 400, as on a miss, never a kept page.
+        if any(name in request.COOKIES for name in PRIVATE_COOKIES) or not _allowed_host(request):
             response = self.get_response(request)
             _private_headers(response)
             return response

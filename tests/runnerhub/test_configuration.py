@@ -72,7 +72,7 @@ SHOW = (
 )
 
 
-def _settings_with(env_file: str, **extra) -> subprocess.CompletedProcess:
+def _settings_with(env_file: str, show: str = SHOW, **extra) -> subprocess.CompletedProcess:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -85,7 +85,7 @@ def _settings_with(env_file: str, **extra) -> subprocess.CompletedProcess:
         **extra,
     )
     return subprocess.run(
-        [sys.executable, "-c", SHOW], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", show], env=env, cwd=ROOT, capture_output=True, text=True
     )
 
 
@@ -151,18 +151,7 @@ def test_an_origin_is_a_site_url(tmp_path, site_url):
 
 
 def test_site_url_is_written_as_browsers_write_it():
-    env = {k: v for k, v in os.environ.items() if k != "ENV_FILE"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="runnerhub.settings",
-        SECRET_KEY="test-only",
-        ENV_FILE="",
-        SITE_URL="HTTPS://Advice.Example.COM:8443/",
-    )
-    show = (
-        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", show], env=env, cwd=ROOT, capture_output=True, text=True
-    )
+    show = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+    out = _settings_with("", show=show, SITE_URL="HTTPS://Advice.Example.COM:8443/")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "https://advice.example.com:8443"
